@@ -1,0 +1,93 @@
+# mirrorkit — build, test and demo.
+#
+#   make            build every tool into bin/
+#   make test       install missing Debian packages, build, run unit and Bats tests
+#   make demo       mirror a sample release between two local registries
+#   make asan       the same tests on an AddressSanitizer + UBSan build
+#   make deps       install the Debian packages the build and tests need
+#
+# Plain GNU make: objects and dependency files under $(BUILD)/, one static
+# library from lib/, thin tools linked against it.
+
+CXX       ?= g++
+BUILD     ?= build
+BIN       ?= bin
+OPT       ?= -O2
+SANITIZE  ?=
+CXXFLAGS  ?= $(OPT) -g
+CXXFLAGS  += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -pthread -Ilib $(SANITIZE)
+LDFLAGS   += -pthread $(SANITIZE)
+LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive
+TOOL_LIBS := -lboost_program_options
+TEST_LIBS := -lgtest -lgtest_main
+
+LIB_SRCS  := $(sort $(filter-out %_test.cc,$(wildcard lib/*/*.cc)))
+TEST_SRCS := $(sort $(wildcard lib/*/*_test.cc))
+TOOLS     := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/main.cpp)))))
+LIB_OBJS  := $(LIB_SRCS:%.cc=$(BUILD)/%.o)
+TEST_OBJS := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
+LIBRARY   := $(BUILD)/libmirrorkit.a
+TOOL_BINS := $(TOOLS:%=$(BIN)/%)
+UNIT      := $(BUILD)/unit_tests
+
+# Debian packages: build, tests (registry, independent clients), run time.
+DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
+  libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
+  parallel bats jq curl openssl apache2-utils python3 ca-certificates
+
+.PHONY: all test unit bats demo asan deps clean check-deps
+all: $(TOOL_BINS)
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBRARY): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%: $(BUILD)/tools/%/main.o $(LIBRARY)
+	@mkdir -p $(BIN)
+	$(CXX) $(LDFLAGS) $< $(LIBRARY) $(TOOL_LIBS) $(LIBS) -o $@
+
+$(UNIT): $(TEST_OBJS) $(LIBRARY)
+	$(CXX) $(LDFLAGS) $(TEST_OBJS) $(LIBRARY) $(TEST_LIBS) $(LIBS) -o $@
+
+# Installs only what is missing; a fresh machine needs its package lists first.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+unit: $(UNIT)
+	$(UNIT) --gtest_brief=1
+
+bats: $(TOOL_BINS)
+	MK_BIN=$(abspath $(BIN)) bats --jobs 2 tests
+
+test: deps
+	$(MAKE) unit bats
+
+# Debug build with sanitizers, in its own directories, running the same tests.
+asan: deps
+	$(MAKE) BUILD=build-asan BIN=build-asan/bin OPT=-O1 \
+	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  unit bats
+
+demo: deps $(TOOL_BINS)
+	MK_BIN=$(abspath $(BIN)) tests/demo.sh
+
+clean:
+	rm -rf build build-asan bin
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOLS:%=$(BUILD)/tools/%/main.d)

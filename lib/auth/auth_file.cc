@@ -1,0 +1,105 @@
+#include "auth/auth_file.h"
+
+#include <cstdlib>
+
+#include "base/atomic_file.h"
+#include "base/base64.h"
+#include "base/strings.h"
+#include "json/value.h"
+
+namespace mk::auth {
+
+std::string NormalizeAuthKey(std::string_view key) {
+  std::string_view k = Trim(key);
+  for (std::string_view scheme : {"https://", "http://"})
+    if (k.substr(0, scheme.size()) == scheme) k.remove_prefix(scheme.size());
+  while (!k.empty() && k.back() == '/') k.remove_suffix(1);
+  for (std::string_view suffix : {"/v1", "/v2"})
+    if (k.size() > suffix.size() && k.substr(k.size() - suffix.size()) == suffix) k.remove_suffix(suffix.size());
+  std::string out(k);
+  size_t slash = out.find('/');
+  std::string host = ToLower(out.substr(0, slash));
+  std::string rest = slash == std::string::npos ? "" : out.substr(slash);
+  if (host == "index.docker.io" || host == "registry-1.docker.io") host = "docker.io";
+  return host + rest;
+}
+
+std::vector<std::string> DefaultAuthFiles() {
+  std::vector<std::string> files;
+  if (const char* f = std::getenv("REGISTRY_AUTH_FILE"); f && *f) files.emplace_back(f);
+  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x) files.push_back(std::string(x) + "/containers/auth.json");
+  if (const char* h = std::getenv("HOME"); h && *h) files.push_back(std::string(h) + "/.docker/config.json");
+  return files;
+}
+
+Result<AuthStore> AuthStore::Parse(std::string_view content, const std::string& source) {
+  auto doc = json::Value::Parse(content);
+  if (!doc.ok()) return InvalidArgument(source + ": " + doc.status().message());
+  if (!doc->is_object()) return InvalidArgument(source + ": not a JSON object");
+  AuthStore store;
+  store.sources_.push_back(source);
+  const json::Value* auths = doc->Find("auths");
+  if (!auths) return store;  // a docker config with only credHelpers, say
+  if (!auths->is_object()) return InvalidArgument(source + ": \"auths\" is not an object");
+  for (const auto& [key, entry] : auths->members()) {
+    std::string where = source + ": auths[" + Quote(key) + "]";
+    if (!entry.is_object()) return InvalidArgument(where + " is not an object");
+    Credential c;
+    if (auto a = entry.GetString("auth"); a && !a->empty()) {
+      auto decoded = Base64Decode(*a);
+      if (!decoded.ok()) return InvalidArgument(where + ".auth is not valid base64");
+      size_t colon = decoded->find(':');
+      if (colon == std::string::npos) return InvalidArgument(where + ".auth does not decode to user:password");
+      c.username = decoded->substr(0, colon);
+      c.password = decoded->substr(colon + 1);
+    } else {
+      c.username = entry.GetString("username").value_or("");
+      c.password = entry.GetString("password").value_or("");
+    }
+    c.identity_token = entry.GetString("identitytoken").value_or("");
+    if (c.empty()) continue;
+    store.entries_.push_back({0, NormalizeAuthKey(key), std::move(c)});
+  }
+  return store;
+}
+
+Result<AuthStore> AuthStore::Load(const std::string& explicit_path) {
+  std::vector<std::string> files;
+  bool must_exist = !explicit_path.empty();
+  if (must_exist) files.push_back(explicit_path);
+  else files = DefaultAuthFiles();
+  AuthStore all;
+  for (const auto& path : files) {
+    auto content = ReadFileLimited(path, 16 << 20);
+    if (!content.ok()) {
+      if (!must_exist && content.status().code() == Code::kNotFound) continue;
+      return Status(content.status().code(), "registry config: " + content.status().message());
+    }
+    MK_ASSIGN_OR_RETURN(AuthStore one, Parse(*content, path));
+    size_t index = all.sources_.size();
+    all.sources_.push_back(path);
+    for (auto& e : one.entries_) {
+      e.file = index;
+      all.entries_.push_back(std::move(e));
+    }
+  }
+  return all;
+}
+
+std::optional<Credential> AuthStore::Lookup(std::string_view domain, std::string_view path) const {
+  std::string repo = ToLower(domain);
+  if (repo == "index.docker.io" || repo == "registry-1.docker.io") repo = "docker.io";
+  if (!path.empty()) repo += "/" + std::string(path);
+  const Entry* best = nullptr;
+  for (const auto& e : entries_) {
+    // The key must equal the repository or be a prefix of it ending at '/'.
+    bool match = e.key == repo ||
+                 (repo.size() > e.key.size() && repo.compare(0, e.key.size(), e.key) == 0 && repo[e.key.size()] == '/');
+    if (!match) continue;
+    if (!best || e.file < best->file || (e.file == best->file && e.key.size() > best->key.size())) best = &e;
+  }
+  if (!best) return std::nullopt;
+  return best->cred;
+}
+
+}  // namespace mk::auth

@@ -1,0 +1,47 @@
+// AtomicFile: writes a file so that no reader ever sees it half-written under
+// its final name. Bytes go to a unique temporary file in the same directory
+// (".NAME.tmp-XXXXXX"), Commit() fsyncs it, renames it over the final name and
+// fsyncs the directory; destruction without Commit() removes the temporary.
+// The mode is applied at creation (0600 for files holding secrets), so the
+// content is never readable by others, not even briefly. Not thread-safe.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "base/unique_fd.h"
+
+namespace mk {
+
+class AtomicFile {
+ public:
+  static Result<AtomicFile> Create(const std::string& path, mode_t mode = 0644);
+  AtomicFile(AtomicFile&&) noexcept;
+  AtomicFile& operator=(AtomicFile&&) = delete;
+  AtomicFile(const AtomicFile&) = delete;
+  ~AtomicFile();
+
+  Status Write(std::string_view data);
+  Status Commit();
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_path_; }
+
+ private:
+  AtomicFile(std::string path, std::string temp_path, UniqueFd fd)
+      : path_(std::move(path)), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
+  std::string path_;
+  std::string temp_path_;
+  UniqueFd fd_;
+  bool committed_ = false;
+};
+
+// Writes data to path atomically in one call.
+Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+
+// Reads a whole regular file of at most max_bytes.
+Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes);
+
+}  // namespace mk

@@ -1,0 +1,50 @@
+// CopyRunner: the record-driven copy loop behind blob-copy.
+//
+// Reads JSON-lines records (mapping records from release-list, stream-mirror
+// or the user's own stage), copies each record's `source` to its `dest` with
+// `jobs` workers, and writes one result record per input record as it
+// finishes (completion order, not input order). Records without a `source`
+// and records that already carry an `error` pass through unchanged; a
+// malformed line becomes an error record and the run goes on. Memory is
+// bounded: at most 2 × jobs records are in flight. See
+// man/mirrorkit-records.7 for the fields.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "copy/image_copier.h"
+#include "json/lines.h"
+
+namespace mk::copy {
+
+struct RunSummary {
+  int images_ok = 0;
+  int images_failed = 0;
+  int lines_malformed = 0;
+  uint64_t bytes_copied = 0;
+  bool interrupted = false;
+  bool output_closed = false;
+};
+
+struct RunOptions {
+  int jobs = 6;
+  std::string tool = "blob-copy";  // prefix of stderr messages
+  bool progress = false;           // draw a progress line on stderr
+};
+
+// Copies records read from reader, writing results to writer.
+RunSummary RunCopyRecords(json::LineReader& reader, json::RecordWriter& writer, ImageCopier& copier,
+                          const RunOptions& options);
+
+// Copies (source, dest) pairs given on the command line; same output.
+RunSummary RunCopyPairs(const std::vector<std::pair<std::string, std::string>>& pairs, json::RecordWriter& writer,
+                        ImageCopier& copier, const RunOptions& options);
+
+// Fills a record's result fields from one copy (exposed for tests).
+void AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome);
+
+}  // namespace mk::copy

@@ -1,0 +1,108 @@
+#include "copy/image_copier.h"
+
+#include "base/signals.h"
+#include "oci/media_types.h"
+#include "store/blob_stream.h"
+
+namespace mk::copy {
+namespace {
+constexpr int kMaxIndexDepth = 4;
+}
+
+Result<CopyOutcome> ImageCopier::Copy(const Reference& source, const Reference& dest) {
+  store::Store& src = stores_.ForReference(source);
+  store::Store& dst = stores_.ForReference(dest);
+  MK_ASSIGN_OR_RETURN(oci::Manifest manifest, src.GetManifest(source));
+  if (dest.digest() && *dest.digest() != manifest.digest)
+    return InvalidArgument("destination digest " + dest.digest()->str() + " differs from the source's " +
+                           manifest.digest.str());
+  CopyOutcome out;
+  out.digest = manifest.digest;
+  out.media_type = manifest.media_type;
+
+  // Where the destination already holds exactly this image, there is
+  // nothing to do (a registry only accepts a manifest whose blobs exist).
+  Reference probe = dest.tag().empty() ? dest.WithDigest(manifest.digest) : dest.WithTag(dest.tag());
+  MK_ASSIGN_OR_RETURN(std::optional<Digest> existing, dst.ManifestDigest(probe));
+  if (existing && *existing == manifest.digest) {
+    out.already_present = true;
+    return out;
+  }
+  MK_RETURN_IF_ERROR(CopyManifestTree(src, source.RepositoryOnly(), dst, dest.RepositoryOnly(), manifest, 0, out.stats));
+  Reference target = dest.tag().empty() ? dest.WithDigest(manifest.digest) : dest.WithTag(dest.tag());
+  MK_RETURN_IF_ERROR(dst.PutManifest(target, manifest));
+  ++out.stats.manifests_pushed;
+  return out;
+}
+
+Status ImageCopier::CopyManifestTree(store::Store& src, const Reference& src_repo, store::Store& dst,
+                                     const Reference& dst_repo, const oci::Manifest& manifest, int depth,
+                                     CopyStats& stats) {
+  if (depth > kMaxIndexDepth) return InvalidArgument("index nested deeper than " + std::to_string(kMaxIndexDepth));
+  if (!manifest.is_index()) {
+    MK_RETURN_IF_ERROR(EnsureBlob(src, src_repo, dst, dst_repo, manifest.config, stats));
+    for (const auto& layer : manifest.layers) {
+      if (Interrupted()) return Cancelled("interrupted");
+      // Non-distributable layers are fetched by clients from their urls.
+      if (oci::IsForeignLayer(layer.media_type) && !layer.urls.empty()) continue;
+      MK_RETURN_IF_ERROR(EnsureBlob(src, src_repo, dst, dst_repo, layer, stats));
+    }
+    return Status::Ok();
+  }
+  for (const auto& child_desc : manifest.manifests) {
+    if (Interrupted()) return Cancelled("interrupted");
+    MK_ASSIGN_OR_RETURN(oci::Manifest child, src.GetManifest(src_repo.WithDigest(child_desc.digest)));
+    if (static_cast<int64_t>(child.raw.size()) != child_desc.size)
+      return DataLoss("child manifest " + child_desc.digest.str() + " has " + std::to_string(child.raw.size()) +
+                      " bytes, the index says " + std::to_string(child_desc.size));
+    Reference child_dst = dst_repo.WithDigest(child.digest);
+    MK_ASSIGN_OR_RETURN(std::optional<Digest> existing, dst.ManifestDigest(child_dst));
+    if (existing && *existing == child.digest) continue;
+    MK_RETURN_IF_ERROR(CopyManifestTree(src, src_repo, dst, dst_repo, child, depth + 1, stats));
+    MK_RETURN_IF_ERROR(dst.PutManifest(child_dst, child));
+    ++stats.manifests_pushed;
+  }
+  return Status::Ok();
+}
+
+Status ImageCopier::EnsureBlob(store::Store& src, const Reference& src_repo, store::Store& dst,
+                               const Reference& dst_repo, const oci::Descriptor& blob, CopyStats& stats) {
+  const std::string key = dst.Name() + "|" + dst_repo.repository();
+  if (ledger_.Acquire(key, blob.digest) == BlobLedger::Claim::kPresent) {
+    ++stats.blobs_skipped;
+    return Status::Ok();
+  }
+  auto finish = [&](Status s) {
+    ledger_.Finish(key, blob.digest, s.ok());
+    if (s.ok()) ledger_.NoteLocation(dst.Name(), dst_repo.path(), blob.digest);
+    return s;
+  };
+  auto has = dst.HasBlob(dst_repo, blob);
+  if (!has.ok()) return finish(has.status());
+  if (*has) {
+    ++stats.blobs_skipped;
+    return finish(Status::Ok());
+  }
+  // Mount from the source repository when it is in the same store, or from
+  // any destination repository this run already filled.
+  std::vector<Reference> candidates;
+  if (&src == &dst) candidates.push_back(src_repo);
+  for (const auto& path : ledger_.Locations(dst.Name(), blob.digest))
+    if (path != dst_repo.path()) candidates.push_back(dst_repo.WithPath(path));
+  for (const auto& from : candidates) {
+    if (from.path() == dst_repo.path()) continue;
+    auto mounted = dst.MountBlob(dst_repo, blob, from);
+    if (mounted.ok() && *mounted) {
+      ++stats.blobs_mounted;
+      return finish(Status::Ok());
+    }
+  }
+  Status s = store::CopyBlob(src, src_repo, dst, dst_repo, blob);
+  if (s.ok()) {
+    ++stats.blobs_copied;
+    stats.bytes_copied += static_cast<uint64_t>(blob.size);
+  }
+  return finish(s);
+}
+
+}  // namespace mk::copy

@@ -1,0 +1,55 @@
+// ImageCopier: copies one image — a manifest and everything it references,
+// every platform of an index — from one store to another, preserving every
+// manifest byte for byte, so every digest survives.
+//
+// Order matters to registries: blobs first, then child manifests by digest,
+// then the top manifest under the destination tag (or its digest). An image
+// whose destination already resolves to the source digest is skipped whole.
+// Each blob: known present (ledger) → skip; HEAD at the destination → skip;
+// mount from a repository of the same store that holds it → mount; else a
+// verified streaming copy. Thread-safe: workers share one copier.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "base/status.h"
+#include "copy/blob_ledger.h"
+#include "oci/manifest.h"
+#include "ref/reference.h"
+#include "store/resolver.h"
+
+namespace mk::copy {
+
+struct CopyStats {
+  uint64_t bytes_copied = 0;
+  int blobs_copied = 0;
+  int blobs_skipped = 0;
+  int blobs_mounted = 0;
+  int manifests_pushed = 0;
+};
+
+struct CopyOutcome {
+  Digest digest;            // of the top manifest, source and destination alike
+  std::string media_type;
+  bool already_present = false;
+  CopyStats stats;
+};
+
+class ImageCopier {
+ public:
+  ImageCopier(store::StoreResolver& stores, BlobLedger& ledger) : stores_(stores), ledger_(ledger) {}
+
+  Result<CopyOutcome> Copy(const Reference& source, const Reference& dest);
+
+ private:
+  Status CopyManifestTree(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
+                          const oci::Manifest& manifest, int depth, CopyStats& stats);
+  Status EnsureBlob(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
+                    const oci::Descriptor& blob, CopyStats& stats);
+
+  store::StoreResolver& stores_;
+  BlobLedger& ledger_;
+};
+
+}  // namespace mk::copy

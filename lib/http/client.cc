@@ -1,0 +1,281 @@
+#include "http/client.h"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <thread>
+
+#include "base/signals.h"
+#include "base/strings.h"
+
+namespace mk::http {
+namespace {
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl_global_cleanup(); }
+};
+
+void EnsureCurlGlobal() { static CurlGlobal global; }
+
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// State shared with curl's callbacks during one transfer.
+struct Transfer {
+  CURL* curl = nullptr;
+  const Request* request = nullptr;
+  const BodySink* sink = nullptr;
+  Response* response = nullptr;
+  uint64_t delivered = 0;  // body bytes handed to the sink
+  Status sink_status;
+  Status source_status;
+  bool body_too_large = false;
+};
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.substr(0, 5) == "HTTP/") {
+    t->response->headers.clear();  // a new response (after 100 Continue)
+  } else {
+    size_t colon = line.find(':');
+    if (colon != std::string_view::npos)
+      t->response->headers.emplace_back(std::string(Trim(line.substr(0, colon))),
+                                        std::string(Trim(line.substr(colon + 1))));
+  }
+  return size * n;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t len = size * n;
+  long code = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  bool success = code >= 200 && code < 300;
+  if (success && t->sink && *t->sink) {
+    Status s = (*t->sink)(data, len);
+    if (!s.ok()) {
+      t->sink_status = s;
+      return 0;  // aborts the transfer
+    }
+    t->delivered += len;
+    return size * n;
+  }
+  if (code >= 300 && code < 400) return size * n;  // redirect bodies are noise
+  size_t cap = success ? t->request->max_body : size_t{64} << 10;
+  if (t->response->body.size() + len > cap) {
+    if (success) {
+      t->body_too_large = true;
+      return 0;
+    }
+    len = cap - std::min(cap, t->response->body.size());
+  }
+  t->response->body.append(data, len);
+  return size * n;
+}
+
+size_t OnRead(char* out, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  auto got = t->request->source(out, size * n);
+  if (!got.ok()) {
+    t->source_status = got.status();
+    return CURL_READFUNC_ABORT;
+  }
+  return *got;
+}
+
+int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return Interrupted() ? 1 : 0; }
+
+bool Retryable(long status) { return status == 429 || status == 408 || (status >= 500 && status != 501); }
+
+}  // namespace
+
+struct Client::Handle {
+  CURL* curl = nullptr;
+  Handle() : curl(curl_easy_init()) {}
+  ~Handle() {
+    if (curl) curl_easy_cleanup(curl);
+  }
+};
+
+std::string RedactUrl(std::string_view url) {
+  size_t cut = url.find_first_of("?#");
+  return std::string(url.substr(0, cut));
+}
+
+std::string Origin(std::string_view url) {
+  size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return "";
+  size_t host_end = url.find_first_of("/?#", scheme_end + 3);
+  std::string origin = ToLower(url.substr(0, host_end));
+  // Make the default ports explicit so "https://h" equals "https://h:443".
+  std::string_view scheme = std::string_view(origin).substr(0, scheme_end);
+  std::string_view hostport = std::string_view(origin).substr(scheme_end + 3);
+  bool has_port = hostport.rfind(':') != std::string_view::npos && hostport.back() != ']';
+  if (!has_port) origin += scheme == "https" ? ":443" : ":80";
+  return origin;
+}
+
+std::optional<std::string> Response::Header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (EqualsIgnoreCase(k, name)) return v;
+  return std::nullopt;
+}
+
+Client::Client(ClientOptions options) : options_(std::move(options)) { EnsureCurlGlobal(); }
+Client::~Client() = default;
+
+std::unique_ptr<Client::Handle> Client::Acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!pool_.empty()) {
+      auto h = std::move(pool_.back());
+      pool_.pop_back();
+      curl_easy_reset(h->curl);  // keeps live connections and the session cache
+      return h;
+    }
+  }
+  auto h = std::make_unique<Handle>();
+  if (!h->curl) return nullptr;
+  return h;
+}
+
+void Client::Release(std::unique_ptr<Handle> h) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (pool_.size() < 32) pool_.push_back(std::move(h));
+}
+
+Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t resume_from,
+                              uint64_t* delivered) {
+  auto handle = Acquire();
+  if (!handle) return Internal("cannot create a curl handle");
+  CURL* c = handle->curl;
+  Response resp;
+  Transfer t;
+  t.curl = c;
+  t.request = &req;
+  t.sink = &sink;
+  t.response = &resp;
+
+  curl_slist* raw_list = nullptr;
+  for (const auto& [k, v] : req.headers) raw_list = curl_slist_append(raw_list, (k + ": " + v).c_str());
+  raw_list = curl_slist_append(raw_list, "Expect:");  // no 100-continue round trip
+  if (resume_from > 0)
+    raw_list = curl_slist_append(raw_list, ("Range: bytes=" + std::to_string(resume_from) + "-").c_str());
+  Slist headers(raw_list);
+
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options_.stall_timeout_s);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, req.verify_tls ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, req.verify_tls ? 2L : 0L);
+
+  if (req.method == "HEAD") {
+    curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+  } else if (req.method == "GET") {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+    if (req.source) {
+      curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(c, CURLOPT_READFUNCTION, OnRead);
+      curl_easy_setopt(c, CURLOPT_READDATA, &t);
+      curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(req.source_size));
+    } else {
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, req.body.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    }
+  }
+
+  CURLcode rc = curl_easy_perform(c);
+  *delivered = t.delivered;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+  resp.url = req.url;
+  Release(std::move(handle));
+
+  std::string where = req.method + " " + RedactUrl(req.url);
+  if (!t.sink_status.ok()) return t.sink_status;
+  if (!t.source_status.ok()) return t.source_status;
+  if (t.body_too_large) return InvalidArgument(where + ": response body larger than " + std::to_string(req.max_body) + " bytes");
+  if (rc == CURLE_ABORTED_BY_CALLBACK && Interrupted()) return Cancelled("interrupted");
+  if (rc != CURLE_OK) {
+    std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    Code code = Code::kUnavailable;
+    if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE) code = Code::kPermissionDenied;
+    return Status(code, where + ": " + detail);
+  }
+  return resp;
+}
+
+Result<Response> Client::Do(const Request& request, const BodySink& sink) {
+  const bool idempotent = request.method == "GET" || request.method == "HEAD";
+  Request req = request;
+  uint64_t total_delivered = 0;
+  for (int redirects = 0;; ++redirects) {
+    if (redirects > 10) return Unavailable(req.method + " " + RedactUrl(request.url) + ": too many redirects");
+    Result<Response> resp = Internal("no attempt made");
+    long delay = options_.backoff_ms;
+    for (int attempt = 1;; ++attempt) {
+      uint64_t delivered = 0;
+      resp = Once(req, sink, total_delivered, &delivered);
+      // A resumed GET must answer 206 from the right offset, else start over
+      // is impossible (the sink has the first bytes already).
+      if (resp.ok() && total_delivered > 0 && resp->status >= 200 && resp->status < 300) {
+        auto range = resp->Header("Content-Range");
+        if (resp->status != 206 || !range || range->find("bytes " + std::to_string(total_delivered) + "-") != 0)
+          return Unavailable(req.method + " " + RedactUrl(req.url) + ": server did not resume at byte " +
+                             std::to_string(total_delivered));
+      }
+      total_delivered += delivered;
+      bool transient = !resp.ok() ? resp.status().code() == Code::kUnavailable : Retryable(resp->status);
+      if (!idempotent || !transient || attempt >= options_.max_attempts || Interrupted()) break;
+      // Honour Retry-After (seconds) when the server gives a small one.
+      if (resp.ok())
+        if (auto ra = resp->Header("Retry-After"))
+          if (long secs = std::atol(ra->c_str()); secs > 0 && secs <= 30) delay = secs * 1000;
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+      delay *= 2;
+    }
+    if (!resp.ok()) return resp;
+    long s = resp->status;
+    if (!req.follow_redirects || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) return resp;
+    auto location = resp->Header("Location");
+    if (!location || location->empty()) return resp;
+    std::string next = *location;
+    if (next.find("://") == std::string::npos) {
+      // Relative: resolve against the current origin (absolute path) or
+      // the current directory.
+      std::string origin = req.url.substr(0, req.url.find('/', req.url.find("://") + 3));
+      if (!next.empty() && next[0] == '/') next = origin + next;
+      else next = req.url.substr(0, req.url.rfind('/') + 1) + next;
+    }
+    if (Origin(next) != Origin(req.url)) {
+      Headers kept;
+      for (auto& h : req.headers)
+        if (!EqualsIgnoreCase(h.first, "Authorization")) kept.push_back(std::move(h));
+      req.headers = std::move(kept);
+    }
+    if (s == 303) req.method = "GET";
+    req.url = next;
+  }
+}
+
+}  // namespace mk::http

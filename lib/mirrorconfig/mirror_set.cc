@@ -1,0 +1,55 @@
+#include "mirrorconfig/mirror_set.h"
+
+#include "base/strings.h"
+#include "ref/reference.h"
+
+namespace mk::mirrorconfig {
+
+void MirrorSet::Add(const std::string& source_repository, const std::string& mirror_repository) {
+  if (source_repository == mirror_repository) return;  // not a mirror
+  groups_[source_repository].insert(mirror_repository);
+}
+
+Result<bool> MirrorSet::AddRecord(const json::Value& record) {
+  auto source = record.GetString("source");
+  auto dest = record.GetString("dest");
+  if (!source || !dest) return false;
+  if (auto error = record.GetString("error")) return Unavailable(*source + " was not mirrored: " + *error);
+  auto src = Reference::Parse(*source);
+  if (!src.ok()) return src.status();
+  auto dst = Reference::Parse(*dest);
+  if (!dst.ok()) return dst.status();
+  Add(src->repository(), dst->repository());
+  return true;
+}
+
+std::string YamlScalar(const std::string& s) {
+  bool plain = !s.empty();
+  for (char c : s) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '-' || c == '_' ||
+              c == ':' || c == '@';
+    if (!ok) plain = false;
+  }
+  // Leading characters YAML treats specially, and "key: value" look-alikes.
+  if (plain && (s[0] == '-' || s[0] == ':' || s[0] == '@' || s.back() == ':')) plain = false;
+  if (plain && (s == "true" || s == "false" || s == "null" || s == "yes" || s == "no" || s == "~")) plain = false;
+  if (plain) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string RenderImageContentSources(const MirrorSet& set) {
+  std::string out = "imageContentSources:\n";
+  for (const auto& [source, mirrors] : set.groups()) {
+    out += "- mirrors:\n";
+    for (const auto& m : mirrors) out += "  - " + YamlScalar(m) + "\n";
+    out += "  source: " + YamlScalar(source) + "\n";
+  }
+  return out;
+}
+
+}  // namespace mk::mirrorconfig

@@ -1,0 +1,316 @@
+#include "registry/registry_client.h"
+
+#include "base/strings.h"
+#include "json/value.h"
+#include "oci/media_types.h"
+
+namespace mk::registry {
+namespace {
+
+std::vector<Scope> Pull(const std::string& repo) { return {{repo, "pull"}}; }
+std::vector<Scope> Push(const std::string& repo) { return {{repo, "pull,push"}}; }
+
+// The first "errors[0]" of a registry error body, as "CODE: message".
+std::string RegistryErrorText(const std::string& body) {
+  auto doc = json::Value::Parse(body);
+  if (!doc.ok()) return "";
+  const json::Value* errors = doc->Find("errors");
+  if (!errors || !errors->is_array() || errors->items().empty()) return "";
+  const json::Value& e = errors->items()[0];
+  std::string code = e.GetString("code").value_or("");
+  std::string message = e.GetString("message").value_or("");
+  std::string text = code.empty() ? message : code + (message.empty() ? "" : ": " + message);
+  return text.size() > 200 ? text.substr(0, 200) + "..." : text;
+}
+
+}  // namespace
+
+RegistryClient::RegistryClient(std::string host, http::Client& client, const auth::AuthStore& auth,
+                               RegistryOptions options)
+    : host_(std::move(host)),
+      client_(client),
+      auth_(auth),
+      options_(options),
+      tokens_(client, !options.insecure) {}
+
+Status RegistryClient::Ping() {
+  std::lock_guard<std::mutex> lock(ping_mu_);
+  if (pinged_) return Status::Ok();
+  std::vector<std::pair<std::string, bool>> tries = {{"https://", true}};
+  if (options_.insecure) tries = {{"https://", false}, {"http://", false}};
+  Status last;
+  for (const auto& [scheme, verify] : tries) {
+    http::Request req;
+    req.url = scheme + host_ + "/v2/";
+    req.verify_tls = verify;
+    auto resp = client_.Do(req);
+    if (!resp.ok()) {
+      last = resp.status();
+      continue;
+    }
+    if (resp->status == 401) {
+      auto header = resp->Header("WWW-Authenticate");
+      if (!header) return PermissionDenied(host_ + ": 401 without a WWW-Authenticate challenge");
+      auto challenges = http::ParseChallenges(*header);
+      if (!challenges.ok()) return challenges.status().WithContext(host_);
+      // Prefer Bearer when both are offered.
+      challenge_ = challenges->front();
+      for (const auto& c : *challenges)
+        if (c.scheme == "bearer") challenge_ = c;
+    } else if (resp->status == 400 && scheme == std::string("https://") && options_.insecure) {
+      // A plain-HTTP server answered our TLS hello with a 400: try http.
+      last = Unavailable(host_ + ": not speaking TLS");
+      continue;
+    } else if (resp->status != 200) {
+      return Unavailable(host_ + ": /v2/ answered HTTP " + std::to_string(resp->status) +
+                         "; is this a container registry?");
+    }
+    base_url_ = scheme + host_;
+    verify_tls_ = verify;
+    pinged_ = true;
+    return Status::Ok();
+  }
+  std::string hint = options_.insecure ? "" : " (for a registry without valid TLS, name it with --insecure)";
+  return Status(last.code(), "cannot reach registry " + host_ + ": " + last.message() + hint);
+}
+
+std::string RegistryClient::Absolute(const std::string& location) const {
+  if (location.find("://") != std::string::npos) return location;
+  if (!location.empty() && location[0] == '/') return base_url_ + location;
+  return base_url_ + "/" + location;
+}
+
+Result<http::Response> RegistryClient::Send(http::Request req, const Call& call, const http::BodySink& sink) {
+  MK_RETURN_IF_ERROR(Ping());
+  req.verify_tls = verify_tls_;
+  if (req.url.empty() || req.url[0] == '/') req.url = base_url_ + req.url;
+  std::optional<auth::Credential> cred;
+  if (!call.scopes.empty()) cred = auth_.Lookup(host_, call.scopes.front().repository);
+  else cred = auth_.Lookup(host_, "");
+  const bool replayable = !req.source;  // a streamed body cannot be sent twice
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    http::Request r = req;
+    if (challenge_) {
+      MK_ASSIGN_OR_RETURN(std::string authz, tokens_.Authorization(*challenge_, call.scopes, cred, attempt > 0));
+      if (!authz.empty()) r.headers.emplace_back("Authorization", std::move(authz));
+    }
+    MK_ASSIGN_OR_RETURN(http::Response resp, client_.Do(r, sink));
+    if (resp.status != 401 || attempt > 0 || !replayable) return resp;
+    // The registry refused: learn its (possibly new) challenge and retry once
+    // with a fresh token.
+    if (auto header = resp.Header("WWW-Authenticate")) {
+      auto challenges = http::ParseChallenges(*header);
+      if (challenges.ok()) {
+        std::lock_guard<std::mutex> lock(ping_mu_);
+        challenge_ = challenges->front();
+      }
+    }
+    if (!challenge_) return resp;
+  }
+  return Internal("unreachable");
+}
+
+Status RegistryClient::ErrorFor(const http::Response& resp, const Call& call) const {
+  std::string detail = RegistryErrorText(resp.body);
+  std::string msg = call.what + ": HTTP " + std::to_string(resp.status) + (detail.empty() ? "" : " " + detail);
+  switch (resp.status) {
+    case 401: {
+      bool have = auth_.Lookup(host_, call.scopes.empty() ? "" : call.scopes.front().repository).has_value();
+      return PermissionDenied(msg + (have ? " (credentials refused)" : " (no credentials for " + host_ + ")"));
+    }
+    case 403: return PermissionDenied(msg + " (access denied)");
+    case 404: return NotFound(msg);
+    case 400:
+    case 405:
+    case 413:
+    case 415: return InvalidArgument(msg);
+    default: return Unavailable(msg);
+  }
+}
+
+Result<oci::Manifest> RegistryClient::GetManifest(const std::string& repo, const std::string& ref) {
+  Call call{Pull(repo), "manifest " + host_ + "/" + repo + (ref.find(':') != std::string::npos ? "@" : ":") + ref};
+  http::Request req;
+  req.url = "/v2/" + repo + "/manifests/" + ref;
+  req.headers.emplace_back("Accept", oci::ManifestAcceptHeader());
+  req.max_body = oci::kMaxManifestBytes;
+  MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+  if (resp.status != 200) return ErrorFor(resp, call);
+  auto manifest = oci::Manifest::Parse(std::move(resp.body), resp.Header("Content-Type").value_or(""));
+  if (!manifest.ok()) return manifest.status().WithContext(call.what);
+  if (ref.find(':') != std::string::npos) {
+    if (manifest->digest.str() != ref)
+      return DataLoss(call.what + ": content does not match its digest (got " + manifest->digest.str() + ")");
+  } else if (auto header = resp.Header("Docker-Content-Digest")) {
+    auto d = Digest::Parse(*header);
+    if (d.ok() && d->algorithm() == "sha256" && *d != manifest->digest)
+      return DataLoss(call.what + ": registry says digest " + d->str() + " but the bytes hash to " + manifest->digest.str());
+  }
+  return manifest;
+}
+
+Result<std::optional<Digest>> RegistryClient::HeadManifest(const std::string& repo, const std::string& ref) {
+  Call call{Pull(repo), "manifest " + host_ + "/" + repo + (ref.find(':') != std::string::npos ? "@" : ":") + ref};
+  http::Request req;
+  req.method = "HEAD";
+  req.url = "/v2/" + repo + "/manifests/" + ref;
+  req.headers.emplace_back("Accept", oci::ManifestAcceptHeader());
+  MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+  if (resp.status == 404) return std::optional<Digest>();
+  if (resp.status != 200) return ErrorFor(resp, call);
+  if (auto header = resp.Header("Docker-Content-Digest")) {
+    auto d = Digest::Parse(*header);
+    if (d.ok()) return std::optional<Digest>(*d);
+  }
+  // No digest header: fall back to GET, which hashes the bytes.
+  MK_ASSIGN_OR_RETURN(oci::Manifest m, GetManifest(repo, ref));
+  return std::optional<Digest>(m.digest);
+}
+
+Status RegistryClient::PutManifest(const std::string& repo, const std::string& ref, const oci::Manifest& manifest) {
+  Call call{Push(repo), "put manifest " + host_ + "/" + repo + (ref.find(':') != std::string::npos ? "@" : ":") + ref};
+  http::Request req;
+  req.method = "PUT";
+  req.url = "/v2/" + repo + "/manifests/" + ref;
+  req.headers.emplace_back("Content-Type", manifest.media_type);
+  req.body = manifest.raw;
+  MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+  if (resp.status != 201 && resp.status != 200 && resp.status != 202) return ErrorFor(resp, call);
+  if (auto header = resp.Header("Docker-Content-Digest"))
+    if (*header != manifest.digest.str())
+      return DataLoss(call.what + ": registry stored digest " + *header + ", expected " + manifest.digest.str());
+  return Status::Ok();
+}
+
+Result<bool> RegistryClient::HasBlob(const std::string& repo, const Digest& digest) {
+  Call call{Pull(repo), "blob " + host_ + "/" + repo + "@" + digest.str()};
+  http::Request req;
+  req.method = "HEAD";
+  req.url = "/v2/" + repo + "/blobs/" + digest.str();
+  MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+  if (resp.status == 200) return true;
+  if (resp.status == 404) return false;
+  return ErrorFor(resp, call);
+}
+
+Status RegistryClient::GetBlob(const std::string& repo, const Digest& digest, const http::BodySink& sink) {
+  Call call{Pull(repo), "blob " + host_ + "/" + repo + "@" + digest.str()};
+  http::Request req;
+  req.url = "/v2/" + repo + "/blobs/" + digest.str();
+  MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call, sink));
+  if (resp.status != 200 && resp.status != 206) return ErrorFor(resp, call);
+  return Status::Ok();
+}
+
+Result<bool> RegistryClient::MountBlob(const std::string& repo, const Digest& digest, const std::string& from_repo) {
+  Call call{{{repo, "pull,push"}, {from_repo, "pull"}}, "mount " + digest.str() + " from " + from_repo + " into " + host_ + "/" + repo};
+  http::Request req;
+  req.method = "POST";
+  req.url = "/v2/" + repo + "/blobs/uploads/?mount=" + UrlEncode(digest.str()) + "&from=" + UrlEncode(from_repo);
+  MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+  if (resp.status == 201) return true;
+  if (resp.status == 202) {
+    // The registry opened an upload session instead; close it politely.
+    if (auto location = resp.Header("Location")) {
+      http::Request del;
+      del.method = "DELETE";
+      del.url = Absolute(*location);
+      (void)Send(del, Call{Push(repo), "cancel upload"});
+    }
+    return false;
+  }
+  if (resp.status == 401 || resp.status == 403 || resp.status == 404) return false;
+  return ErrorFor(resp, call);
+}
+
+Status RegistryClient::PushBlob(const std::string& repo, const Digest& digest, uint64_t size,
+                                const http::BodySource& source) {
+  Call call{Push(repo), "upload " + digest.str() + " to " + host_ + "/" + repo};
+  http::Request start;
+  start.method = "POST";
+  start.url = "/v2/" + repo + "/blobs/uploads/";
+  MK_ASSIGN_OR_RETURN(http::Response started, Send(start, call));
+  if (started.status != 202) return ErrorFor(started, call);
+  auto location = started.Header("Location");
+  if (!location) return Unavailable(call.what + ": upload started without a Location");
+  std::string url = Absolute(*location);
+  auto with_digest = [&](const std::string& u) {
+    return u + (u.find('?') == std::string::npos ? "?" : "&") + "digest=" + UrlEncode(digest.str());
+  };
+
+  if (size <= options_.chunk_size) {
+    http::Request put;
+    put.method = "PUT";
+    put.url = with_digest(url);
+    put.headers.emplace_back("Content-Type", "application/octet-stream");
+    put.source = source;
+    put.source_size = static_cast<int64_t>(size);
+    MK_ASSIGN_OR_RETURN(http::Response done, Send(put, call));
+    if (done.status != 201) return ErrorFor(done, call);
+    return Status::Ok();
+  }
+
+  uint64_t offset = 0;
+  while (offset < size) {
+    uint64_t n = std::min<uint64_t>(options_.chunk_size, size - offset);
+    uint64_t left = n;
+    http::Request patch;
+    patch.method = "PATCH";
+    patch.url = url;
+    patch.headers.emplace_back("Content-Type", "application/octet-stream");
+    patch.headers.emplace_back("Content-Range", std::to_string(offset) + "-" + std::to_string(offset + n - 1));
+    patch.source = [&left, &source](char* out, size_t cap) -> Result<size_t> {
+      if (left == 0) return size_t{0};
+      MK_ASSIGN_OR_RETURN(size_t got, source(out, static_cast<size_t>(std::min<uint64_t>(cap, left))));
+      if (got == 0) return DataLoss("blob ended early");
+      left -= got;
+      return got;
+    };
+    patch.source_size = static_cast<int64_t>(n);
+    MK_ASSIGN_OR_RETURN(http::Response resp, Send(patch, call));
+    if (resp.status != 202) return ErrorFor(resp, call);
+    if (auto next = resp.Header("Location")) url = Absolute(*next);
+    offset += n;
+  }
+  // Everything is sent; the source must now confirm the end (this is where
+  // a digest mismatch upstream surfaces, before the upload is committed).
+  char probe;
+  MK_ASSIGN_OR_RETURN(size_t extra, source(&probe, 1));
+  if (extra != 0) return DataLoss(call.what + ": blob is longer than its descriptor says");
+  http::Request put;
+  put.method = "PUT";
+  put.url = with_digest(url);
+  put.headers.emplace_back("Content-Type", "application/octet-stream");
+  MK_ASSIGN_OR_RETURN(http::Response done, Send(put, call));
+  if (done.status != 201) return ErrorFor(done, call);
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& repo) {
+  Call call{Pull(repo), "tags of " + host_ + "/" + repo};
+  std::vector<std::string> tags;
+  std::string url = "/v2/" + repo + "/tags/list";
+  for (int page = 0; page < 1000; ++page) {
+    http::Request req;
+    req.url = url;
+    MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+    if (resp.status != 200) return ErrorFor(resp, call);
+    auto doc = json::Value::Parse(resp.body);
+    if (!doc.ok()) return doc.status().WithContext(call.what);
+    if (const json::Value* list = doc->Find("tags"); list && list->is_array())
+      for (const auto& t : list->items())
+        if (t.is_string()) tags.push_back(t.as_string());
+    // Link: </v2/repo/tags/list?n=100&last=x>; rel="next"
+    auto link = resp.Header("Link");
+    if (!link) return tags;
+    size_t lt = link->find('<'), gt = link->find('>');
+    if (lt == std::string::npos || gt == std::string::npos || gt < lt || link->find("rel=\"next\"") == std::string::npos)
+      return tags;
+    std::string next = link->substr(lt + 1, gt - lt - 1);
+    url = next.find("://") != std::string::npos ? next : Absolute(next);
+    if (http::Origin(url) != http::Origin(base_url_)) return Unavailable(call.what + ": pagination link leaves the registry");
+  }
+  return Unavailable(call.what + ": more than 1000 pages");
+}
+
+}  // namespace mk::registry

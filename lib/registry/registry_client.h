@@ -1,0 +1,86 @@
+// RegistryClient: the Docker Registry HTTP API V2 / OCI distribution spec for
+// one registry host (scheme, authentication and all endpoints we use).
+//
+// The first request pings /v2/ to learn the scheme (https; for a registry
+// the user named --insecure, https without verification and then plain
+// http) and the authentication challenge. Every call names its repository so
+// the right token scope is asked for; cross-repository mounts ask for pull on
+// the source repository too. Blob bodies stream through a sink and are never
+// held in memory; verification of digests is the caller's (store/) job, so
+// that every store verifies the same way. Thread-safe: one client per host is
+// shared by all workers.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/auth_file.h"
+#include "base/status.h"
+#include "digest/digest.h"
+#include "http/challenge.h"
+#include "http/client.h"
+#include "oci/manifest.h"
+#include "registry/token_cache.h"
+
+namespace mk::registry {
+
+struct RegistryOptions {
+  bool insecure = false;                // skip TLS verification / allow http
+  uint64_t chunk_size = 64ull << 20;    // blobs larger than this upload in PATCH chunks
+};
+
+class RegistryClient {
+ public:
+  RegistryClient(std::string host, http::Client& client, const auth::AuthStore& auth, RegistryOptions options);
+
+  const std::string& host() const { return host_; }
+
+  // GET a manifest by tag or digest; the result's digest is the sha256 of
+  // the bytes. When ref is a digest the bytes must match it.
+  Result<oci::Manifest> GetManifest(const std::string& repo, const std::string& ref);
+  // HEAD a manifest: its digest, or nullopt when it does not exist.
+  Result<std::optional<Digest>> HeadManifest(const std::string& repo, const std::string& ref);
+  // PUT a manifest's exact bytes under a tag or its digest.
+  Status PutManifest(const std::string& repo, const std::string& ref, const oci::Manifest& manifest);
+
+  Result<bool> HasBlob(const std::string& repo, const Digest& digest);
+  // Streams the blob's bytes (unverified) to sink.
+  Status GetBlob(const std::string& repo, const Digest& digest, const http::BodySink& sink);
+  // Uploads size bytes from source as digest: one POST then a monolithic PUT,
+  // or PATCH chunks then a closing PUT when size exceeds the chunk size.
+  Status PushBlob(const std::string& repo, const Digest& digest, uint64_t size, const http::BodySource& source);
+  // Cross-repository mount; false when the registry started an upload
+  // instead (the session is cancelled) or refused.
+  Result<bool> MountBlob(const std::string& repo, const Digest& digest, const std::string& from_repo);
+
+  // All tags, following Link pagination (bounded to 1000 pages).
+  Result<std::vector<std::string>> ListTags(const std::string& repo);
+
+ private:
+  struct Call {
+    std::vector<Scope> scopes;
+    std::string what;  // for messages: "manifest quay.io/a/b:tag"
+  };
+  Status Ping();
+  Result<http::Response> Send(http::Request req, const Call& call, const http::BodySink& sink = {});
+  Status ErrorFor(const http::Response& resp, const Call& call) const;
+  std::string Url(const std::string& path) const { return base_url_ + path; }
+  std::string Absolute(const std::string& location) const;
+
+  std::string host_;
+  http::Client& client_;
+  const auth::AuthStore& auth_;
+  RegistryOptions options_;
+  TokenCache tokens_;
+
+  std::mutex ping_mu_;
+  bool pinged_ = false;
+  std::string base_url_;
+  bool verify_tls_ = true;
+  std::optional<http::Challenge> challenge_;
+};
+
+}  // namespace mk::registry

@@ -1,0 +1,96 @@
+#include "registry/token_cache.h"
+
+#include "base/base64.h"
+#include "base/strings.h"
+#include "json/value.h"
+
+namespace mk::registry {
+
+std::string UrlEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+Result<std::string> TokenCache::FetchToken(const http::Challenge& ch, const std::vector<Scope>& scopes,
+                                           const std::optional<auth::Credential>& cred, int* expires_in) {
+  std::string realm = ch.Param("realm");
+  if (realm.empty()) return PermissionDenied("bearer challenge without a realm");
+  if (realm.rfind("https://", 0) != 0 && realm.rfind("http://", 0) != 0)
+    return PermissionDenied("bearer realm is not an http(s) URL: " + http::RedactUrl(realm));
+  std::string service = ch.Param("service");
+  http::Request req;
+  req.verify_tls = verify_tls_;
+  std::string query;
+  auto add = [&query](std::string_view k, std::string_view v) {
+    query += query.empty() ? "" : "&";
+    query += std::string(k) + "=" + UrlEncode(v);
+  };
+  if (cred && !cred->identity_token.empty()) {
+    // OAuth2 refresh-token grant (docker's "oauth.md").
+    req.method = "POST";
+    req.url = realm;
+    add("grant_type", "refresh_token");
+    if (!service.empty()) add("service", service);
+    add("client_id", "mirrorkit");
+    add("refresh_token", cred->identity_token);
+    std::string scope_list;
+    for (const auto& s : scopes) scope_list += (scope_list.empty() ? "" : " ") + s.String();
+    if (!scope_list.empty()) add("scope", scope_list);
+    req.body = query;
+    req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  } else {
+    if (!service.empty()) add("service", service);
+    for (const auto& s : scopes) add("scope", s.String());
+    req.url = realm + (realm.find('?') == std::string::npos ? "?" : "&") + query;
+    if (cred && !cred->username.empty())
+      req.headers.emplace_back("Authorization", "Basic " + Base64Encode(cred->username + ":" + cred->password));
+  }
+  MK_ASSIGN_OR_RETURN(http::Response resp, client_.Do(req));
+  if (resp.status == 401 || resp.status == 403)
+    return PermissionDenied("token request to " + http::RedactUrl(realm) + " refused (HTTP " +
+                            std::to_string(resp.status) + "): check the credentials");
+  if (resp.status != 200)
+    return Unavailable("token request to " + http::RedactUrl(realm) + " failed (HTTP " + std::to_string(resp.status) + ")");
+  auto doc = json::Value::Parse(resp.body);
+  if (!doc.ok() || !doc->is_object()) return Unavailable("token response from " + http::RedactUrl(realm) + " is not JSON");
+  std::string token = doc->GetString("token").value_or(doc->GetString("access_token").value_or(""));
+  if (token.empty()) return Unavailable("token response from " + http::RedactUrl(realm) + " has no token");
+  *expires_in = static_cast<int>(doc->GetInt("expires_in").value_or(60));
+  return "Bearer " + token;
+}
+
+Result<std::string> TokenCache::Authorization(const http::Challenge& ch, const std::vector<Scope>& scopes,
+                                              const std::optional<auth::Credential>& cred, bool force) {
+  if (ch.scheme == "basic") {
+    if (!cred || cred->username.empty()) return std::string();
+    return "Basic " + Base64Encode(cred->username + ":" + cred->password);
+  }
+  if (ch.scheme != "bearer") return Unsupported("unsupported authentication scheme " + Quote(ch.scheme));
+  std::string key;
+  for (const auto& s : scopes) key += s.String() + " ";
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(key);
+    if (!force && it != cache_.end() && it->second.expires > now) return it->second.header;
+  }
+  int expires_in = 60;
+  MK_ASSIGN_OR_RETURN(std::string header, FetchToken(ch, scopes, cred, &expires_in));
+  // Renew a little early; the spec's minimum lifetime is 60 s.
+  int life = std::max(expires_in, 60) - 10;
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_[key] = Entry{header, now + std::chrono::seconds(life)};
+  return header;
+}
+
+}  // namespace mk::registry

@@ -1,0 +1,50 @@
+#include "release/release_plan.h"
+
+namespace mk::release {
+
+Result<std::string> ComponentTag(const std::string& version, const std::string& arch, const std::string& name) {
+  std::string tag = version + "-" + arch + (name.empty() ? "" : "-" + name);
+  Status s = ValidateTag(tag);
+  if (!s.ok()) return s.WithContext("planned tag for " + (name.empty() ? std::string("the release") : name));
+  return tag;
+}
+
+Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const PlanOptions& options) {
+  const std::string version = release.version();
+  if (version.empty()) return InvalidArgument("release " + release.requested.String() + " names no version");
+  std::vector<json::Value> out;
+
+  json::Value rel = json::Value::Object();
+  rel.Set("kind", json::Value::String("release"));
+  rel.Set("name", json::Value::String(version));
+  rel.Set("version", json::Value::String(version));
+  rel.Set("arch", json::Value::String(release.arch));
+  rel.Set("from", json::Value::String(release.requested.String()));
+  rel.Set("source", json::Value::String(release.pinned.String()));
+  rel.Set("digest", json::Value::String(release.manifest.digest.str()));
+  rel.Set("components", json::Value::Number(static_cast<int64_t>(release.contents.components.size())));
+  if (options.to_release_image) {
+    rel.Set("dest", json::Value::String(options.to_release_image->String()));
+  } else if (options.to) {
+    MK_ASSIGN_OR_RETURN(std::string tag, ComponentTag(version, release.arch, ""));
+    rel.Set("dest", json::Value::String(options.to->WithTag(tag).String()));
+  }
+  out.push_back(std::move(rel));
+
+  for (const auto& c : release.contents.components) {
+    json::Value rec = json::Value::Object();
+    rec.Set("kind", json::Value::String("image"));
+    rec.Set("name", json::Value::String(c.name));
+    rec.Set("release", json::Value::String(version));
+    rec.Set("source", json::Value::String(c.source.String()));
+    rec.Set("digest", json::Value::String(c.source.digest()->str()));
+    if (options.to) {
+      MK_ASSIGN_OR_RETURN(std::string tag, ComponentTag(version, release.arch, c.name));
+      rec.Set("dest", json::Value::String(options.to->WithTag(tag).String()));
+    }
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+}  // namespace mk::release

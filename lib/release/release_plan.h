@@ -1,0 +1,34 @@
+// Plans where a release goes in the mirror, as `oc adm release mirror` does,
+// and renders the plan as mapping records (man/mirrorkit-records.7):
+//
+//   {"kind":"release","name":VERSION,"version","arch","from","source","digest","dest"}
+//   {"kind":"image","name":COMPONENT,"release":VERSION,"source","digest","dest"}
+//
+// Every source is pinned by digest. With --to REPO, components go to
+// REPO:<version>-<arch>-<component> and the release to --to-release-image,
+// by default REPO:<version>-<arch>. Without --to there is no dest (a dry
+// listing). Pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "json/value.h"
+#include "ref/reference.h"
+#include "release/release_reader.h"
+
+namespace mk::release {
+
+struct PlanOptions {
+  std::optional<Reference> to;                // repository
+  std::optional<Reference> to_release_image;  // tagged reference
+};
+
+Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const PlanOptions& options);
+
+// The component tag "<version>-<arch>-<name>", validated as a tag.
+Result<std::string> ComponentTag(const std::string& version, const std::string& arch, const std::string& name);
+
+}  // namespace mk::release

@@ -1,0 +1,55 @@
+#include "store/blob_stream.h"
+
+#include <thread>
+
+#include "base/byte_pipe.h"
+
+namespace mk::store {
+
+Status FetchVerified(Store& store, const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) {
+  DigestHasher hasher(blob.digest.algorithm());
+  const uint64_t want = static_cast<uint64_t>(blob.size);
+  const std::string what = "blob " + repo.repository() + "@" + blob.digest.str();
+  Status s = store.FetchBlob(repo, blob, [&](const char* data, size_t n) -> Status {
+    if (hasher.bytes() + n > want)
+      return DataLoss(what + ": more bytes than the " + std::to_string(want) + " its descriptor says");
+    hasher.Update(data, n);
+    return sink(data, n);
+  });
+  MK_RETURN_IF_ERROR(s);
+  if (hasher.bytes() != want)
+    return DataLoss(what + ": got " + std::to_string(hasher.bytes()) + " bytes, descriptor says " + std::to_string(want));
+  Digest got = hasher.Finish();
+  if (got != blob.digest) return DataLoss(what + ": content does not match its digest (got " + got.str() + ")");
+  return Status::Ok();
+}
+
+Status CopyBlob(Store& from, const Reference& from_repo, Store& to, const Reference& to_repo,
+                const oci::Descriptor& blob, size_t pipe_bytes) {
+  BytePipe pipe(pipe_bytes, static_cast<uint64_t>(blob.size));
+  Status fetch_status;
+  std::thread producer([&] {
+    fetch_status = FetchVerified(from, from_repo, blob, [&](const char* d, size_t n) { return pipe.Write(d, n); });
+    pipe.Close(fetch_status);
+  });
+  Status push_status = to.PushBlob(to_repo, blob, [&](char* out, size_t n) { return pipe.Read(out, n); });
+  if (!push_status.ok()) pipe.Abort(push_status);
+  producer.join();
+  // The fetch error is the root cause when both failed.
+  if (!fetch_status.ok()) return fetch_status;
+  return push_status;
+}
+
+Result<std::string> ReadBlobToString(Store& store, const Reference& repo, const oci::Descriptor& blob, size_t max_bytes) {
+  if (blob.size < 0 || static_cast<uint64_t>(blob.size) > max_bytes)
+    return InvalidArgument("blob " + blob.digest.str() + " is larger than " + std::to_string(max_bytes) + " bytes");
+  std::string out;
+  out.reserve(static_cast<size_t>(blob.size));
+  MK_RETURN_IF_ERROR(FetchVerified(store, repo, blob, [&](const char* d, size_t n) {
+    out.append(d, n);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace mk::store

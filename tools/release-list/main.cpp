@@ -1,0 +1,70 @@
+// release-list: lists a release payload's images as mapping records and,
+// with --to, plans where each goes in the mirror. See release-list(1).
+#include <cstdio>
+
+#include "cli/tool.h"
+#include "json/lines.h"
+#include "oci/image_config.h"
+#include "release/release_plan.h"
+
+namespace {
+const mk::cli::ToolInfo kInfo = {
+    "release-list", "release-list [OPTIONS] RELEASE",
+    "Read an OpenShift release image, find release-manifests/image-references in its layers, and print one\n"
+    "JSON record for the release and one per component image, each pinned by digest. With --to, each\n"
+    "record also gets the destination the mirror will use (REPO:<version>-<arch>-<component>), ready\n"
+    "for blob-copy."};
+}
+
+int main(int argc, char** argv) {
+  using namespace mk;
+  namespace po = cli::po;
+  std::string release, to, to_release_image, arch;
+  cli::RegistryFlags registry;
+  po::options_description opts("Options");
+  opts.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("to", po::value(&to)->value_name("REPO"), "mirror repository for every component, e.g. registry.example.com:5000/ocp4/openshift4")
+      ("to-release-image", po::value(&to_release_image)->value_name("REF"), "where the release image itself goes (default REPO:<version>-<arch>)")
+      ("arch", po::value(&arch)->value_name("ARCH"), "architecture to pick from a manifest list (amd64/x86_64, arm64/aarch64, …); default: this machine's")
+      ("release", po::value(&release)->value_name("RELEASE"), "the release image (positional)");
+  cli::AddRegistryOptions(opts, registry);
+  po::positional_options_description positional;
+  positional.add("release", 1);
+  po::variables_map vm;
+  if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
+  if (release.empty()) return cli::UsageError(kInfo, "missing RELEASE");
+
+  auto ref = Reference::Parse(release);
+  if (!ref.ok()) return cli::UsageError(kInfo, ref.status().message());
+  release::PlanOptions plan;
+  if (!to.empty()) {
+    auto r = Reference::ParseRepository(to);
+    if (!r.ok()) return cli::UsageError(kInfo, "--to: " + r.status().message());
+    plan.to = *r;
+  }
+  if (!to_release_image.empty()) {
+    auto r = Reference::Parse(to_release_image);
+    if (!r.ok()) return cli::UsageError(kInfo, "--to-release-image: " + r.status().message());
+    plan.to_release_image = *r;
+  }
+
+  auto session = cli::Session::Open(registry);
+  if (!session.ok()) return cli::UsageError(kInfo, session.status().message());
+  store::Store& store = (*session)->stores->ForReference(*ref);
+  auto image = release::ReadRelease(store, *ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
+  if (!image.ok()) {
+    cli::Error(kInfo, image.status().message());
+    return cli::FinishStdout(kInfo, cli::kExitItemFailed);
+  }
+  auto records = release::PlanRecords(*image, plan);
+  if (!records.ok()) {
+    cli::Error(kInfo, records.status().message());
+    return cli::kExitItemFailed;
+  }
+  json::RecordWriter writer(stdout);
+  for (const auto& rec : *records)
+    if (!writer.Write(rec)) break;
+  return cli::FinishStdout(kInfo, cli::kExitOk, &writer);
+}
