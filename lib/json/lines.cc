@@ -37,7 +37,7 @@ Result<std::optional<std::string>> LineReader::Next() {
     size_t nl = buf_.find('\n', pos_);
     if (nl != std::string::npos) {
       ++line_no_;
-      if (skipping) {
+      if (skipping || nl - pos_ > max_line_) {
         pos_ = nl + 1;
         return InvalidArgument("line " + std::to_string(line_no_) + " is longer than " +
                                std::to_string(max_line_) + " bytes");

@@ -4,9 +4,15 @@
 
 namespace mk::store {
 
-Store& StoreResolver::ForReference(const Reference& ref) {
-  std::string host = ref.api_host();
+void StoreResolver::Register(const std::string& domain, std::unique_ptr<Store> store) {
   std::lock_guard<std::mutex> lock(mu_);
+  registries_[domain] = std::move(store);
+}
+
+Store& StoreResolver::ForReference(const Reference& ref) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = registries_.find(ref.domain()); it != registries_.end()) return *it->second;
+  std::string host = ref.api_host();
   auto it = registries_.find(host);
   if (it != registries_.end()) return *it->second;
   registry::RegistryOptions ro;

@@ -27,13 +27,16 @@ class StoreResolver {
       : client_(client), auth_(auth), options_(std::move(options)) {}
 
   Store& ForReference(const Reference& ref);
+  // Serves every reference of this domain from store instead of a registry
+  // (directory and plugin stores, in-memory stores in tests).
+  void Register(const std::string& domain, std::unique_ptr<Store> store);
 
  private:
   http::Client& client_;
   const auth::AuthStore& auth_;
   ResolverOptions options_;
   std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Store>> registries_;
+  std::map<std::string, std::unique_ptr<Store>> registries_;  // by host or registered domain
 };
 
 }  // namespace mk::store

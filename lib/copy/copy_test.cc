@@ -1,0 +1,148 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "auth/auth_file.h"
+#include "copy/copy_runner.h"
+#include "copy/image_copier.h"
+#include "http/client.h"
+#include "store/memory_store.h"
+#include "testing/image_builder.h"
+
+namespace mk::copy {
+namespace {
+
+// Two in-memory "registries" behind one resolver.
+class CopyTest : public ::testing::Test {
+ protected:
+  CopyTest() : client_(http::ClientOptions{}), resolver_(client_, auth_, {}) {
+    auto s = std::make_unique<store::MemoryStore>("src.test");
+    auto d = std::make_unique<store::MemoryStore>("dst.test");
+    src_ = s.get();
+    dst_ = d.get();
+    resolver_.Register("src.test", std::move(s));
+    resolver_.Register("dst.test", std::move(d));
+  }
+
+  // An image with shared base layers plus one of its own.
+  oci::Manifest Image(unsigned seed, const std::string& arch = "amd64") {
+    std::vector<oci::Descriptor> layers = {base1_, base2_,
+                                           fixtures::PutBlob(*src_, "art", fixtures::RandomBytes(3000, seed))};
+    return fixtures::MakeImage(*src_, "art", fixtures::ConfigJson(arch) + std::string(seed % 7, ' '), layers);
+  }
+  void SetUp() override {
+    base1_ = fixtures::PutBlob(*src_, "art", fixtures::RandomBytes(20000, 100));
+    base2_ = fixtures::PutBlob(*src_, "art", fixtures::RandomBytes(30000, 101));
+  }
+  static Reference Ref(const std::string& s) { return Reference::Parse(s).value(); }
+
+  auth::AuthStore auth_;
+  http::Client client_;
+  store::StoreResolver resolver_;
+  store::MemoryStore* src_;
+  store::MemoryStore* dst_;
+  oci::Descriptor base1_, base2_;
+  BlobLedger ledger_;
+};
+
+TEST_F(CopyTest, CopiesImageByteForByteAndSkipsSecondTime) {
+  oci::Manifest m = Image(1);
+  ImageCopier copier(resolver_, ledger_);
+  auto out = copier.Copy(Ref("src.test/art@" + m.digest.str()), Ref("dst.test/mirror/ocp:4.3.0-x86_64-cli"));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->digest, m.digest);
+  EXPECT_EQ(out->stats.blobs_copied, 4);  // config + 3 layers
+  auto copied = dst_->GetManifest(Ref("dst.test/mirror/ocp:4.3.0-x86_64-cli"));
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ(copied->raw, m.raw);
+  auto again = copier.Copy(Ref("src.test/art@" + m.digest.str()), Ref("dst.test/mirror/ocp:4.3.0-x86_64-cli"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_present);
+  EXPECT_EQ(again->stats.blobs_copied, 0);
+}
+
+TEST_F(CopyTest, IndexCopiesEveryPlatform) {
+  oci::Manifest a = Image(2, "amd64"), b = Image(3, "arm64");
+  oci::Manifest index = fixtures::MakeIndex(*src_, "art", {{a, "amd64"}, {b, "arm64"}});
+  ImageCopier copier(resolver_, ledger_);
+  auto out = copier.Copy(Ref("src.test/art@" + index.digest.str()), Ref("dst.test/mirror/ocp:pod"));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->stats.manifests_pushed, 3);
+  EXPECT_TRUE(dst_->ManifestDigest(Ref("dst.test/mirror/ocp@" + a.digest.str()))->has_value());
+  EXPECT_TRUE(dst_->ManifestDigest(Ref("dst.test/mirror/ocp@" + b.digest.str()))->has_value());
+  EXPECT_EQ(dst_->GetManifest(Ref("dst.test/mirror/ocp:pod"))->raw, index.raw);
+}
+
+TEST_F(CopyTest, SharedBlobsCopiedOncePerRepositoryUnderConcurrency) {
+  std::vector<oci::Manifest> images;
+  for (unsigned i = 0; i < 12; ++i) images.push_back(Image(10 + i));
+  ImageCopier copier(resolver_, ledger_);
+  std::vector<std::thread> threads;
+  std::vector<CopyStats> stats(images.size());
+  for (size_t i = 0; i < images.size(); ++i)
+    threads.emplace_back([&, i] {
+      auto out = copier.Copy(Ref("src.test/art@" + images[i].digest.str()),
+                             Ref("dst.test/mirror/ocp:t" + std::to_string(i)));
+      ASSERT_TRUE(out.ok()) << out.status().message();
+      stats[i] = out->stats;
+    });
+  for (auto& t : threads) t.join();
+  int copied = 0;
+  for (const auto& s : stats) copied += s.blobs_copied;
+  // 2 shared bases + 12 own layers + configs (some identical by seed % 7).
+  std::set<Digest> distinct = {base1_.digest, base2_.digest};
+  for (const auto& m : images) {
+    distinct.insert(m.config.digest);
+    distinct.insert(m.layers[2].digest);
+  }
+  EXPECT_EQ(copied, static_cast<int>(distinct.size()));
+  EXPECT_EQ(dst_->pushes(), static_cast<int>(distinct.size()));
+}
+
+TEST_F(CopyTest, SecondRepositoryInSameStoreMounts) {
+  oci::Manifest m = Image(30);
+  ImageCopier copier(resolver_, ledger_);
+  ASSERT_TRUE(copier.Copy(Ref("src.test/art@" + m.digest.str()), Ref("dst.test/one/app:v1")).ok());
+  auto out = copier.Copy(Ref("src.test/art@" + m.digest.str()), Ref("dst.test/two/app:v1"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->stats.blobs_copied, 0);
+  EXPECT_EQ(out->stats.blobs_mounted, 4);
+}
+
+TEST_F(CopyTest, CorruptSourceBlobFailsAndPushesNoManifest) {
+  oci::Manifest m = Image(40);
+  src_->PutRawBlob("art", m.layers[2].digest, "not the layer");
+  ImageCopier copier(resolver_, ledger_);
+  auto out = copier.Copy(Ref("src.test/art@" + m.digest.str()), Ref("dst.test/mirror/ocp:bad"));
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), Code::kDataLoss);
+  EXPECT_FALSE(dst_->ManifestDigest(Ref("dst.test/mirror/ocp:bad"))->has_value());
+  EXPECT_FALSE(*dst_->HasBlob(Ref("dst.test/mirror/ocp"), m.layers[2]));
+}
+
+TEST_F(CopyTest, DestinationDigestMustMatch) {
+  oci::Manifest m = Image(50);
+  ImageCopier copier(resolver_, ledger_);
+  auto out = copier.Copy(Ref("src.test/art@" + m.digest.str()),
+                         Ref("dst.test/x@sha256:" + std::string(64, 'a')));
+  EXPECT_EQ(out.status().code(), Code::kInvalidArgument);
+}
+
+TEST(AnnotateRecord, AddsResultFieldsAndKeepsOthers) {
+  auto rec = json::Value::Parse(R"({"kind":"image","custom":{"x":1},"source":"a/b@sha256:)" + std::string(64, '0') + R"("})");
+  CopyOutcome o;
+  o.digest = Digest::Sha256Of("m");
+  o.media_type = "application/vnd.oci.image.manifest.v1+json";
+  o.stats.blobs_copied = 2;
+  o.stats.bytes_copied = 10;
+  AnnotateRecord(*rec, o);
+  EXPECT_EQ(*rec->GetString("status"), "copied");
+  EXPECT_EQ(*rec->GetInt("blobs_copied"), 2);
+  EXPECT_TRUE(rec->Find("custom"));
+  AnnotateRecord(*rec, Result<CopyOutcome>(Unavailable("registry down")));
+  EXPECT_EQ(*rec->GetString("status"), "failed");
+  EXPECT_EQ(*rec->GetString("error"), "registry down");
+}
+
+}  // namespace
+}  // namespace mk::copy

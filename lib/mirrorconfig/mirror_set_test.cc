@@ -1,0 +1,52 @@
+#include "mirrorconfig/mirror_set.h"
+
+#include <gtest/gtest.h>
+
+namespace mk::mirrorconfig {
+namespace {
+
+const std::string kD = "@sha256:" + std::string(64, 'a');
+
+json::Value Rec(const std::string& source, const std::string& dest) {
+  json::Value v = json::Value::Object();
+  v.Set("source", json::Value::String(source));
+  v.Set("dest", json::Value::String(dest));
+  return v;
+}
+
+TEST(MirrorSet, GroupsSortsAndDedupes) {
+  MirrorSet set;
+  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-v4.0-art-dev" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64-cli")));
+  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-v4.0-art-dev" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64-etcd")));
+  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64")));
+  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "backup.io/ocp4/openshift4:4.3.0-x86_64")));
+  EXPECT_EQ(RenderImageContentSources(set),
+            "imageContentSources:\n"
+            "- mirrors:\n  - backup.io/ocp4/openshift4\n  - m.io:5000/ocp4/openshift4\n"
+            "  source: quay.io/openshift-release-dev/ocp-release\n"
+            "- mirrors:\n  - m.io:5000/ocp4/openshift4\n"
+            "  source: quay.io/openshift-release-dev/ocp-v4.0-art-dev\n");
+}
+
+TEST(MirrorSet, SkipsRecordsWithoutMappingAndRefusesFailedOnes) {
+  MirrorSet set;
+  json::Value no_dest = json::Value::Object();
+  no_dest.Set("source", json::Value::String("quay.io/a/b:1"));
+  EXPECT_FALSE(*set.AddRecord(no_dest));
+  json::Value failed = Rec("quay.io/a/b:1", "m.io/a/b:1");
+  failed.Set("error", json::Value::String("HTTP 500"));
+  EXPECT_FALSE(set.AddRecord(failed).ok());
+  EXPECT_FALSE(set.AddRecord(Rec("Bad//ref", "m.io/a")).ok());
+  EXPECT_TRUE(set.empty());
+}
+
+TEST(Yaml, QuotesOnlyWhenNeeded) {
+  EXPECT_EQ(YamlScalar("quay.io/a/b"), "quay.io/a/b");
+  EXPECT_EQ(YamlScalar("127.0.0.1:5000/a"), "127.0.0.1:5000/a");
+  EXPECT_EQ(YamlScalar("true"), "\"true\"");
+  EXPECT_EQ(YamlScalar("a b"), "\"a b\"");
+  EXPECT_EQ(YamlScalar("-x"), "\"-x\"");
+}
+
+}  // namespace
+}  // namespace mk::mirrorconfig
