@@ -30,6 +30,8 @@ struct Transfer {
   const BodySink* sink = nullptr;
   Response* response = nullptr;
   uint64_t delivered = 0;  // body bytes handed to the sink
+  uint64_t resume_from = 0;  // a Range request's first byte, 0 if none
+  bool resume_checked = false;
   Status sink_status;
   Status source_status;
   bool body_too_large = false;
@@ -56,6 +58,18 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
   bool success = code >= 200 && code < 300;
   if (success && t->sink && *t->sink) {
+    if (t->resume_from > 0 && !t->resume_checked) {
+      // The sink already holds the first resume_from bytes: only a 206 for
+      // exactly the rest may follow, or the blob would be spliced wrong.
+      auto range = t->response->Header("Content-Range");
+      std::string want = "bytes " + std::to_string(t->resume_from) + "-";
+      if (code != 206 || !range || range->rfind(want, 0) != 0) {
+        t->sink_status = Unavailable(t->request->method + " " + RedactUrl(t->request->url) +
+                                     ": server did not resume at byte " + std::to_string(t->resume_from));
+        return 0;
+      }
+      t->resume_checked = true;
+    }
     Status s = (*t->sink)(data, len);
     if (!s.ok()) {
       t->sink_status = s;
@@ -159,6 +173,7 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
   t.request = &req;
   t.sink = &sink;
   t.response = &resp;
+  t.resume_from = resume_from;
 
   curl_slist* raw_list = nullptr;
   for (const auto& [k, v] : req.headers) raw_list = curl_slist_append(raw_list, (k + ": " + v).c_str());
