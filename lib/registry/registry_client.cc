@@ -286,10 +286,11 @@ Status RegistryClient::PushBlob(const std::string& repo, const Digest& digest, u
   return Status::Ok();
 }
 
-Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& repo) {
+Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& repo, int page_size) {
   Call call{Pull(repo), "tags of " + host_ + "/" + repo};
   std::vector<std::string> tags;
   std::string url = "/v2/" + repo + "/tags/list";
+  if (page_size > 0) url += "?n=" + std::to_string(page_size);
   for (int page = 0; page < 1000; ++page) {
     http::Request req;
     req.url = url;

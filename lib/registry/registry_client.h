@@ -56,8 +56,9 @@ class RegistryClient {
   // instead (the session is cancelled) or refused.
   Result<bool> MountBlob(const std::string& repo, const Digest& digest, const std::string& from_repo);
 
-  // All tags, following Link pagination (bounded to 1000 pages).
-  Result<std::vector<std::string>> ListTags(const std::string& repo);
+  // All tags, following Link pagination (bounded to 1000 pages); page_size
+  // > 0 asks for pages of that many (`?n=`), else the registry's default.
+  Result<std::vector<std::string>> ListTags(const std::string& repo, int page_size = 0);
 
  private:
   struct Call {
