@@ -28,6 +28,12 @@ void Error(const ToolInfo& info, const std::string& message) {
   std::fprintf(stderr, "%s: %s\n", info.name, message.c_str());
 }
 
+int SessionError(const ToolInfo& info, const Status& status) {
+  if (status.code() == Code::kInvalidArgument) return UsageError(info, status.message());
+  Error(info, status.message());
+  return kExitItemFailed;
+}
+
 int UsageError(const ToolInfo& info, const std::string& message) {
   Error(info, message);
   std::fprintf(stderr, "Try '%s --help' for more information.\n", info.name);
@@ -65,10 +71,17 @@ Result<std::unique_ptr<Session>> Session::Open(const RegistryFlags& flags) {
     if (FILE* f = std::fopen(flags.ca_file.c_str(), "r")) std::fclose(f);
     else return InvalidArgument("cannot read --ca-file " + flags.ca_file + ": " + std::strerror(errno));
   }
+  // Keep trusting the system's CAs when --ca-file adds one (CURLOPT_CAINFO
+  // alone would replace the bundle on a libcurl built without a CA path).
+  options.ca_path = "/etc/ssl/certs";
   session->client = std::make_unique<http::Client>(options);
-  MK_ASSIGN_OR_RETURN(session->auth, auth::AuthStore::Load(flags.registry_config));
+  auto auth = auth::AuthStore::Load(flags.registry_config);
+  if (!auth.ok()) return Status(auth.status().code() == Code::kInvalidArgument ? Code::kDataLoss : auth.status().code(),
+                                auth.status().message());
+  session->auth = std::move(auth).value();
   store::ResolverOptions ro;
   for (const auto& host : flags.insecure) ro.insecure_hosts.insert(ToLower(host));
+  ro.chunk_size = flags.chunk_size;
   session->stores = std::make_unique<store::StoreResolver>(*session->client, session->auth, ro);
   return session;
 }

@@ -43,6 +43,7 @@ struct RegistryFlags {
   std::string registry_config;
   std::string ca_file;
   std::vector<std::string> insecure;
+  uint64_t chunk_size = 64ull << 20;  // set by tools that upload (blob-copy --chunk-size)
 };
 
 void AddRegistryOptions(po::options_description& opts, RegistryFlags& flags);
@@ -57,8 +58,12 @@ std::optional<int> ParseArgs(const ToolInfo& info, const po::options_description
 int UsageError(const ToolInfo& info, const std::string& message);
 // Prints "TOOL: message" (one line) to stderr.
 void Error(const ToolInfo& info, const std::string& message);
+// Reports a failed Session::Open and returns its exit code.
+int SessionError(const ToolInfo& info, const Status& status);
 
 // What the registry options build; lives for the whole run.
+// Open fails with kInvalidArgument for a bad option value (a usage error)
+// and with other codes for bad input such as a malformed credentials file.
 struct Session {
   std::unique_ptr<http::Client> client;
   auth::AuthStore auth;

@@ -162,6 +162,7 @@ RunSummary RunCopyRecords(json::LineReader& reader, json::RecordWriter& writer, 
   while (!Interrupted() && !writer.broken_pipe()) {
     auto line = reader.Next();
     if (!line.ok()) {
+      if (line.status().code() == Code::kCancelled) break;
       if (line.status().code() == Code::kIo) {
         runner.Malformed(reader.line_number(), line.status().message());
         break;

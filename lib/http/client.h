@@ -60,6 +60,7 @@ struct Response {
 
 struct ClientOptions {
   std::string ca_file;        // extra CA bundle; empty: the system's
+  std::string ca_path;        // CA directory also trusted (the system's with ca_file)
   long connect_timeout_s = 30;
   long stall_timeout_s = 60;  // abort when no byte moves for this long
   int max_attempts = 3;       // for retryable requests

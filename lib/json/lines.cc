@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/signals.h"
+
 namespace mk::json {
 
 bool LineReader::Fill() {
@@ -17,8 +19,9 @@ bool LineReader::Fill() {
   for (;;) {
     ssize_t n = ::read(fd_, tmp, sizeof tmp);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      read_error_ = IoError(std::string("cannot read input: ") + std::strerror(errno));
+      if (errno == EINTR && !Interrupted()) continue;
+      read_error_ = errno == EINTR ? Cancelled("interrupted")
+                                   : IoError(std::string("cannot read input: ") + std::strerror(errno));
       eof_ = true;
       return false;
     }

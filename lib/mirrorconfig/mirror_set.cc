@@ -13,8 +13,9 @@ void MirrorSet::Add(const std::string& source_repository, const std::string& mir
 Result<bool> MirrorSet::AddRecord(const json::Value& record) {
   auto source = record.GetString("source");
   auto dest = record.GetString("dest");
+  if (auto error = record.GetString("error"))
+    return Unavailable(source.value_or("a record") + " was not mirrored: " + *error);
   if (!source || !dest) return false;
-  if (auto error = record.GetString("error")) return Unavailable(*source + " was not mirrored: " + *error);
   auto src = Reference::Parse(*source);
   if (!src.ok()) return src.status();
   auto dst = Reference::Parse(*dest);

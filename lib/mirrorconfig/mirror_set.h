@@ -17,9 +17,9 @@ namespace mk::mirrorconfig {
 class MirrorSet {
  public:
   void Add(const std::string& source_repository, const std::string& mirror_repository);
-  // Takes a record's source and dest. Records without them are ignored
-  // (false); records that carry an error are refused (their image is not
-  // in the mirror).
+  // Takes a record's source and dest. Records that carry an error are
+  // refused (their image is not in the mirror); others without a source
+  // and a dest are ignored (false).
   Result<bool> AddRecord(const json::Value& record);
 
   const std::map<std::string, std::set<std::string>>& groups() const { return groups_; }

@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
   if (chunk_mib < 1 || chunk_mib > 4096) return cli::UsageError(kInfo, "--chunk-size must be from 1 to 4096 MiB");
   if (args.size() % 2 != 0) return cli::UsageError(kInfo, "images come in SOURCE DEST pairs; got an odd count");
 
+  registry.chunk_size = chunk_mib << 20;
   auto session = cli::Session::Open(registry);
-  if (!session.ok()) return cli::UsageError(kInfo, session.status().message());
+  if (!session.ok()) return cli::SessionError(kInfo, session.status());
   copy::BlobLedger ledger;
   copy::ImageCopier copier(*(*session)->stores, ledger);
   copy::RunOptions run;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/signals.h"
 #include "base/unique_fd.h"
 #include "cli/tool.h"
 #include "json/lines.h"
@@ -28,6 +29,7 @@ bool ReadRecords(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& s
   for (;;) {
     auto line = reader.Next();
     if (!line.ok()) {
+      if (line.status().code() == Code::kCancelled) return false;
       cli::Error(kInfo, name + ": " + line.status().message());
       ok = false;
       if (line.status().code() == Code::kIo) return false;
@@ -86,6 +88,7 @@ int main(int argc, char** argv) {
     }
     ok &= ReadRecords(fd.get(), f, set);
   }
+  if (Interrupted()) return cli::kExitInterrupted;
   if (set.empty()) {
     cli::Error(kInfo, "no mapping records with a source and a dest were read");
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);

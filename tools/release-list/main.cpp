@@ -51,12 +51,17 @@ int main(int argc, char** argv) {
   }
 
   auto session = cli::Session::Open(registry);
-  if (!session.ok()) return cli::UsageError(kInfo, session.status().message());
+  if (!session.ok()) return cli::SessionError(kInfo, session.status());
   store::Store& store = (*session)->stores->ForReference(*ref);
   auto image = release::ReadRelease(store, *ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
   if (!image.ok()) {
     cli::Error(kInfo, image.status().message());
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);
+  }
+  if (!arch.empty() && oci::GoArch(arch) != image->go_arch) {
+    // A single-architecture release cannot honour an explicit --arch.
+    cli::Error(kInfo, "release " + ref->String() + " is for " + image->go_arch + ", not " + oci::GoArch(arch));
+    return cli::kExitItemFailed;
   }
   auto records = release::PlanRecords(*image, plan);
   if (!records.ok()) {
