@@ -33,7 +33,7 @@ UNIT      := $(BUILD)/unit_tests
 # Debian packages: build, tests (registry, independent clients), run time.
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
   libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
-  parallel bats jq curl openssl apache2-utils python3 ca-certificates
+  parallel bats jq curl openssl apache2-utils python3 ca-certificates man-db groff-base
 
 .PHONY: all test unit bats demo asan deps clean check-deps
 all: $(TOOL_BINS)

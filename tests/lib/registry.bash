@@ -9,9 +9,10 @@
 #
 # Public functions:
 #   mk_free_port                          -> prints a free TCP port on 127.0.0.1
-#   registry_start DIR [--tls] [--auth USER PASS]
+#   registry_start DIR [--tls] [--auth USER PASS | --token-auth]
 #                                         -> starts a registry, prints ADDR
 #   registry_stop DIR                     -> stops the registry started in DIR
+#                                            (and its token server, if any)
 #   registry_addr DIR                     -> prints ADDR (127.0.0.1:PORT)
 #   skopeo_args DIR [--src|--dest]        -> skopeo flags, one per line
 #   registry_fixture_args DIR             -> make-release.py connection flags,
@@ -27,6 +28,18 @@
 #   scheme      "http" or "https"
 #   --tls:  ca.crt ca.key server.crt server.key certs/ca.crt
 #   --auth: htpasswd auth.json (0600, containers-auth.json format) user
+#   --token-auth: Docker token authentication (Bearer) against our own
+#           tests/fixtures/token-server.py, users alice:alicepw (pull,push
+#           on every repository) and bob:bobpw (pull only):
+#           token.key token.crt  throwaway self-signed RSA 2048 signing cert;
+#                                also the registry's rootcertbundle
+#           token.pid token.addr token.log (JSON line per token request,
+#                                no secrets) token.stderr
+#           auth.json (alice) auth-bob.json auth-refresh.json (alice's
+#                                identitytoken, i.e. OAuth2 refresh token),
+#                                all 0600
+#           The token server speaks plain HTTP on 127.0.0.1 only: a loopback
+#           throwaway fixture, even when the registry itself has --tls.
 
 # Print a TCP port that is currently free on 127.0.0.1 (chosen by the kernel).
 mk_free_port() {
@@ -79,9 +92,90 @@ EOF
     cp "$dir/ca.crt" "$dir/certs/ca.crt"
 }
 
-# _registry_write_config DIR PORT TLS(0|1) AUTH(0|1)
+# _registry_make_token_cert DIR : self-signed RSA 2048 cert that signs the
+# tokens; the registry trusts exactly this cert (rootcertbundle). The JWT's
+# x5c leaf must verify against a root in the bundle, and a self-signed cert
+# in the bundle is its own root.
+_registry_make_token_cert() {
+    local dir=$1
+    openssl req -x509 -new -nodes -newkey rsa:2048 \
+        -keyout "$dir/token.key" -out "$dir/token.crt" -days 7 \
+        -subj "/CN=mirrorkit throwaway token signer" \
+        -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,digitalSignature,keyCertSign" \
+        -addext "subjectKeyIdentifier=hash" \
+        >/dev/null 2>&1 || { _registry_err "token signing cert generation failed"; return 1; }
+    chmod 600 "$dir/token.key"
+}
+
+# _registry_token_start DIR : start tests/fixtures/token-server.py for DIR
+# (unless it already runs), wait (bounded, ~10 s) until it answers, write
+# DIR/token.pid and DIR/token.addr.
+_registry_token_start() {
+    local dir=$1 server pid port i code
+    if [ -f "$dir/token.pid" ] && _registry_alive "$(cat "$dir/token.pid")"; then
+        return 0
+    fi
+    server="$(cd "${BASH_SOURCE[0]%/*}/../fixtures" && pwd -P)/token-server.py"
+    [ -f "$server" ] || { _registry_err "missing $server"; return 1; }
+    rm -f "$dir/token.port" "$dir/token.addr" "$dir/token.pid"
+    (
+        exec python3 "$server" --port 0 --port-file "$dir/token.port" \
+            --key "$dir/token.key" --cert "$dir/token.crt" \
+            --issuer mirrorkit-test-token-issuer --service mirrorkit-test-registry \
+            --user alice:alicepw --user bob:bobpw \
+            --grant 'alice:*:pull,push' --grant 'bob:*:pull' \
+            --refresh-token "$(cat "$dir/refresh-token"):alice" \
+            --log "$dir/token.log"
+    ) </dev/null >>"$dir/token.stderr" 2>&1 3>&- &
+    pid=$!
+    printf '%s\n' "$pid" >"$dir/token.pid"
+    for ((i = 0; i < 100; i++)); do
+        _registry_alive "$pid" || break
+        if [ -s "$dir/token.port" ]; then
+            port=$(cat "$dir/token.port")
+            code=$(curl -s -o /dev/null -w '%{http_code}' --noproxy '*' --max-time 2 \
+                "http://127.0.0.1:$port/token?service=mirrorkit-test-registry" 2>/dev/null)
+            if [ "$code" = 200 ]; then
+                printf '127.0.0.1:%s\n' "$port" >"$dir/token.addr"
+                return 0
+            fi
+        fi
+        sleep 0.1
+    done
+    _registry_err "token server in $dir did not become ready; stderr tail:"
+    tail -n 20 "$dir/token.stderr" >&2
+    _registry_token_stop "$dir"
+    return 1
+}
+
+# _registry_token_stop DIR : stop only the PID recorded in DIR/token.pid.
+_registry_token_stop() {
+    local dir=$1 pid i
+    [ -f "$dir/token.pid" ] || return 0
+    pid=$(cat "$dir/token.pid")
+    case $pid in
+    '' | *[!0-9]*)
+        rm -f "$dir/token.pid"
+        return 0 ;;
+    esac
+    if _registry_alive "$pid" &&
+        tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'token-server\.py'; then
+        kill -TERM "$pid" 2>/dev/null
+        for ((i = 0; i < 50; i++)); do
+            _registry_alive "$pid" || break
+            sleep 0.1
+        done
+        _registry_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    fi
+    _registry_alive "$pid" || wait "$pid" 2>/dev/null || true
+    rm -f "$dir/token.pid"
+    return 0
+}
+
+# _registry_write_config DIR PORT TLS(0|1) AUTH(0|1) [TOKEN(0|1)]
 _registry_write_config() {
-    local dir=$1 port=$2 tls=$3 auth=$4
+    local dir=$1 port=$2 tls=$3 auth=$4 token=${5:-0}
     {
         printf '%s\n' \
             'version: 0.1' \
@@ -117,6 +211,15 @@ _registry_write_config() {
                 '    realm: mirrorkit-test' \
                 "    path: \"$dir/htpasswd\""
         fi
+        if [ "$token" = 1 ]; then
+            printf '%s\n' \
+                'auth:' \
+                '  token:' \
+                "    realm: \"http://$(cat "$dir/token.addr")/token\"" \
+                '    service: mirrorkit-test-registry' \
+                '    issuer: mirrorkit-test-token-issuer' \
+                "    rootcertbundle: \"$dir/token.crt\""
+        fi
     } >"$dir/config.yml"
 }
 
@@ -140,20 +243,22 @@ _registry_alive() {
     [ -n "$state" ] && [ "$state" != Z ]
 }
 
-# registry_start DIR [--tls] [--auth USER PASS]
+# registry_start DIR [--tls] [--auth USER PASS | --token-auth]
 # Starts `docker-registry serve DIR/config.yml` listening on 127.0.0.1 only,
 # waits (bounded, ~10 s) until /v2/ answers, prints "127.0.0.1:PORT".
+# --token-auth also starts the token server (see the file list above).
 registry_start() {
     if [ $# -lt 1 ] || [ -z "$1" ]; then
-        _registry_err "usage: registry_start DIR [--tls] [--auth USER PASS]"
+        _registry_err "usage: registry_start DIR [--tls] [--auth USER PASS | --token-auth]"
         return 2
     fi
     local dir=$1
     shift
-    local tls=0 auth=0 user='' pass=''
+    local tls=0 auth=0 user='' pass='' token=0
     while [ $# -gt 0 ]; do
         case $1 in
         --tls) tls=1; shift ;;
+        --token-auth) token=1; shift ;;
         --auth)
             if [ $# -lt 3 ]; then
                 _registry_err "--auth needs USER PASS"
@@ -165,6 +270,10 @@ registry_start() {
             return 2 ;;
         esac
     done
+    if [ "$auth" = 1 ] && [ "$token" = 1 ]; then
+        _registry_err "--auth and --token-auth exclude each other"
+        return 2
+    fi
 
     mkdir -p "$dir" || return 1
     dir=$(cd "$dir" && pwd -P) || return 1
@@ -173,10 +282,14 @@ registry_start() {
         _registry_err "a registry already runs for $dir (pid $(cat "$dir/pid"))"
         return 1
     fi
+    _registry_token_stop "$dir"
     # Drop anything left over from an earlier start with other options.
     rm -f "$dir/pid" "$dir/addr" "$dir/scheme" "$dir/log" "$dir/config.yml" \
         "$dir/ca.crt" "$dir/ca.key" "$dir/server.crt" "$dir/server.key" \
         "$dir/htpasswd" "$dir/auth.json" "$dir/user"
+    rm -f "$dir/token.key" "$dir/token.crt" "$dir/token.addr" "$dir/token.port" \
+        "$dir/token.log" "$dir/token.stderr" "$dir/refresh-token" \
+        "$dir/auth-bob.json" "$dir/auth-refresh.json"
     rm -rf "$dir/certs"
     mkdir -p "$dir/data" || return 1
 
@@ -188,12 +301,20 @@ registry_start() {
             { _registry_err "htpasswd failed"; return 1; }
         printf '%s\n' "$user" >"$dir/user"
     fi
+    if [ "$token" = 1 ]; then
+        _registry_make_token_cert "$dir" || return 1
+        (umask 077 && openssl rand -hex 24 >"$dir/refresh-token") ||
+            { _registry_err "cannot make a refresh token"; return 1; }
+    fi
 
     local attempt port addr pid code i ready
     for attempt in 1 2 3; do
         port=$(mk_free_port) || { _registry_err "cannot find a free port"; return 1; }
         addr="127.0.0.1:$port"
-        _registry_write_config "$dir" "$port" "$tls" "$auth"
+        if [ "$token" = 1 ]; then
+            _registry_token_start "$dir" || return 1
+        fi
+        _registry_write_config "$dir" "$port" "$tls" "$auth" "$token"
         : >"$dir/log"
         # Background it with every standard fd redirected and Bats' fd 3
         # closed, so Bats does not wait on us. REGISTRY_* env vars would
@@ -211,7 +332,7 @@ registry_start() {
                 break
             fi
             code=$(_registry_probe "$dir" "$addr" "$tls")
-            if [ "$code" = 200 ] || { [ "$auth" = 1 ] && [ "$code" = 401 ]; }; then
+            if [ "$code" = 200 ] || { [ "$auth$token" != 00 ] && [ "$code" = 401 ]; }; then
                 ready=1
                 break
             fi
@@ -245,16 +366,37 @@ registry_start() {
         )
         chmod 600 "$dir/auth.json"
     fi
+    if [ "$token" = 1 ]; then
+        _registry_write_token_auth_files "$dir" "$addr" || return 1
+    fi
     printf '%s\n' "$addr"
 }
 
-# registry_stop DIR : stop only the PID recorded in DIR/pid.
+# _registry_write_token_auth_files DIR ADDR : auth.json (alice), auth-bob.json,
+# auth-refresh.json (alice's identitytoken, as `docker login` stores it).
+_registry_write_token_auth_files() {
+    local dir=$1 addr=$2 alice bob tok
+    alice=$(printf '%s' alice:alicepw | base64 | tr -d '\n')
+    bob=$(printf '%s' bob:bobpw | base64 | tr -d '\n')
+    tok=$(cat "$dir/refresh-token") || return 1
+    (
+        umask 077
+        printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$addr" "$alice" >"$dir/auth.json"
+        printf '{"auths":{"%s":{"auth":"%s"}}}\n' "$addr" "$bob" >"$dir/auth-bob.json"
+        printf '{"auths":{"%s":{"auth":"%s","identitytoken":"%s"}}}\n' "$addr" \
+            "$(printf '%s' '<token>:' | base64 | tr -d '\n')" "$tok" >"$dir/auth-refresh.json"
+    ) || return 1
+    chmod 600 "$dir/auth.json" "$dir/auth-bob.json" "$dir/auth-refresh.json"
+}
+
+# registry_stop DIR : stop only the PIDs recorded in DIR/pid (and DIR/token.pid).
 registry_stop() {
     if [ $# -lt 1 ] || [ -z "$1" ]; then
         _registry_err "usage: registry_stop DIR"
         return 2
     fi
     local dir=$1 pid i
+    _registry_token_stop "$dir"
     [ -f "$dir/pid" ] || return 0
     pid=$(cat "$dir/pid")
     case $pid in
