@@ -1,0 +1,109 @@
+# shellcheck shell=bash
+#
+# tests/lib/mirror.bash - shared setup for the mirrorkit tool tests
+# (release-list, blob-copy, ics-gen) on throwaway registries.
+#
+# Load it at the top of a .bats file (`load lib/mirror`); it loads
+# tests/lib/registry.bash itself. Everything a file starts lives under
+# $BATS_FILE_TMPDIR, and every port is picked at run time, so files can run
+# in parallel (`bats --jobs 2 tests`).
+#
+# Variables:
+#   MK_BIN        where the built tools are (default: tests/../bin)
+#   MKREL         tests/fixtures/make-release.py
+#
+# Public functions:
+#   mirror_setup_source [FIXTURE-ARGS...]
+#                     start the plain-HTTP source registry ($BATS_FILE_TMPDIR/src)
+#                     and push the fixture release into it; exports SRC_DIR,
+#                     SRC_ADDR, FIXTURE (summary JSON file), RELEASE,
+#                     RELEASE_DIGEST, NCOMP, NBLOBS
+#   mirror_registry NAME [registry_start options]
+#                     start another registry in $BATS_FILE_TMPDIR/NAME, print ADDR
+#   mirror_teardown   stop every registry started by the two functions above
+#   mk TOOL ARGS...   run $MK_BIN/TOOL
+#   fixture_component NAME FIELD
+#                     a field of one component in the fixture summary
+#   raw_digest DIR REF
+#                     sha256 of the raw manifest bytes skopeo fetches for REF
+#                     from the registry in DIR (independent client)
+#   json_lines_ok FILE|-
+#                     every line is one JSON object (jq); no blank lines
+
+# shellcheck source=tests/lib/registry.bash
+source "${BASH_SOURCE[0]%/*}/registry.bash"
+
+MK_BIN=${MK_BIN:-$BATS_TEST_DIRNAME/../bin}
+MKREL="$BATS_TEST_DIRNAME/fixtures/make-release.py"
+export MK_BIN MKREL
+
+# The registry directories this file started, one a line.
+_mirror_list() {
+    printf '%s\n' "$BATS_FILE_TMPDIR/registries"
+}
+
+mirror_registry() {
+    local name=$1 dir addr
+    shift
+    dir="$BATS_FILE_TMPDIR/$name"
+    printf '%s\n' "$dir" >>"$(_mirror_list)"
+    addr=$(registry_start "$dir" "$@") || return 1
+    printf '%s\n' "$addr"
+}
+
+mirror_setup_source() {
+    SRC_DIR="$BATS_FILE_TMPDIR/src"
+    SRC_ADDR=$(mirror_registry src) || return 1
+    FIXTURE="$BATS_FILE_TMPDIR/fixture.json"
+    "$MKREL" --registry "$SRC_ADDR" --plain --seed 7 "$@" \
+        >"$FIXTURE" 2>"$BATS_FILE_TMPDIR/fixture.err" || {
+        cat "$BATS_FILE_TMPDIR/fixture.err" >&2
+        return 1
+    }
+    RELEASE=$(jq -er .release "$FIXTURE") || return 1
+    RELEASE_DIGEST=$(jq -er .release_digest "$FIXTURE") || return 1
+    NCOMP=$(jq -er '.components | length' "$FIXTURE") || return 1
+    NBLOBS=$(jq -er .blobs "$FIXTURE") || return 1
+    export SRC_DIR SRC_ADDR FIXTURE RELEASE RELEASE_DIGEST NCOMP NBLOBS
+}
+
+mirror_teardown() {
+    local list dir
+    list=$(_mirror_list)
+    [ -f "$list" ] || return 0
+    while IFS= read -r dir; do
+        [ -n "$dir" ] && registry_stop "$dir"
+    done <"$list"
+    return 0
+}
+
+mk() {
+    local tool=$1
+    shift
+    "$MK_BIN/$tool" "$@"
+}
+
+fixture_component() {
+    jq -er --arg n "$1" ".components[] | select(.name == \$n) | .$2" "$FIXTURE"
+}
+
+raw_digest() {
+    local dir=$1 ref=$2 tmp sum
+    tmp=$(mktemp "${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/raw.XXXXXX") || return 1
+    # shellcheck disable=SC2046  # one flag a line, meant to be split
+    skopeo inspect --raw $(skopeo_args "$dir") "docker://$ref" >"$tmp" || return 1
+    [ -s "$tmp" ] || return 1
+    sum=$(sha256sum <"$tmp")
+    rm -f "$tmp"
+    echo "sha256:${sum%% *}"
+}
+
+json_lines_ok() {
+    local bad
+    # One jq for the whole input: each raw line must parse on its own as
+    # exactly one JSON object (so "", "{} {}" and pretty-printed JSON fail).
+    bad=$(jq -Rr 'select((try (fromjson | type) catch "invalid") != "object")
+                  | "not a JSON object line: \(.)"' <"$1") || return 1
+    [ -z "$bad" ] || { printf '%s\n' "$bad" >&2; return 1; }
+    return 0
+}
