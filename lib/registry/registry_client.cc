@@ -115,6 +115,12 @@ Status RegistryClient::ErrorFor(const http::Response& resp, const Call& call) co
   std::string msg = call.what + ": HTTP " + std::to_string(resp.status) + (detail.empty() ? "" : " " + detail);
   switch (resp.status) {
     case 401: {
+      // A valid login without the rights asked for (Bearer error
+      // "insufficient_scope") is not a password problem.
+      if (auto h = resp.Header("WWW-Authenticate"); h && h->find("insufficient_scope") != std::string::npos) {
+        std::string actions = call.scopes.empty() ? "access" : call.scopes.front().actions;
+        return PermissionDenied(msg + " (access denied: the credentials do not grant " + actions + ")");
+      }
       bool have = auth_.Lookup(host_, call.scopes.empty() ? "" : call.scopes.front().repository).has_value();
       return PermissionDenied(msg + (have ? " (credentials refused)" : " (no credentials for " + host_ + ")"));
     }

@@ -27,6 +27,12 @@ Result<std::string> TokenCache::FetchToken(const http::Challenge& ch, const std:
   if (realm.empty()) return PermissionDenied("bearer challenge without a realm");
   if (realm.rfind("https://", 0) != 0 && realm.rfind("http://", 0) != 0)
     return PermissionDenied("bearer realm is not an http(s) URL: " + http::RedactUrl(realm));
+  // A registry reached over verified TLS must not downgrade our password to
+  // plain HTTP through its challenge; --insecure registries may.
+  bool sends_secret = cred && (!cred->identity_token.empty() || !cred->username.empty());
+  if (sends_secret && verify_tls_ && realm.rfind("http://", 0) == 0)
+    return PermissionDenied("token realm " + http::RedactUrl(realm) +
+                            " is plain HTTP; refusing to send credentials there (name the registry with --insecure to allow)");
   std::string service = ch.Param("service");
   http::Request req;
   req.verify_tls = verify_tls_;

@@ -38,8 +38,9 @@
 #           auth.json (alice) auth-bob.json auth-refresh.json (alice's
 #                                identitytoken, i.e. OAuth2 refresh token),
 #                                all 0600
-#           The token server speaks plain HTTP on 127.0.0.1 only: a loopback
-#           throwaway fixture, even when the registry itself has --tls.
+#           The token server listens on 127.0.0.1 only; it speaks HTTPS
+#           (the registry's server cert) when the registry has --tls, plain
+#           HTTP otherwise.
 
 # Print a TCP port that is currently free on 127.0.0.1 (chosen by the kernel).
 mk_free_port() {
@@ -108,11 +109,20 @@ _registry_make_token_cert() {
     chmod 600 "$dir/token.key"
 }
 
-# _registry_token_start DIR : start tests/fixtures/token-server.py for DIR
-# (unless it already runs), wait (bounded, ~10 s) until it answers, write
-# DIR/token.pid and DIR/token.addr.
+# _registry_token_start DIR [TLS] : start tests/fixtures/token-server.py for
+# DIR (unless it already runs), wait (bounded, ~10 s) until it answers, write
+# DIR/token.pid, DIR/token.addr and DIR/token.scheme. With TLS=1 it serves
+# HTTPS with the registry's server cert (a TLS registry's realm must not be
+# plain HTTP: clients refuse to send credentials there).
 _registry_token_start() {
-    local dir=$1 server pid port i code
+    local dir=$1 tls=${2:-0} server pid port i code scheme=http
+    local tls_args=() curl_tls=()
+    if [ "$tls" = 1 ]; then
+        scheme=https
+        tls_args=(--tls-cert "$dir/server.crt" --tls-key "$dir/server.key")
+        curl_tls=(--cacert "$dir/ca.crt")
+    fi
+    printf '%s\n' "$scheme" >"$dir/token.scheme"
     if [ -f "$dir/token.pid" ] && _registry_alive "$(cat "$dir/token.pid")"; then
         return 0
     fi
@@ -126,7 +136,8 @@ _registry_token_start() {
             --user alice:alicepw --user bob:bobpw \
             --grant 'alice:*:pull,push' --grant 'bob:*:pull' \
             --refresh-token "$(cat "$dir/refresh-token"):alice" \
-            --log "$dir/token.log"
+            --log "$dir/token.log" \
+            ${tls_args[@]+"${tls_args[@]}"}
     ) </dev/null >>"$dir/token.stderr" 2>&1 3>&- &
     pid=$!
     printf '%s\n' "$pid" >"$dir/token.pid"
@@ -135,7 +146,8 @@ _registry_token_start() {
         if [ -s "$dir/token.port" ]; then
             port=$(cat "$dir/token.port")
             code=$(curl -s -o /dev/null -w '%{http_code}' --noproxy '*' --max-time 2 \
-                "http://127.0.0.1:$port/token?service=mirrorkit-test-registry" 2>/dev/null)
+                ${curl_tls[@]+"${curl_tls[@]}"} \
+                "$scheme://127.0.0.1:$port/token?service=mirrorkit-test-registry" 2>/dev/null)
             if [ "$code" = 200 ]; then
                 printf '127.0.0.1:%s\n' "$port" >"$dir/token.addr"
                 return 0
@@ -215,7 +227,7 @@ _registry_write_config() {
             printf '%s\n' \
                 'auth:' \
                 '  token:' \
-                "    realm: \"http://$(cat "$dir/token.addr")/token\"" \
+                "    realm: \"$(cat "$dir/token.scheme")://$(cat "$dir/token.addr")/token\"" \
                 '    service: mirrorkit-test-registry' \
                 '    issuer: mirrorkit-test-token-issuer' \
                 "    rootcertbundle: \"$dir/token.crt\""
@@ -312,7 +324,7 @@ registry_start() {
         port=$(mk_free_port) || { _registry_err "cannot find a free port"; return 1; }
         addr="127.0.0.1:$port"
         if [ "$token" = 1 ]; then
-            _registry_token_start "$dir" || return 1
+            _registry_token_start "$dir" "$tls" || return 1
         fi
         _registry_write_config "$dir" "$port" "$tls" "$auth" "$token"
         : >"$dir/log"
