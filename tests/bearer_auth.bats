@@ -15,35 +15,18 @@
 
 bats_require_minimum_version 1.5.0
 
-load lib/registry
+load lib/mirror
 
-MK_BIN=${MK_BIN:-$BATS_TEST_DIRNAME/../bin}
-MKREL="$BATS_TEST_DIRNAME/fixtures/make-release.py"
 SERVICE=mirrorkit-test-registry
 
 setup_file() {
     export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-    # Never read the user's own credentials: empty HOME and XDG_RUNTIME_DIR.
-    export HOME="$BATS_FILE_TMPDIR/home" XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/xdg"
-    mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
-    chmod 700 "$XDG_RUNTIME_DIR"
-    unset REGISTRY_AUTH_FILE DOCKER_CONFIG
-
+    mirror_isolate_credentials
     local d=$BATS_FILE_TMPDIR
-    export SRC_DIR="$d/src" TOK_DIR="$d/tok" TLS_DIR="$d/tok-tls"
-    SRC_ADDR=$(registry_start "$SRC_DIR") || return 1
-    TOK_ADDR=$(registry_start "$TOK_DIR" --token-auth) || return 1
-    export SRC_ADDR TOK_ADDR
-    export FIXTURE="$d/fixture.json"
-    "$MKREL" --registry "$SRC_ADDR" --plain --seed 7 >"$FIXTURE" 2>"$d/fixture.err" || {
-        cat "$d/fixture.err" >&2
-        return 1
-    }
-    RELEASE=$(jq -er .release "$FIXTURE") || return 1
-    RELEASE_DIGEST=$(jq -er .release_digest "$FIXTURE") || return 1
-    NCOMP=$(jq -er '.components | length' "$FIXTURE") || return 1
-    NBLOBS=$(jq -er .blobs "$FIXTURE") || return 1
-    export RELEASE RELEASE_DIGEST NCOMP NBLOBS
+    mirror_setup_source || return 1
+    export TOK_DIR="$d/tok" TLS_DIR="$d/tok-tls"
+    TOK_ADDR=$(mirror_registry tok --token-auth) || return 1
+    export TOK_ADDR
 
     # alice mirrors the whole release, once; what the token server and the
     # registry logged meanwhile is kept for the tests.
@@ -62,17 +45,12 @@ setup_file() {
 
 teardown_file() {
     registry_stop "$TLS_DIR"
-    registry_stop "$TOK_DIR"
-    registry_stop "$SRC_DIR"
+    mirror_teardown
 }
 
-fixture_component() { # NAME FIELD
-    jq -er --arg n "$1" ".components[] | select(.name == \$n) | .$2" "$FIXTURE"
-}
-
-# raw_digest REF [AUTHFILE] -> sha256 of the raw manifest skopeo fetches from
+# tok_digest REF [AUTHFILE] -> sha256 of the raw manifest skopeo fetches from
 # the token registry (as alice by default)
-raw_digest() {
+tok_digest() {
     local tmp sum
     tmp=$(mktemp "$BATS_TEST_TMPDIR/raw.XXXXXX")
     skopeo inspect --raw --tls-verify=false --authfile "${2:-$TOK_DIR/auth.json}" \
@@ -174,15 +152,15 @@ no_secrets() {
         <(jq -r '"\(.source) \(.dest)"' "$d/copy.json" | sort)
     n=0
     while read -r dest digest; do
-        got=$(raw_digest "$dest")
+        got=$(tok_digest "$dest")
         [ "$got" = "$digest" ] || { echo "$dest: $got != $digest"; return 1; }
         n=$((n + 1))
     done < <(jq -r '"\(.dest) \(.digest)"' "$d/plan.json")
     [ "$n" -eq $((NCOMP + 1)) ]
-    [ "$(raw_digest "$TOK_ADDR/ocp4/openshift4:4.3.0-x86_64")" = "$RELEASE_DIGEST" ]
+    [ "$(tok_digest "$TOK_ADDR/ocp4/openshift4:4.3.0-x86_64")" = "$RELEASE_DIGEST" ]
     # the manifest list's children are there too
     while read -r child; do
-        [ "$(raw_digest "$TOK_ADDR/ocp4/openshift4@$child")" = "$child" ]
+        [ "$(tok_digest "$TOK_ADDR/ocp4/openshift4@$child")" = "$child" ]
     done < <(fixture_component pod 'children[].digest')
     no_secrets "$(cat "$d/copy.json" "$d/copy.err" "$d/list.err")"
 }
@@ -268,7 +246,7 @@ no_secrets() {
         and any(.[]; .granted | index("repository:refresh/openshift4:pull,push"))' \
         "$BATS_TEST_TMPDIR/tok.log" >/dev/null || { cat "$BATS_TEST_TMPDIR/tok.log"; return 1; }
     for n in cli pod etcd; do
-        [ "$(raw_digest "$TOK_ADDR/refresh/openshift4:4.3.0-x86_64-$n")" = "$(fixture_component "$n" digest)" ]
+        [ "$(tok_digest "$TOK_ADDR/refresh/openshift4:4.3.0-x86_64-$n")" = "$(fixture_component "$n" digest)" ]
     done
 }
 
@@ -334,7 +312,7 @@ no_secrets() {
     echo "$output"
     jq -e '.status == "copied" and .blobs_mounted > 0 and .blobs_copied == 0' <<<"$output" >/dev/null
     [ "$(jq -r .digest <<<"$output")" = "$want" ]
-    [ "$(raw_digest "$TOK_ADDR/ocp4/b:cli")" = "$want" ]
+    [ "$(tok_digest "$TOK_ADDR/ocp4/b:cli")" = "$want" ]
     token_log_since "$m" >"$BATS_TEST_TMPDIR/tok.log"
     cat "$BATS_TEST_TMPDIR/tok.log"
     jq -e -s 'any(.[]; (.scopes | sort) == ["repository:ocp4/a:pull", "repository:ocp4/b:pull,push"]

@@ -12,11 +12,7 @@ PW='s3cret pass:with-colon'
 
 setup_file() {
     export BATS_NO_PARALLELIZE_WITHIN_FILE=true
-    # Never read the user's own credentials: empty HOME and XDG_RUNTIME_DIR.
-    export HOME="$BATS_FILE_TMPDIR/home" XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/xdg"
-    mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
-    chmod 700 "$XDG_RUNTIME_DIR"
-    unset REGISTRY_AUTH_FILE DOCKER_CONFIG
+    mirror_isolate_credentials
 
     mirror_setup_source || return 1
     SEC_DIR="$BATS_FILE_TMPDIR/sec"

@@ -55,10 +55,15 @@ class RealRegistry : public ::testing::Test {
   }
   void SetUp() override {
     if (addr_.empty()) GTEST_SKIP();
+    client_ = NewClient();
+  }
+  // Plain HTTP, named --insecure as a user would; small chunks so a few
+  // hundred KiB take the PATCH path.
+  std::unique_ptr<RegistryClient> NewClient() {
     RegistryOptions o;
-    o.insecure = true;  // plain HTTP, named explicitly as a user would
+    o.insecure = true;
     o.chunk_size = 64 << 10;
-    client_ = std::make_unique<RegistryClient>(addr_, http_, auth_, o);
+    return std::make_unique<RegistryClient>(addr_, http_, auth_, o);
   }
 
   static std::string dir_, addr_;
@@ -75,12 +80,7 @@ TEST_F(RealRegistry, ChunkedAndMonolithicUploadsThenMount) {
   const Reference mem_repo = Reference::Parse("mem.test/src").value();
   oci::Descriptor small = fixtures::PutBlob(mem, "src", fixtures::RandomBytes(1000, 1));
   oci::Descriptor large = fixtures::PutBlob(mem, "src", fixtures::RandomBytes(300000, 2));  // 5 chunks
-  store::RegistryStore reg(std::make_unique<RegistryClient>(addr_, http_, auth_, [] {
-    RegistryOptions o;
-    o.insecure = true;
-    o.chunk_size = 64 << 10;
-    return o;
-  }()));
+  store::RegistryStore reg(NewClient());
   const Reference a = Reference::Parse(addr_ + "/it/a").value();
   for (const auto& d : {small, large}) {
     ASSERT_TRUE(store::CopyBlob(mem, mem_repo, reg, a, d).ok());
@@ -101,12 +101,7 @@ TEST_F(RealRegistry, CorruptUploadIsNeverCommitted) {
   oci::Descriptor d = fixtures::PutBlob(mem, "src", bytes);
   bytes[199999] ^= 1;
   mem.PutRawBlob("src", d.digest, bytes);
-  store::RegistryStore reg(std::make_unique<RegistryClient>(addr_, http_, auth_, [] {
-    RegistryOptions o;
-    o.insecure = true;
-    o.chunk_size = 64 << 10;
-    return o;
-  }()));
+  store::RegistryStore reg(NewClient());
   const Reference a = Reference::Parse(addr_ + "/it/corrupt").value();
   EXPECT_EQ(store::CopyBlob(mem, mem_repo, reg, a, d).code(), Code::kDataLoss);
   EXPECT_FALSE(*client_->HasBlob("it/corrupt", d.digest));

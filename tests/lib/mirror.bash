@@ -21,6 +21,9 @@
 #   mirror_registry NAME [registry_start options]
 #                     start another registry in $BATS_FILE_TMPDIR/NAME, print ADDR
 #   mirror_teardown   stop every registry started by the two functions above
+#   mirror_isolate_credentials
+#                     empty HOME and XDG_RUNTIME_DIR, no REGISTRY_AUTH_FILE:
+#                     the tools never read the user's own credentials
 #   mk TOOL ARGS...   run $MK_BIN/TOOL
 #   fixture_component NAME FIELD
 #                     a field of one component in the fixture summary
@@ -65,6 +68,13 @@ mirror_setup_source() {
     NCOMP=$(jq -er '.components | length' "$FIXTURE") || return 1
     NBLOBS=$(jq -er .blobs "$FIXTURE") || return 1
     export SRC_DIR SRC_ADDR FIXTURE RELEASE RELEASE_DIGEST NCOMP NBLOBS
+}
+
+mirror_isolate_credentials() {
+    export HOME="$BATS_FILE_TMPDIR/home" XDG_RUNTIME_DIR="$BATS_FILE_TMPDIR/xdg"
+    mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
+    chmod 700 "$XDG_RUNTIME_DIR"
+    unset REGISTRY_AUTH_FILE DOCKER_CONFIG
 }
 
 mirror_teardown() {
