@@ -101,13 +101,13 @@ class Runner {
     }
     Result<CopyOutcome> outcome = InvalidArgument("no dest");
     auto dest_text = record.GetString("dest");
-    auto source = Reference::Parse(*source_text);
+    auto source = store::Location::Parse(*source_text);
     if (!source.ok()) {
       outcome = source.status();
     } else if (!dest_text) {
-      outcome = InvalidArgument("record for " + *source_text + " has no \"dest\" (give release-list --to)");
+      outcome = InvalidArgument("record for " + *source_text + " has no \"dest\" (give release-list --to or --to-dir)");
     } else {
-      auto dest = Reference::Parse(*dest_text);
+      auto dest = store::Location::Parse(*dest_text);
       if (!dest.ok()) outcome = dest.status();
       else outcome = copier_.Copy(*source, *dest);
     }

@@ -10,8 +10,16 @@ constexpr int kMaxIndexDepth = 4;
 }
 
 Result<CopyOutcome> ImageCopier::Copy(const Reference& source, const Reference& dest) {
-  store::Store& src = stores_.ForReference(source);
-  store::Store& dst = stores_.ForReference(dest);
+  return Copy(store::Location{"", source.String()}, store::Location{"", dest.String()});
+}
+
+Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const store::Location& dest_loc) {
+  MK_ASSIGN_OR_RETURN(auto from, stores_.ForLocation(source_loc, false));
+  MK_ASSIGN_OR_RETURN(auto to, stores_.ForLocation(dest_loc, true, from.ref.String()));
+  store::Store& src = *from.store;
+  store::Store& dst = *to.store;
+  const Reference& source = from.ref;
+  const Reference& dest = to.ref;
   MK_ASSIGN_OR_RETURN(oci::Manifest manifest, src.GetManifest(source));
   if (dest.digest() && *dest.digest() != manifest.digest)
     return InvalidArgument("destination digest " + dest.digest()->str() + " differs from the source's " +
@@ -59,7 +67,7 @@ Status ImageCopier::CopyManifestTree(store::Store& src, const Reference& src_rep
     MK_ASSIGN_OR_RETURN(std::optional<Digest> existing, dst.ManifestDigest(child_dst));
     if (existing && *existing == child.digest) continue;
     MK_RETURN_IF_ERROR(CopyManifestTree(src, src_repo, dst, dst_repo, child, depth + 1, stats));
-    MK_RETURN_IF_ERROR(dst.PutManifest(child_dst, child));
+    MK_RETURN_IF_ERROR(dst.PutManifest(child_dst, child, store::ManifestRole::kChild));
     ++stats.manifests_pushed;
   }
   return Status::Ok();
@@ -67,7 +75,7 @@ Status ImageCopier::CopyManifestTree(store::Store& src, const Reference& src_rep
 
 Status ImageCopier::EnsureBlob(store::Store& src, const Reference& src_repo, store::Store& dst,
                                const Reference& dst_repo, const oci::Descriptor& blob, CopyStats& stats) {
-  const std::string key = dst.Name() + "|" + dst_repo.repository();
+  const std::string key = dst.Name() + "|" + dst.BlobScope(dst_repo);
   if (ledger_.Acquire(key, blob.digest) == BlobLedger::Claim::kPresent) {
     ++stats.blobs_skipped;
     return Status::Ok();

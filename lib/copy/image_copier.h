@@ -17,6 +17,7 @@
 #include "copy/blob_ledger.h"
 #include "oci/manifest.h"
 #include "ref/reference.h"
+#include "store/location.h"
 #include "store/resolver.h"
 
 namespace mk::copy {
@@ -40,6 +41,10 @@ class ImageCopier {
  public:
   ImageCopier(store::StoreResolver& stores, BlobLedger& ledger) : stores_(stores), ledger_(ledger) {}
 
+  // Copies between locations: registries ("quay.io/a/b:tag") or OCI
+  // directories ("dir:PATH[:NAME]"). A directory destination without NAME
+  // stores the image under the source's full name.
+  Result<CopyOutcome> Copy(const store::Location& source, const store::Location& dest);
   Result<CopyOutcome> Copy(const Reference& source, const Reference& dest);
 
  private:

@@ -2,6 +2,7 @@
 
 #include "base/strings.h"
 #include "ref/reference.h"
+#include "store/location.h"
 
 namespace mk::mirrorconfig {
 
@@ -16,7 +17,14 @@ Result<bool> MirrorSet::AddRecord(const json::Value& record) {
   if (auto error = record.GetString("error"))
     return Unavailable(source.value_or("a record") + " was not mirrored: " + *error);
   if (!source || !dest) return false;
-  auto src = Reference::Parse(*source);
+  // A directory is not a mirror a cluster pulls from; an image read from a
+  // directory is known by the original name it was stored under.
+  auto dest_loc = store::Location::Parse(*dest);
+  if (!dest_loc.ok()) return dest_loc.status();
+  if (dest_loc->is_dir()) return false;
+  auto source_loc = store::Location::Parse(*source);
+  if (!source_loc.ok()) return source_loc.status();
+  auto src = Reference::Parse(store::CanonicalName(*source_loc));
   if (!src.ok()) return src.status();
   auto dst = Reference::Parse(*dest);
   if (!dst.ok()) return dst.status();

@@ -19,7 +19,8 @@ class MirrorSet {
   void Add(const std::string& source_repository, const std::string& mirror_repository);
   // Takes a record's source and dest. Records that carry an error are
   // refused (their image is not in the mirror); others without a source
-  // and a dest are ignored (false).
+  // and a dest, or whose dest is a directory, are ignored (false). A
+  // "dir:PATH:NAME" source counts as NAME, the image's original name.
   Result<bool> AddRecord(const json::Value& record);
 
   const std::map<std::string, std::set<std::string>>& groups() const { return groups_; }

@@ -13,6 +13,10 @@ Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const 
   const std::string version = release.version();
   if (version.empty()) return InvalidArgument("release " + release.requested.String() + " names no version");
   std::vector<json::Value> out;
+  auto located = [&](const std::string& name) {
+    return options.from_dir.empty() ? name : "dir:" + options.from_dir + ":" + name;
+  };
+  auto to_dir = [&](const std::string& name) { return "dir:" + options.to_dir + ":" + name; };
 
   json::Value rel = json::Value::Object();
   rel.Set("kind", json::Value::String("release"));
@@ -20,10 +24,15 @@ Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const 
   rel.Set("version", json::Value::String(version));
   rel.Set("arch", json::Value::String(release.arch));
   rel.Set("from", json::Value::String(release.requested.String()));
-  rel.Set("source", json::Value::String(release.pinned.String()));
+  rel.Set("source", json::Value::String(located(release.pinned.String())));
   rel.Set("digest", json::Value::String(release.manifest.digest.str()));
   rel.Set("components", json::Value::Number(static_cast<int64_t>(release.contents.components.size())));
-  if (options.to_release_image) {
+  if (!options.to_dir.empty()) {
+    // The tag the user asked for, so the restricted side can select it.
+    Reference named = release.requested.digest() && release.requested.tag().empty()
+                          ? release.pinned : release.requested.WithTag(release.requested.tag());
+    rel.Set("dest", json::Value::String(to_dir(named.String())));
+  } else if (options.to_release_image) {
     rel.Set("dest", json::Value::String(options.to_release_image->String()));
   } else if (options.to) {
     MK_ASSIGN_OR_RETURN(std::string tag, ComponentTag(version, release.arch, ""));
@@ -36,9 +45,11 @@ Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const 
     rec.Set("kind", json::Value::String("image"));
     rec.Set("name", json::Value::String(c.name));
     rec.Set("release", json::Value::String(version));
-    rec.Set("source", json::Value::String(c.source.String()));
+    rec.Set("source", json::Value::String(located(c.source.String())));
     rec.Set("digest", json::Value::String(c.source.digest()->str()));
-    if (options.to) {
+    if (!options.to_dir.empty()) {
+      rec.Set("dest", json::Value::String(to_dir(c.source.String())));
+    } else if (options.to) {
       MK_ASSIGN_OR_RETURN(std::string tag, ComponentTag(version, release.arch, c.name));
       rec.Set("dest", json::Value::String(options.to->WithTag(tag).String()));
     }

@@ -6,8 +6,11 @@
 //
 // Every source is pinned by digest. With --to REPO, components go to
 // REPO:<version>-<arch>-<component> and the release to --to-release-image,
-// by default REPO:<version>-<arch>. Without --to there is no dest (a dry
-// listing). Pure functions.
+// by default REPO:<version>-<arch>. With --to-dir DIR every image goes to
+// "dir:DIR:<its original name>" (components by digest, the release by the
+// tag it was asked for), so the restricted side can plan without the
+// internet. A release read from a directory has "dir:DIR:NAME" sources.
+// Without a destination there is no dest (a dry listing). Pure functions.
 #pragma once
 
 #include <optional>
@@ -24,6 +27,8 @@ namespace mk::release {
 struct PlanOptions {
   std::optional<Reference> to;                // repository
   std::optional<Reference> to_release_image;  // tagged reference
+  std::string to_dir;                         // an OCI directory for every image
+  std::string from_dir;                       // the release was read from this directory
 };
 
 Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const PlanOptions& options);

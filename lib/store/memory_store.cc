@@ -16,7 +16,7 @@ Result<std::optional<Digest>> MemoryStore::ManifestDigest(const Reference& ref) 
   return std::optional<Digest>(it->second.digest);
 }
 
-Status MemoryStore::PutManifest(const Reference& ref, const oci::Manifest& manifest) {
+Status MemoryStore::PutManifest(const Reference& ref, const oci::Manifest& manifest, ManifestRole) {
   std::lock_guard<std::mutex> lock(mu_);
   const std::string& path = ref.path();
   if (manifest.is_index()) {

@@ -22,7 +22,8 @@ class MemoryStore : public Store {
   std::string Name() const override { return "memory " + name_; }
   Result<oci::Manifest> GetManifest(const Reference& ref) override;
   Result<std::optional<Digest>> ManifestDigest(const Reference& ref) override;
-  Status PutManifest(const Reference& ref, const oci::Manifest& manifest) override;
+  Status PutManifest(const Reference& ref, const oci::Manifest& manifest,
+                     ManifestRole role = ManifestRole::kTop) override;
   Result<bool> HasBlob(const Reference& repo, const oci::Descriptor& blob) override;
   Status FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) override;
   Status PushBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSource& source) override;

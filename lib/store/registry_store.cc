@@ -10,7 +10,7 @@ Result<std::optional<Digest>> RegistryStore::ManifestDigest(const Reference& ref
   return client_->HeadManifest(ref.path(), ref.manifest_ref());
 }
 
-Status RegistryStore::PutManifest(const Reference& ref, const oci::Manifest& manifest) {
+Status RegistryStore::PutManifest(const Reference& ref, const oci::Manifest& manifest, ManifestRole) {
   std::string target = ref.tag().empty() ? manifest.digest.str() : ref.tag();
   return client_->PutManifest(ref.path(), target, manifest);
 }

@@ -1,5 +1,6 @@
 #include "store/resolver.h"
 
+#include "store/oci_dir_store.h"
 #include "store/registry_store.h"
 
 namespace mk::store {
@@ -22,6 +23,34 @@ Store& StoreResolver::ForReference(const Reference& ref) {
   Store& s = *store;
   registries_.emplace(host, std::move(store));
   return s;
+}
+
+Result<StoreResolver::Resolved> StoreResolver::ForLocation(const Location& location, bool create,
+                                                          const std::string& default_name) {
+  if (!location.is_dir()) {
+    MK_ASSIGN_OR_RETURN(Reference ref, Reference::Parse(location.name));
+    return Resolved{&ForReference(ref), ref};
+  }
+  Store* store = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = dirs_.find(location.dir);
+    if (it == dirs_.end()) {
+      auto opened = OciDirStore::Open(location.dir, create);
+      if (!opened.ok()) return opened.status();
+      it = dirs_.emplace(location.dir, std::move(opened).value()).first;
+    }
+    store = it->second.get();
+  }
+  std::string name = location.name.empty() ? default_name : location.name;
+  if (create) {
+    // A destination name is taken as given: it must be a full reference.
+    auto ref = Reference::Parse(name);
+    if (!ref.ok()) return ref.status().WithContext("name in " + location.dir);
+    return Resolved{store, *ref};
+  }
+  MK_ASSIGN_OR_RETURN(Reference ref, store->ResolveName(name));
+  return Resolved{store, ref};
 }
 
 }  // namespace mk::store

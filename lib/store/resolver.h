@@ -1,7 +1,7 @@
-// StoreResolver: maps a reference to the store that holds it, creating one
-// RegistryStore per registry host on first use (so connections, pings and
-// tokens are shared by all images of that registry). Directory and plugin
-// stores register here later. Thread-safe.
+// StoreResolver: maps a reference or a location to the store that holds it,
+// creating one RegistryStore per registry host and one OciDirStore per
+// directory on first use (so connections, tokens and index locks are shared
+// by all images there). Plugin stores register here. Thread-safe.
 #pragma once
 
 #include <map>
@@ -12,6 +12,7 @@
 
 #include "auth/auth_file.h"
 #include "http/client.h"
+#include "store/location.h"
 #include "store/store.h"
 
 namespace mk::store {
@@ -27,6 +28,14 @@ class StoreResolver {
       : client_(client), auth_(auth), options_(std::move(options)) {}
 
   Store& ForReference(const Reference& ref);
+  // The store of a location and the image's full name in it. create: a
+  // missing directory is made (a destination). A directory NAME may be a
+  // short name or glob; an empty NAME takes default_name.
+  struct Resolved {
+    Store* store;
+    Reference ref;
+  };
+  Result<Resolved> ForLocation(const Location& location, bool create, const std::string& default_name = "");
   // Serves every reference of this domain from store instead of a registry
   // (directory and plugin stores, in-memory stores in tests).
   void Register(const std::string& domain, std::unique_ptr<Store> store);
@@ -37,6 +46,7 @@ class StoreResolver {
   ResolverOptions options_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Store>> registries_;  // by host or registered domain
+  std::map<std::string, std::unique_ptr<Store>> dirs_;        // by path
 };
 
 }  // namespace mk::store

@@ -21,6 +21,11 @@
 
 namespace mk::store {
 
+// Whether a manifest is an image the store should name (a top-level image,
+// listed in an OCI layout's index.json) or only content another manifest
+// references (a platform manifest of an index).
+enum class ManifestRole { kTop, kChild };
+
 using BlobSink = std::function<Status(const char* data, size_t n)>;
 using BlobSource = std::function<Result<size_t>(char* out, size_t n)>;
 
@@ -36,8 +41,19 @@ class Store {
   virtual Result<oci::Manifest> GetManifest(const Reference& ref) = 0;
   // The digest a reference resolves to, or nullopt when it does not exist.
   virtual Result<std::optional<Digest>> ManifestDigest(const Reference& ref) = 0;
-  // Stores the manifest's exact bytes under ref's tag, or its digest.
-  virtual Status PutManifest(const Reference& ref, const oci::Manifest& manifest) = 0;
+  // Stores the manifest's exact bytes under ref's tag, or its digest; a
+  // kTop manifest is also named ref (in a directory store's index).
+  virtual Status PutManifest(const Reference& ref, const oci::Manifest& manifest,
+                             ManifestRole role = ManifestRole::kTop) = 0;
+
+  // The full name of an image the user selected by a shorter name or a
+  // glob (a directory store matches the names in its index); registries
+  // take references as they are.
+  virtual Result<Reference> ResolveName(const std::string& name) { return Reference::Parse(name); }
+
+  // Blobs are shared within a scope: a registry repository, or a whole
+  // directory store. Dedup and mount decisions are per scope.
+  virtual std::string BlobScope(const Reference& repo) const { return repo.repository(); }
 
   virtual Result<bool> HasBlob(const Reference& repo, const oci::Descriptor& blob) = 0;
   virtual Status FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) = 0;

@@ -6,6 +6,7 @@
 #include "json/lines.h"
 #include "oci/image_config.h"
 #include "release/release_plan.h"
+#include "store/location.h"
 
 namespace {
 const mk::cli::ToolInfo kInfo = {
@@ -13,13 +14,14 @@ const mk::cli::ToolInfo kInfo = {
     "Read an OpenShift release image, find release-manifests/image-references in its layers, and print one\n"
     "JSON record for the release and one per component image, each pinned by digest. With --to, each\n"
     "record also gets the destination the mirror will use (REPO:<version>-<arch>-<component>), ready\n"
-    "for blob-copy."};
+    "for blob-copy; with --to-dir, a directory on removable media. RELEASE may be dir:DIR:NAME, a release\n"
+    "carried in such a directory (NAME: its original reference, its tag, or a glob)."};
 }
 
 int main(int argc, char** argv) {
   using namespace mk;
   namespace po = cli::po;
-  std::string release, to, to_release_image, arch;
+  std::string release, to, to_release_image, to_dir, arch;
   cli::RegistryFlags registry;
   po::options_description opts("Options");
   opts.add_options()
@@ -27,6 +29,7 @@ int main(int argc, char** argv) {
       ("version", "print the version and exit")
       ("to", po::value(&to)->value_name("REPO"), "mirror repository for every component, e.g. registry.example.com:5000/ocp4/openshift4")
       ("to-release-image", po::value(&to_release_image)->value_name("REF"), "where the release image itself goes (default REPO:<version>-<arch>)")
+      ("to-dir", po::value(&to_dir)->value_name("DIR"), "plan every image into the OCI directory DIR (removable media) under its original name")
       ("arch", po::value(&arch)->value_name("ARCH"), "architecture to pick from a manifest list (amd64/x86_64, arm64/aarch64, …); default: this machine's")
       ("release", po::value(&release)->value_name("RELEASE"), "the release image (positional)");
   cli::AddRegistryOptions(opts, registry);
@@ -36,9 +39,18 @@ int main(int argc, char** argv) {
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
   if (release.empty()) return cli::UsageError(kInfo, "missing RELEASE");
 
-  auto ref = Reference::Parse(release);
-  if (!ref.ok()) return cli::UsageError(kInfo, ref.status().message());
+  auto location = store::Location::Parse(release);
+  if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
+  if (!location->is_dir()) {
+    auto parsed = Reference::Parse(release);
+    if (!parsed.ok()) return cli::UsageError(kInfo, parsed.status().message());
+  }
   release::PlanOptions plan;
+  if (!to_dir.empty() && (!to.empty() || !to_release_image.empty()))
+    return cli::UsageError(kInfo, "--to-dir goes without --to and --to-release-image");
+  if (to_dir.find(':') != std::string::npos) return cli::UsageError(kInfo, "--to-dir: a directory name may not contain ':'");
+  plan.to_dir = to_dir;
+  if (location->is_dir()) plan.from_dir = location->dir;
   if (!to.empty()) {
     auto r = Reference::ParseRepository(to);
     if (!r.ok()) return cli::UsageError(kInfo, "--to: " + r.status().message());
@@ -52,8 +64,13 @@ int main(int argc, char** argv) {
 
   auto session = cli::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
-  store::Store& store = (*session)->stores->ForReference(*ref);
-  auto image = release::ReadRelease(store, *ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
+  auto where = (*session)->stores->ForLocation(*location, false);
+  if (!where.ok()) {
+    cli::Error(kInfo, where.status().message());
+    return cli::kExitItemFailed;
+  }
+  const Reference* ref = &where->ref;
+  auto image = release::ReadRelease(*where->store, *ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
   if (!image.ok()) {
     cli::Error(kInfo, image.status().message());
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);

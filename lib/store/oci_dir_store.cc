@@ -1,0 +1,317 @@
+#include "store/oci_dir_store.h"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/atomic_file.h"
+#include "base/strings.h"
+#include "base/unique_fd.h"
+#include "json/value.h"
+#include "oci/media_types.h"
+
+namespace mk::store {
+namespace {
+
+constexpr const char* kRefName = "org.opencontainers.image.ref.name";
+constexpr const char* kLayout = "{\"imageLayoutVersion\":\"1.0.0\"}";
+
+std::string Errno(int err) { return std::strerror(err); }
+
+Status MakeDirs(const std::string& path) {
+  std::string cur;
+  for (const auto& part : Split(path, '/')) {
+    cur += part;
+    if (!cur.empty() && ::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
+      return IoError("cannot create directory " + cur + ": " + Errno(errno));
+    cur += "/";
+  }
+  return Status::Ok();
+}
+
+Status IoFor(int err, const std::string& what, const std::string& path) {
+  if (err == ENOSPC) return IoError("no space left on device writing " + path);
+  if (err == EROFS) return IoError("read-only file system: cannot write " + path);
+  if (err == EACCES || err == EPERM) return PermissionDenied("permission denied: cannot write " + path);
+  return IoError(what + " " + path + ": " + Errno(err));
+}
+
+// Holds an exclusive flock on DIR/.index.lock while alive.
+class IndexLock {
+ public:
+  static Result<IndexLock> Take(const std::string& dir) {
+    std::string path = dir + "/.index.lock";
+    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd.valid()) return IoFor(errno, "cannot open", path);
+    while (::flock(fd.get(), LOCK_EX) != 0)
+      if (errno != EINTR) return IoError("cannot lock " + path + ": " + Errno(errno));
+    return IndexLock(std::move(fd));
+  }
+
+ private:
+  explicit IndexLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;  // closing releases the lock
+};
+
+// Whether an index name denotes ref: the same text, or a short name other
+// tools wrote ("console" for docker.io/library/console).
+bool SameName(const std::string& entry, const std::string& full) {
+  if (entry == full) return true;
+  auto parsed = Reference::Parse(entry);
+  return parsed.ok() && parsed->String() == full;
+}
+
+bool Glob(const std::string& pattern, const std::string& text) {
+  return ::fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, bool create) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (!create) return NotFound("no such directory: " + dir);
+    MK_RETURN_IF_ERROR(MakeDirs(dir));
+  } else if (!S_ISDIR(st.st_mode)) {
+    return InvalidArgument("not a directory: " + dir);
+  }
+  std::unique_ptr<OciDirStore> store(new OciDirStore(dir));
+  std::string layout = dir + "/oci-layout";
+  auto existing = ReadFileLimited(layout, 4096);
+  if (existing.ok()) {
+    auto v = json::Value::Parse(*existing);
+    if (!v.ok() || !v->GetString("imageLayoutVersion"))
+      return InvalidArgument(layout + " is not an OCI layout file");
+  } else if (existing.status().code() == Code::kNotFound) {
+    if (!create) return NotFound(dir + " is not an OCI image layout (no oci-layout file)");
+    Status s = WriteFileAtomic(layout, kLayout);
+    if (!s.ok()) return s;
+  } else {
+    return existing.status();
+  }
+  if (create) MK_RETURN_IF_ERROR(MakeDirs(dir + "/blobs/sha256"));
+  return store;
+}
+
+std::string OciDirStore::BlobPath(const Digest& digest) const {
+  return dir_ + "/blobs/" + std::string(digest.algorithm()) + "/" + std::string(digest.hex());
+}
+
+Result<std::string> OciDirStore::ReadIndex() {
+  auto text = ReadFileLimited(dir_ + "/index.json", 64 << 20);
+  if (!text.ok() && text.status().code() == Code::kNotFound)
+    return std::string(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})");
+  return text;
+}
+
+Result<std::vector<NamedImage>> OciDirStore::List() {
+  MK_ASSIGN_OR_RETURN(std::string text, ReadIndex());
+  auto index = oci::Manifest::Parse(text, oci::kOciIndex);
+  if (!index.ok()) return index.status().WithContext(dir_ + "/index.json");
+  std::vector<NamedImage> out;
+  for (const auto& d : index->manifests) {
+    auto it = d.annotations.find(kRefName);
+    out.push_back({it == d.annotations.end() ? "" : it->second, d});
+  }
+  return out;
+}
+
+Result<std::vector<NamedImage>> OciDirStore::Match(const std::string& pattern) {
+  MK_ASSIGN_OR_RETURN(std::vector<NamedImage> all, List());
+  std::vector<NamedImage> out;
+  for (auto& img : all) {
+    if (img.name.empty()) continue;
+    bool hit = Glob(pattern, img.name);
+    if (!hit) {
+      auto ref = Reference::Parse(img.name);
+      if (ref.ok()) {
+        std::string short_name = ref->path() + (ref->tag().empty() ? "" : ":" + ref->tag());
+        hit = Glob(pattern, short_name) || (!ref->tag().empty() && Glob(pattern, ref->tag()));
+      }
+    }
+    if (hit) out.push_back(std::move(img));
+  }
+  return out;
+}
+
+Result<Reference> OciDirStore::ResolveName(const std::string& name) {
+  if (name.empty()) {
+    MK_ASSIGN_OR_RETURN(std::vector<NamedImage> all, List());
+    if (all.size() == 1 && !all[0].name.empty()) return ResolveName(all[0].name);
+    return InvalidArgument("name one of the " + std::to_string(all.size()) + " images in " + dir_ + " (dir:" + dir_ + ":NAME)");
+  }
+  MK_ASSIGN_OR_RETURN(std::vector<NamedImage> hits, Match(name));
+  if (hits.empty()) {
+    // A full reference may still name content stored by digest.
+    auto ref = Reference::Parse(name);
+    if (ref.ok() && ref->digest()) return ref;
+    return NotFound("no image matching " + Quote(name) + " in " + dir_);
+  }
+  for (const auto& h : hits)
+    if (h.name == name) {
+      auto exact = Reference::Parse(h.name);
+      if (!exact.ok()) return exact.status().WithContext(dir_ + "/index.json");
+      return exact;
+    }
+  if (hits.size() > 1) {
+    std::string names;
+    for (size_t i = 0; i < hits.size() && i < 5; ++i) names += (i ? ", " : "") + hits[i].name;
+    return InvalidArgument(Quote(name) + " matches " + std::to_string(hits.size()) + " images in " + dir_ + ": " + names +
+                           (hits.size() > 5 ? ", ..." : ""));
+  }
+  auto ref = Reference::Parse(hits[0].name);
+  if (!ref.ok()) return ref.status().WithContext(dir_ + "/index.json");
+  return ref;
+}
+
+Result<oci::Manifest> OciDirStore::ReadManifestBlob(const Digest& digest, const std::string& media_type) {
+  std::string path = BlobPath(digest);
+  auto raw = ReadFileLimited(path, oci::kMaxManifestBytes);
+  if (!raw.ok()) {
+    if (raw.status().code() == Code::kNotFound) return NotFound("manifest " + digest.str() + " missing from " + dir_);
+    return raw.status();
+  }
+  MK_RETURN_IF_ERROR(VerifyDigest(digest, *raw, "manifest " + path));
+  auto m = oci::Manifest::Parse(std::move(raw).value(), media_type);
+  if (!m.ok()) return m.status().WithContext(path);
+  return m;
+}
+
+Result<oci::Manifest> OciDirStore::GetManifest(const Reference& ref) {
+  std::string name = ref.String();
+  MK_ASSIGN_OR_RETURN(std::vector<NamedImage> all, List());
+  for (const auto& img : all)
+    if (SameName(img.name, name)) return ReadManifestBlob(img.descriptor.digest, img.descriptor.media_type);
+  if (ref.digest()) {
+    // Content addressed: a child manifest, or an image stored under another
+    // name; the media type comes from the document or its shape.
+    for (const auto& img : all)
+      if (img.descriptor.digest == *ref.digest()) return ReadManifestBlob(*ref.digest(), img.descriptor.media_type);
+    return ReadManifestBlob(*ref.digest(), "");
+  }
+  return NotFound("no image named " + name + " in " + dir_);
+}
+
+Result<std::optional<Digest>> OciDirStore::ManifestDigest(const Reference& ref) {
+  MK_ASSIGN_OR_RETURN(std::vector<NamedImage> all, List());
+  std::string name = ref.String();
+  for (const auto& img : all)
+    if (SameName(img.name, name)) {
+      // Named, and its manifest is really here.
+      struct stat st;
+      if (::stat(BlobPath(img.descriptor.digest).c_str(), &st) != 0) return std::optional<Digest>();
+      return std::optional<Digest>(img.descriptor.digest);
+    }
+  return std::optional<Digest>();
+}
+
+Status OciDirStore::WriteBytes(const Digest& digest, std::string_view bytes) {
+  std::string final_path = BlobPath(digest);
+  struct stat st;
+  if (::stat(final_path.c_str(), &st) == 0 && static_cast<size_t>(st.st_size) == bytes.size()) return Status::Ok();
+  MK_RETURN_IF_ERROR(MakeDirs(dir_ + "/blobs/" + std::string(digest.algorithm())));
+  auto file = AtomicFile::Create(final_path, 0644);
+  if (!file.ok()) return file.status();
+  MK_RETURN_IF_ERROR(file->Write(bytes));
+  return file->Commit();
+}
+
+Status OciDirStore::PutManifest(const Reference& ref, const oci::Manifest& manifest, ManifestRole role) {
+  MK_RETURN_IF_ERROR(WriteBytes(manifest.digest, manifest.raw));
+  if (role == ManifestRole::kChild) return Status::Ok();
+  oci::Descriptor d;
+  d.media_type = manifest.media_type;
+  d.digest = manifest.digest;
+  d.size = static_cast<int64_t>(manifest.raw.size());
+  return Name(ref.String(), d);
+}
+
+Status OciDirStore::Name(const std::string& name, const oci::Descriptor& d) {
+  std::lock_guard<std::mutex> guard(index_mu_);
+  MK_ASSIGN_OR_RETURN(IndexLock lock, IndexLock::Take(dir_));
+  MK_ASSIGN_OR_RETURN(std::string text, ReadIndex());
+  auto index = json::Value::Parse(text);
+  if (!index.ok() || !index->is_object()) return InvalidArgument(dir_ + "/index.json is not a JSON object");
+  json::Value entry = json::Value::Object();
+  entry.Set("mediaType", json::Value::String(d.media_type));
+  entry.Set("digest", json::Value::String(d.digest.str()));
+  entry.Set("size", json::Value::Number(d.size));
+  json::Value annotations = json::Value::Object();
+  annotations.Set(kRefName, json::Value::String(name));
+  entry.Set("annotations", std::move(annotations));
+  json::Value manifests = json::Value::Array();
+  bool replaced = false;
+  if (const json::Value* old = index->Find("manifests"); old && old->is_array()) {
+    for (const auto& e : old->items()) {
+      const json::Value* a = e.Find("annotations");
+      bool same = a && a->GetString(kRefName) == name;
+      if (same && !replaced) {
+        manifests.Append(entry);
+        replaced = true;
+      } else if (!same) {
+        manifests.Append(e);
+      }
+    }
+  }
+  if (!replaced) manifests.Append(std::move(entry));
+  if (!index->Find("schemaVersion")) index->Set("schemaVersion", json::Value::Number(2));
+  index->Set("manifests", std::move(manifests));
+  return WriteFileAtomic(dir_ + "/index.json", index->Serialize() + "\n");
+}
+
+Result<bool> OciDirStore::HasBlob(const Reference&, const oci::Descriptor& blob) {
+  struct stat st;
+  if (::stat(BlobPath(blob.digest).c_str(), &st) != 0) return false;
+  // Only verified bytes are ever renamed into place; a size mismatch means
+  // the media was altered since, and the blob must be written again.
+  return S_ISREG(st.st_mode) && st.st_size == blob.size;
+}
+
+Status OciDirStore::FetchBlob(const Reference&, const oci::Descriptor& blob, const BlobSink& sink) {
+  std::string path = BlobPath(blob.digest);
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return NotFound("blob " + blob.digest.str() + " missing from " + dir_);
+    return IoError("cannot open " + path + ": " + Errno(errno));
+  }
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoError("cannot read " + path + ": " + Errno(errno));
+    }
+    if (n == 0) return Status::Ok();
+    MK_RETURN_IF_ERROR(sink(buf.data(), static_cast<size_t>(n)));
+  }
+}
+
+Status OciDirStore::PushBlob(const Reference&, const oci::Descriptor& blob, const BlobSource& source) {
+  std::string final_path = BlobPath(blob.digest);
+  MK_RETURN_IF_ERROR(MakeDirs(dir_ + "/blobs/" + std::string(blob.digest.algorithm())));
+  auto file = AtomicFile::Create(final_path, 0644);
+  if (!file.ok()) return file.status();
+  DigestHasher hasher(blob.digest.algorithm());
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    MK_ASSIGN_OR_RETURN(size_t n, source(buf.data(), buf.size()));
+    if (n == 0) break;
+    hasher.Update(buf.data(), n);
+    if (hasher.bytes() > static_cast<uint64_t>(blob.size))
+      return DataLoss("blob " + blob.digest.str() + " is longer than its descriptor says");
+    MK_RETURN_IF_ERROR(file->Write(std::string_view(buf.data(), n)));
+  }
+  if (hasher.bytes() != static_cast<uint64_t>(blob.size))
+    return DataLoss("blob " + blob.digest.str() + " ended after " + std::to_string(hasher.bytes()) + " of " +
+                    std::to_string(blob.size) + " bytes");
+  Digest got = hasher.Finish();
+  if (got != blob.digest) return DataLoss("blob " + blob.digest.str() + " does not match its digest (got " + got.str() + ")");
+  return file->Commit();
+}
+
+}  // namespace mk::store

@@ -1,0 +1,71 @@
+// OciDirStore: a Store over an OCI image layout directory (OCI image-spec
+// image-layout.md) — the removable media of disconnected mirroring.
+//
+//   DIR/oci-layout            {"imageLayoutVersion": "1.0.0"}
+//   DIR/index.json            an OCI index; one entry per named image, its
+//                             org.opencontainers.image.ref.name annotation
+//                             holding the image's full original reference
+//   DIR/blobs/sha256/<hex>    every blob and manifest, byte for byte, once
+//
+// Many images share one content-addressed blob store, so a blob used by a
+// hundred images is stored once. Names are FAT/exFAT-safe: no ':' in file
+// names, no links. Every write goes to a temporary file in the same folder
+// (".<hex>.tmp-XXXXXX") that is renamed only after its digest checks out,
+// so a crash at any moment leaves either the whole blob or none of it under
+// its name; index.json is rewritten atomically under an flock, so several
+// processes (GNU parallel) can add images at once. Reads are re-hashed by
+// FetchVerified like every store's. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "oci/manifest.h"
+#include "store/store.h"
+
+namespace mk::store {
+
+struct NamedImage {
+  std::string name;        // ref.name annotation ("" when absent)
+  oci::Descriptor descriptor;
+};
+
+class OciDirStore : public Store {
+ public:
+  // Opens DIR; with create, makes it (and oci-layout) when missing.
+  static Result<std::unique_ptr<OciDirStore>> Open(const std::string& dir, bool create);
+
+  std::string Name() const override { return "directory " + dir_; }
+  Result<oci::Manifest> GetManifest(const Reference& ref) override;
+  Result<std::optional<Digest>> ManifestDigest(const Reference& ref) override;
+  Status PutManifest(const Reference& ref, const oci::Manifest& manifest, ManifestRole role) override;
+  Result<bool> HasBlob(const Reference& repo, const oci::Descriptor& blob) override;
+  Status FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) override;
+  Status PushBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSource& source) override;
+  Result<Reference> ResolveName(const std::string& name) override;
+  std::string BlobScope(const Reference&) const override { return ""; }
+
+  // The images named in index.json, in its order.
+  Result<std::vector<NamedImage>> List();
+  // Names matching a pattern: the full name, the name without its domain,
+  // or the tag, each as a glob (fnmatch).
+  Result<std::vector<NamedImage>> Match(const std::string& pattern);
+  // Adds or replaces the index entry called name.
+  Status Name(const std::string& name, const oci::Descriptor& descriptor);
+
+  const std::string& dir() const { return dir_; }
+  std::string BlobPath(const Digest& digest) const;
+
+ private:
+  explicit OciDirStore(std::string dir) : dir_(std::move(dir)) {}
+  Result<std::string> ReadIndex();
+  Result<oci::Manifest> ReadManifestBlob(const Digest& digest, const std::string& media_type);
+  Status WriteBytes(const Digest& digest, std::string_view bytes);
+
+  std::string dir_;
+  std::mutex index_mu_;  // with the flock, one index writer at a time
+};
+
+}  // namespace mk::store
