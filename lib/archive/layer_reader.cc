@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstring>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -79,6 +80,47 @@ std::string NormalizeEntryPath(std::string_view path) {
   return Join(parts, "/");
 }
 
+namespace {
+
+// Runs the visitor over an archive opened on a read callback.
+// source_error, when given, is the stream's own failure, reported first.
+Status WalkOpened(struct archive* a, const std::string& what, const Status* source_error, const EntryVisitor& visit) {
+  for (;;) {
+    struct archive_entry* e = nullptr;
+    int rc = archive_read_next_header(a, &e);
+    if (rc == ARCHIVE_EOF) return Status::Ok();
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      if (source_error && !source_error->ok()) return *source_error;
+      return InvalidArgument(what + ": bad tar stream: " + archive_error_string(a));
+    }
+    Entry entry;
+    const char* p = archive_entry_pathname(e);
+    entry.path = NormalizeEntryPath(p ? p : "");
+    entry.type = TypeOf(e);
+    entry.size = archive_entry_size(e);
+    entry.mode = archive_entry_perm(e);
+    if (const char* l = archive_entry_hardlink(e)) entry.link_target = l;
+    else if (const char* sl = archive_entry_symlink(e)) entry.link_target = sl;
+    ArchiveContent content(a);
+    auto next = visit(entry, content);
+    if (!next.ok()) {
+      if (source_error && !source_error->ok()) return *source_error;
+      return next.status().WithContext(what);
+    }
+    if (*next == Visit::kStop) return Status::Ok();
+  }
+}
+
+std::unique_ptr<struct archive, ArchiveDeleter> NewReader() {
+  std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_gnutar(a.get());
+  return a;
+}
+
+}  // namespace
+
 Status WalkLayer(store::Store& store, const Reference& repo, const oci::Descriptor& layer, const EntryVisitor& visit) {
   BytePipe pipe(1 << 20, static_cast<uint64_t>(layer.size));
   Status fetch_status;
@@ -90,39 +132,12 @@ Status WalkLayer(store::Store& store, const Reference& repo, const oci::Descript
   PipeSource source{&pipe};
   Status walk_status;
   {
-    std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
-    archive_read_support_filter_all(a.get());
-    archive_read_support_format_tar(a.get());
-    archive_read_support_format_gnutar(a.get());
+    auto a = NewReader();
     if (archive_read_open(a.get(), &source, nullptr, ReadCallback, nullptr) != ARCHIVE_OK) {
       walk_status = source.error.ok() ? InvalidArgument(what + ": not a tar archive: " + archive_error_string(a.get()))
                                       : source.error;
     } else {
-      for (;;) {
-        struct archive_entry* e = nullptr;
-        int rc = archive_read_next_header(a.get(), &e);
-        if (rc == ARCHIVE_EOF) break;
-        if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-          walk_status = !source.error.ok() ? source.error
-                                           : InvalidArgument(what + ": bad tar stream: " + archive_error_string(a.get()));
-          break;
-        }
-        Entry entry;
-        const char* p = archive_entry_pathname(e);
-        entry.path = NormalizeEntryPath(p ? p : "");
-        entry.type = TypeOf(e);
-        entry.size = archive_entry_size(e);
-        entry.mode = archive_entry_perm(e);
-        if (const char* l = archive_entry_hardlink(e)) entry.link_target = l;
-        else if (const char* s = archive_entry_symlink(e)) entry.link_target = s;
-        ArchiveContent content(a.get());
-        auto next = visit(entry, content);
-        if (!next.ok()) {
-          walk_status = !source.error.ok() ? source.error : next.status().WithContext(what);
-          break;
-        }
-        if (*next == Visit::kStop) break;
-      }
+      walk_status = WalkOpened(a.get(), what, &source.error, visit);
     }
   }
   if (walk_status.ok()) {
@@ -143,6 +158,84 @@ Status WalkLayer(store::Store& store, const Reference& repo, const oci::Descript
   producer.join();
   if (!fetch_status.ok()) return fetch_status;
   return walk_status;
+}
+
+Status WalkTarFile(const std::string& path, const EntryVisitor& visit) {
+  auto a = NewReader();
+  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK)
+    return InvalidArgument("cannot read " + path + ": " + archive_error_string(a.get()));
+  return WalkOpened(a.get(), path, nullptr, visit);
+}
+
+struct TarWriter::Impl {
+  Sink sink;
+  Status error;
+  struct archive* a = nullptr;
+  bool closed = false;
+};
+
+TarWriter::TarWriter(Sink sink) : impl_(new Impl) {
+  impl_->sink = std::move(sink);
+  impl_->a = archive_write_new();
+  archive_write_set_format_pax_restricted(impl_->a);
+  archive_write_set_bytes_per_block(impl_->a, 512);
+  archive_write_set_bytes_in_last_block(impl_->a, 1);
+  archive_write_open(impl_->a, impl_.get(), nullptr,
+                     [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
+                       auto* impl = static_cast<Impl*>(user);
+                       Status s = impl->sink(static_cast<const char*>(buf), n);
+                       if (!s.ok()) {
+                         impl->error = s;
+                         return -1;
+                       }
+                       return static_cast<la_ssize_t>(n);
+                     },
+                     nullptr);
+}
+
+TarWriter::~TarWriter() {
+  if (!impl_->closed) archive_write_free(impl_->a);  // frees without a clean close
+}
+
+Status TarWriter::Add(const std::string& path, uint64_t size, const std::function<Result<size_t>(char*, size_t)>& source) {
+  struct archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, path.c_str());
+  archive_entry_set_size(e, static_cast<la_int64_t>(size));
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  archive_entry_set_mtime(e, 0, 0);
+  int rc = archive_write_header(impl_->a, e);
+  archive_entry_free(e);
+  if (rc != ARCHIVE_OK) return impl_->error.ok() ? IoError(std::string("tar header: ") + archive_error_string(impl_->a)) : impl_->error;
+  std::vector<char> buf(1 << 20);
+  uint64_t done = 0;
+  while (done < size) {
+    MK_ASSIGN_OR_RETURN(size_t n, source(buf.data(), static_cast<size_t>(std::min<uint64_t>(buf.size(), size - done))));
+    if (n == 0) return DataLoss(path + " ended after " + std::to_string(done) + " of " + std::to_string(size) + " bytes");
+    if (archive_write_data(impl_->a, buf.data(), n) < 0)
+      return impl_->error.ok() ? IoError(std::string("tar data: ") + archive_error_string(impl_->a)) : impl_->error;
+    done += n;
+  }
+  return Status::Ok();
+}
+
+Status TarWriter::AddString(const std::string& path, std::string_view content) {
+  size_t off = 0;
+  return Add(path, content.size(), [&](char* out, size_t n) -> Result<size_t> {
+    size_t k = std::min(n, content.size() - off);
+    std::memcpy(out, content.data() + off, k);
+    off += k;
+    return k;
+  });
+}
+
+Status TarWriter::Close() {
+  if (impl_->closed) return Status::Ok();
+  impl_->closed = true;
+  int rc = archive_write_close(impl_->a);
+  archive_write_free(impl_->a);
+  if (rc != ARCHIVE_OK) return impl_->error.ok() ? IoError("cannot finish the tar archive") : impl_->error;
+  return impl_->error;
 }
 
 }  // namespace mk::archive

@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "store/store.h"
@@ -41,6 +43,36 @@ enum class Visit { kContinue, kStop };
 using EntryVisitor = std::function<Result<Visit>(const Entry& entry, EntryContent& content)>;
 
 Status WalkLayer(store::Store& store, const Reference& repo, const oci::Descriptor& layer, const EntryVisitor& visit);
+
+// Walks a tar file on disk (uncompressed or compressed), e.g. a volume
+// written by TarWriter.
+Status WalkTarFile(const std::string& path, const EntryVisitor& visit);
+
+// Writes an uncompressed tar (ustar/pax) through a byte sink, one regular
+// file at a time, streaming each file's content; 512-byte blocks, so a
+// volume's size is exactly predictable (see TarEntryBytes).
+class TarWriter {
+ public:
+  using Sink = std::function<Status(const char* data, size_t n)>;
+  explicit TarWriter(Sink sink);
+  ~TarWriter();
+  TarWriter(const TarWriter&) = delete;
+  TarWriter& operator=(const TarWriter&) = delete;
+
+  // Adds a file of exactly size bytes read from source (0 = end).
+  Status Add(const std::string& path, uint64_t size, const std::function<Result<size_t>(char*, size_t)>& source);
+  Status AddString(const std::string& path, std::string_view content);
+  Status Close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Bytes a file of size bytes takes in a TarWriter archive (header + data
+// padded to 512), for paths under 100 characters; and the closing bytes.
+inline uint64_t TarEntryBytes(uint64_t size) { return 512 + (size + 511) / 512 * 512; }
+inline constexpr uint64_t kTarEndBytes = 1024;
 
 // "./a//b/" -> "a/b"; empty for the root.
 std::string NormalizeEntryPath(std::string_view path);

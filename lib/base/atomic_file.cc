@@ -83,6 +83,20 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
   return file.Commit();
 }
 
+Status MakeDirectories(const std::string& path) {
+  std::string cur;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    cur = path.substr(0, slash);
+    if (!cur.empty() && ::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
+      return IoError("cannot create directory " + cur + ": " + ErrnoText(errno));
+    start = slash + 1;
+  }
+  return Status::Ok();
+}
+
 Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {

@@ -41,6 +41,9 @@ class AtomicFile {
 // Writes data to path atomically in one call.
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode = 0644);
 
+// mkdir -p, mode 0755 for what it makes.
+Status MakeDirectories(const std::string& path);
+
 // Reads a whole regular file of at most max_bytes.
 Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes);
 

@@ -23,17 +23,6 @@ constexpr const char* kLayout = "{\"imageLayoutVersion\":\"1.0.0\"}";
 
 std::string Errno(int err) { return std::strerror(err); }
 
-Status MakeDirs(const std::string& path) {
-  std::string cur;
-  for (const auto& part : Split(path, '/')) {
-    cur += part;
-    if (!cur.empty() && ::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
-      return IoError("cannot create directory " + cur + ": " + Errno(errno));
-    cur += "/";
-  }
-  return Status::Ok();
-}
-
 Status IoFor(int err, const std::string& what, const std::string& path) {
   if (err == ENOSPC) return IoError("no space left on device writing " + path);
   if (err == EROFS) return IoError("read-only file system: cannot write " + path);
@@ -76,7 +65,7 @@ Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, b
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) {
     if (!create) return NotFound("no such directory: " + dir);
-    MK_RETURN_IF_ERROR(MakeDirs(dir));
+    MK_RETURN_IF_ERROR(MakeDirectories(dir));
   } else if (!S_ISDIR(st.st_mode)) {
     return InvalidArgument("not a directory: " + dir);
   }
@@ -94,7 +83,7 @@ Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, b
   } else {
     return existing.status();
   }
-  if (create) MK_RETURN_IF_ERROR(MakeDirs(dir + "/blobs/sha256"));
+  if (create) MK_RETURN_IF_ERROR(MakeDirectories(dir + "/blobs/sha256"));
   return store;
 }
 
@@ -214,7 +203,7 @@ Status OciDirStore::WriteBytes(const Digest& digest, std::string_view bytes) {
   std::string final_path = BlobPath(digest);
   struct stat st;
   if (::stat(final_path.c_str(), &st) == 0 && static_cast<size_t>(st.st_size) == bytes.size()) return Status::Ok();
-  MK_RETURN_IF_ERROR(MakeDirs(dir_ + "/blobs/" + std::string(digest.algorithm())));
+  MK_RETURN_IF_ERROR(MakeDirectories(dir_ + "/blobs/" + std::string(digest.algorithm())));
   auto file = AtomicFile::Create(final_path, 0644);
   if (!file.ok()) return file.status();
   MK_RETURN_IF_ERROR(file->Write(bytes));
@@ -293,7 +282,7 @@ Status OciDirStore::FetchBlob(const Reference&, const oci::Descriptor& blob, con
 
 Status OciDirStore::PushBlob(const Reference&, const oci::Descriptor& blob, const BlobSource& source) {
   std::string final_path = BlobPath(blob.digest);
-  MK_RETURN_IF_ERROR(MakeDirs(dir_ + "/blobs/" + std::string(blob.digest.algorithm())));
+  MK_RETURN_IF_ERROR(MakeDirectories(dir_ + "/blobs/" + std::string(blob.digest.algorithm())));
   auto file = AtomicFile::Create(final_path, 0644);
   if (!file.ok()) return file.status();
   DigestHasher hasher(blob.digest.algorithm());

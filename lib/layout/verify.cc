@@ -1,0 +1,163 @@
+#include "layout/verify.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "base/strings.h"
+#include "base/unique_fd.h"
+#include "oci/media_types.h"
+
+namespace mk::layout {
+
+Status CheckBlobFile(const std::string& path, const Digest& digest, int64_t want_size) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return NotFound("missing " + path);
+    return IoError("cannot open " + path + ": " + std::strerror(errno));
+  }
+  DigestHasher hasher(digest.algorithm());
+  std::vector<char> buf(1 << 20);
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoError("cannot read " + path + ": " + std::strerror(errno));
+    }
+    if (n == 0) break;
+    hasher.Update(buf.data(), static_cast<size_t>(n));
+  }
+  if (want_size >= 0 && hasher.bytes() != static_cast<uint64_t>(want_size))
+    return DataLoss(path + " has " + std::to_string(hasher.bytes()) + " bytes, want " + std::to_string(want_size));
+  Digest got = hasher.Finish();
+  if (got != digest) return DataLoss(path + " does not match its digest (got " + got.str() + ")");
+  return Status::Ok();
+}
+
+namespace {
+
+class Verifier {
+ public:
+  Verifier(store::OciDirStore& dir, const Emit& emit) : dir_(dir), emit_(emit) {}
+
+  // Checks a blob once; returns its status.
+  const Status& Blob(const oci::Descriptor& d) {
+    auto it = checked_.find(d.digest);
+    if (it != checked_.end()) return it->second;
+    ++summary.blobs_checked;
+    return checked_.emplace(d.digest, CheckBlobFile(dir_.BlobPath(d.digest), d.digest, d.size)).first->second;
+  }
+
+  void Image(const store::NamedImage& img) {
+    std::vector<std::string> missing, corrupt;
+    Walk(img.descriptor, 0, missing, corrupt);
+    json::Value rec = json::Value::Object();
+    rec.Set("kind", json::Value::String("image"));
+    rec.Set("name", json::Value::String(img.name));
+    rec.Set("digest", json::Value::String(img.descriptor.digest.str()));
+    bool ok = missing.empty() && corrupt.empty();
+    rec.Set("status", json::Value::String(ok ? "ok" : "damaged"));
+    auto list = [](const std::vector<std::string>& v) {
+      json::Value a = json::Value::Array();
+      for (const auto& s : v) a.Append(json::Value::String(s));
+      return a;
+    };
+    if (!missing.empty()) rec.Set("missing", list(missing));
+    if (!corrupt.empty()) rec.Set("corrupt", list(corrupt));
+    ok ? ++summary.images_ok : ++summary.images_damaged;
+    emit_(rec);
+  }
+
+  void Strays(bool prune) {
+    for (const std::string algo : {"sha256", "sha512"}) {
+      std::string folder = dir_.dir() + "/blobs/" + algo;
+      DIR* d = ::opendir(folder.c_str());
+      if (!d) continue;
+      std::vector<std::string> names;
+      while (struct dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+      ::closedir(d);
+      for (const auto& name : names) {
+        if (name == "." || name == "..") continue;
+        std::string path = folder + "/" + name;
+        if (name[0] == '.') {
+          // A temporary file of a write that never finished.
+          ++summary.temp_files;
+          json::Value rec = json::Value::Object();
+          rec.Set("kind", json::Value::String("temp"));
+          rec.Set("path", json::Value::String(path));
+          bool removed = prune && ::unlink(path.c_str()) == 0;
+          rec.Set("status", json::Value::String(removed ? "removed" : "left"));
+          emit_(rec);
+          continue;
+        }
+        auto digest = Digest::Parse(algo + ":" + name);
+        Status s = digest.ok() ? (checked_.count(*digest) ? Status::Ok() : Blob({"", *digest, -1, {}, {}, {}}))
+                               : InvalidArgument("not a blob name");
+        if (s.ok()) continue;
+        ++summary.blobs_corrupt;
+        json::Value rec = json::Value::Object();
+        rec.Set("kind", json::Value::String("blob"));
+        rec.Set("path", json::Value::String(path));
+        rec.Set("status", json::Value::String(digest.ok() ? "corrupt" : "stray"));
+        rec.Set("error", json::Value::String(s.message()));
+        emit_(rec);
+      }
+    }
+  }
+
+  VerifySummary summary;
+
+ private:
+  void Walk(const oci::Descriptor& d, int depth, std::vector<std::string>& missing, std::vector<std::string>& corrupt) {
+    const Status& s = Blob(d);
+    if (!Note(d, s, missing, corrupt) || depth > 4) return;
+    auto m = dir_.GetManifest(Reference::Parse("verify.invalid/x@" + d.digest.str()).value());
+    if (!m.ok()) {
+      corrupt.push_back(d.digest.str());
+      return;
+    }
+    if (m->is_index()) {
+      for (const auto& child : m->manifests) Walk(child, depth + 1, missing, corrupt);
+      return;
+    }
+    Note(m->config, Blob(m->config), missing, corrupt);
+    for (const auto& layer : m->layers) {
+      if (oci::IsForeignLayer(layer.media_type) && !layer.urls.empty()) continue;
+      Note(layer, Blob(layer), missing, corrupt);
+    }
+  }
+
+  bool Note(const oci::Descriptor& d, const Status& s, std::vector<std::string>& missing,
+            std::vector<std::string>& corrupt) {
+    if (s.ok()) return true;
+    auto& list = s.code() == Code::kNotFound ? missing : corrupt;
+    for (const auto& x : list)
+      if (x == d.digest.str()) return false;
+    list.push_back(d.digest.str());
+    if (counted_.insert(d.digest).second) (s.code() == Code::kNotFound ? summary.blobs_missing : summary.blobs_corrupt)++;
+    return false;
+  }
+
+  store::OciDirStore& dir_;
+  const Emit& emit_;
+  std::map<Digest, Status> checked_;
+  std::set<Digest> counted_;
+};
+
+}  // namespace
+
+Result<VerifySummary> VerifyDirectory(store::OciDirStore& dir, bool prune_temp, const Emit& emit) {
+  MK_ASSIGN_OR_RETURN(std::vector<store::NamedImage> images, dir.List());
+  Verifier v(dir, emit);
+  for (const auto& img : images) v.Image(img);
+  v.Strays(prune_temp);
+  return v.summary;
+}
+
+}  // namespace mk::layout

@@ -1,0 +1,237 @@
+#include "layout/volumes.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "archive/layer_reader.h"
+#include "base/atomic_file.h"
+#include "base/strings.h"
+#include "base/unique_fd.h"
+#include "oci/media_types.h"
+
+namespace mk::layout {
+namespace {
+
+constexpr const char* kVolumeFile = "mirrorkit-volume.json";
+
+struct BlobFile {
+  Digest digest;
+  uint64_t size;
+};
+
+Result<std::vector<BlobFile>> ListBlobFiles(const std::string& dir) {
+  std::vector<BlobFile> out;
+  std::string folder = dir + "/blobs/sha256";
+  DIR* d = ::opendir(folder.c_str());
+  if (!d) return NotFound("no blobs in " + dir);
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    auto digest = Digest::Parse("sha256:" + name);
+    if (!digest.ok()) continue;  // ".", "..", temporary files
+    struct stat st;
+    if (::stat((folder + "/" + name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    out.push_back({*digest, static_cast<uint64_t>(st.st_size)});
+  }
+  ::closedir(d);
+  return out;
+}
+
+std::string VolumeName(const PackOptions& o, int i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "-%03d.tar", i);
+  return o.out_dir + "/" + o.prefix + buf;
+}
+
+// Bytes mirrorkit-volume.json takes for n blobs, generously.
+uint64_t VolumeFileBytes(size_t n) { return archive::TarEntryBytes(256 + 110 * n); }
+
+}  // namespace
+
+Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const Emit& emit) {
+  MK_ASSIGN_OR_RETURN(std::string index, ReadFileLimited(dir.dir() + "/index.json", 64 << 20));
+  MK_ASSIGN_OR_RETURN(std::string layout, ReadFileLimited(dir.dir() + "/oci-layout", 4096));
+  MK_ASSIGN_OR_RETURN(std::vector<BlobFile> blobs, ListBlobFiles(dir.dir()));
+  MK_RETURN_IF_ERROR(MakeDirectories(options.out_dir));
+  const uint64_t fixed = archive::TarEntryBytes(index.size()) + archive::TarEntryBytes(layout.size()) + archive::kTarEndBytes;
+
+  // First fit, largest first.
+  std::sort(blobs.begin(), blobs.end(), [](const BlobFile& a, const BlobFile& b) {
+    return a.size != b.size ? a.size > b.size : a.digest < b.digest;
+  });
+  std::vector<std::vector<BlobFile>> volumes;
+  std::vector<uint64_t> used;
+  for (const auto& b : blobs) {
+    uint64_t cost = archive::TarEntryBytes(b.size);
+    if (fixed + VolumeFileBytes(1) + cost > options.max_bytes)
+      return InvalidArgument("blob " + b.digest.str() + " (" + std::to_string(b.size) +
+                             " bytes) does not fit in volumes of " + std::to_string(options.max_bytes) + " bytes");
+    size_t v = 0;
+    for (; v < volumes.size(); ++v)
+      if (fixed + VolumeFileBytes(volumes[v].size() + 1) + used[v] + cost <= options.max_bytes) break;
+    if (v == volumes.size()) {
+      volumes.emplace_back();
+      used.push_back(0);
+    }
+    volumes[v].push_back(b);
+    used[v] += cost;
+  }
+  if (volumes.empty()) volumes.emplace_back();  // an empty layout still travels
+
+  // The set id names this exact content: the digest of the sorted blob list.
+  std::vector<std::string> ids;
+  for (const auto& b : blobs) ids.push_back(b.digest.str());
+  std::sort(ids.begin(), ids.end());
+  std::string set = std::string(Digest::Sha256Of(Join(ids, "\n") + "\n" + index).hex().substr(0, 16));
+
+  const int n = static_cast<int>(volumes.size());
+  for (int i = 0; i < n; ++i) {
+    json::Value meta = json::Value::Object();
+    meta.Set("kind", json::Value::String("mirrorkit-volume"));
+    meta.Set("set", json::Value::String(set));
+    meta.Set("volume", json::Value::Number(i + 1));
+    meta.Set("volumes", json::Value::Number(n));
+    json::Value list = json::Value::Array();
+    for (const auto& b : volumes[i]) {
+      json::Value e = json::Value::Object();
+      e.Set("digest", json::Value::String(b.digest.str()));
+      e.Set("size", json::Value::Number(static_cast<int64_t>(b.size)));
+      list.Append(std::move(e));
+    }
+    meta.Set("blobs", std::move(list));
+
+    std::string path = VolumeName(options, i + 1);
+    MK_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path, 0644));
+    uint64_t written = 0;
+    archive::TarWriter tar([&](const char* d, size_t len) {
+      written += len;
+      return out.Write(std::string_view(d, len));
+    });
+    MK_RETURN_IF_ERROR(tar.AddString(kVolumeFile, meta.Serialize() + "\n"));
+    MK_RETURN_IF_ERROR(tar.AddString("oci-layout", layout));
+    MK_RETURN_IF_ERROR(tar.AddString("index.json", index));
+    for (const auto& b : volumes[i]) {
+      std::string blob_path = dir.BlobPath(b.digest);
+      UniqueFd fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
+      if (!fd.valid()) return IoError("cannot open " + blob_path + ": " + std::strerror(errno));
+      DigestHasher hasher;
+      MK_RETURN_IF_ERROR(tar.Add("blobs/sha256/" + std::string(b.digest.hex()), b.size,
+                                 [&](char* buf, size_t cap) -> Result<size_t> {
+                                   ssize_t got = ::read(fd.get(), buf, cap);
+                                   if (got < 0) return IoError("cannot read " + blob_path + ": " + std::strerror(errno));
+                                   hasher.Update(buf, static_cast<size_t>(got));
+                                   return static_cast<size_t>(got);
+                                 }));
+      if (hasher.Finish() != b.digest) return DataLoss(blob_path + " does not match its digest; run oci-dir verify");
+    }
+    MK_RETURN_IF_ERROR(tar.Close());
+    MK_RETURN_IF_ERROR(out.Commit());
+    json::Value rec = json::Value::Object();
+    rec.Set("kind", json::Value::String("volume"));
+    rec.Set("path", json::Value::String(path));
+    rec.Set("set", json::Value::String(set));
+    rec.Set("volume", json::Value::Number(i + 1));
+    rec.Set("volumes", json::Value::Number(n));
+    rec.Set("bytes", json::Value::Number(static_cast<int64_t>(written)));
+    rec.Set("blobs", json::Value::Number(static_cast<int64_t>(volumes[i].size())));
+    emit(rec);
+  }
+  return Status::Ok();
+}
+
+Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store::OciDirStore& dest, const Emit& emit) {
+  UnpackSummary summary;
+  std::string set;
+  int total = 0;
+  std::set<int> seen;
+  std::map<std::string, oci::Descriptor> names;  // from every volume's index.json
+  const Reference any = Reference::Parse("volume.invalid/x").value();
+
+  auto problem = [&](const std::string& kind, const std::string& path, const std::string& error) {
+    json::Value rec = json::Value::Object();
+    rec.Set("kind", json::Value::String(kind));
+    rec.Set("path", json::Value::String(path));
+    rec.Set("error", json::Value::String(error));
+    emit(rec);
+  };
+
+  for (const auto& path : paths) {
+    int volume = 0;
+    Status s = archive::WalkTarFile(path, [&](const archive::Entry& e, archive::EntryContent& content)
+                                              -> Result<archive::Visit> {
+      if (e.type != archive::Entry::Type::kFile) {
+        ++summary.entries_refused;
+        problem("refused", path, "entry " + Quote(e.path) + " is not a regular file");
+        return archive::Visit::kContinue;
+      }
+      if (e.path == kVolumeFile) {
+        MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
+        auto meta = json::Value::Parse(text);
+        if (!meta.ok() || meta->GetString("kind") != "mirrorkit-volume")
+          return InvalidArgument(path + ": not a mirrorkit volume");
+        std::string this_set = meta->GetString("set").value_or("");
+        if (!set.empty() && this_set != set)
+          return InvalidArgument(path + " belongs to set " + this_set + ", the others to " + set);
+        set = this_set;
+        volume = static_cast<int>(meta->GetInt("volume").value_or(0));
+        total = static_cast<int>(meta->GetInt("volumes").value_or(0));
+        seen.insert(volume);
+        return archive::Visit::kContinue;
+      }
+      if (e.path == "oci-layout") return archive::Visit::kContinue;  // dest has its own
+      if (e.path == "index.json") {
+        MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
+        auto index = oci::Manifest::Parse(text, oci::kOciIndex);
+        if (!index.ok()) return index.status().WithContext(path + ": index.json");
+        for (const auto& d : index->manifests) {
+          auto it = d.annotations.find("org.opencontainers.image.ref.name");
+          if (it != d.annotations.end()) names[it->second] = d;
+        }
+        return archive::Visit::kContinue;
+      }
+      std::string_view p = e.path;
+      if (p.substr(0, 13) != "blobs/sha256/" || !Digest::Parse("sha256:" + std::string(p.substr(13))).ok()) {
+        ++summary.entries_refused;
+        problem("refused", path, "unexpected entry " + Quote(e.path));
+        return archive::Visit::kContinue;
+      }
+      oci::Descriptor d;
+      d.digest = Digest::Parse("sha256:" + std::string(p.substr(13))).value();
+      d.size = e.size;
+      if (*dest.HasBlob(any, d)) return archive::Visit::kContinue;
+      Status put = dest.PushBlob(any, d, [&](char* out, size_t n) { return content.Read(out, n); });
+      if (put.ok()) {
+        ++summary.blobs_written;
+      } else {
+        ++summary.blobs_failed;
+        problem("blob", path, put.message());
+        if (put.code() == Code::kIo || put.code() == Code::kPermissionDenied) return put;  // disk full: stop
+      }
+      return archive::Visit::kContinue;
+    });
+    if (!s.ok()) return s;
+    if (volume == 0) return InvalidArgument(path + " has no " + std::string(kVolumeFile) + "; not a mirrorkit volume");
+    ++summary.volumes_read;
+  }
+  for (int v = 1; v <= total; ++v)
+    if (!seen.count(v)) {
+      ++summary.volumes_missing;
+      problem("volume", "", "volume " + std::to_string(v) + " of " + std::to_string(total) + " (set " + set + ") was not given");
+    }
+  // Name the images whose manifests arrived; verification below says
+  // whether each is whole.
+  for (const auto& [name, d] : names)
+    if (*dest.HasBlob(any, d)) MK_RETURN_IF_ERROR(dest.Name(name, d));
+  MK_ASSIGN_OR_RETURN(summary.verify, VerifyDirectory(dest, false, emit));
+  return summary;
+}
+
+}  // namespace mk::layout

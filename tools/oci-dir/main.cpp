@@ -1,0 +1,117 @@
+// oci-dir: lists, verifies, splits and reassembles the OCI layout
+// directories that carry a mirror across an air gap. See oci-dir(1).
+#include <cstdio>
+#include <cstring>
+
+#include "cli/tool.h"
+#include "json/lines.h"
+#include "layout/volumes.h"
+
+namespace {
+using namespace mk;
+namespace po = cli::po;
+
+const cli::ToolInfo kInfo = {
+    "oci-dir", "oci-dir COMMAND [OPTIONS] ARGS...",
+    "Work with OCI image layout directories written by blob-copy (dir:DIR destinations):\n"
+    "  list DIR [PATTERN]                         the images in DIR, as records (PATTERN: a glob over names)\n"
+    "  verify DIR [--prune-temp]                  re-hash every blob; report damaged images, corrupt blobs\n"
+    "  pack DIR --max-size SIZE --out OUTDIR      split DIR into tar volumes of at most SIZE bytes\n"
+    "  unpack VOLUME... --to DIR                  read volumes back into DIR, verifying every blob"};
+
+// "4095M", "4G", "700000000": bytes, with binary K/M/G/T suffixes.
+std::optional<uint64_t> ParseSize(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long n = std::strtoull(s.c_str(), &end, 10);
+  if (errno || end == s.c_str()) return std::nullopt;
+  std::string suffix(end);
+  int shift = suffix.empty() ? 0 : suffix == "K" ? 10 : suffix == "M" ? 20 : suffix == "G" ? 30 : suffix == "T" ? 40 : -1;
+  if (shift < 0 || n > (~0ull >> shift)) return std::nullopt;
+  return n << shift;
+}
+
+int Finish(json::RecordWriter& out, bool ok) { return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed, &out); }
+
+Result<std::unique_ptr<store::OciDirStore>> OpenDir(const std::string& dir, bool create) {
+  if (dir.find(':') != std::string::npos) return InvalidArgument("a directory name may not contain ':': " + dir);
+  return store::OciDirStore::Open(dir, create);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string command, to, out_dir, max_size, prefix = "mirror";
+  bool prune = false;
+  std::vector<std::string> args;
+  po::options_description opts("Options");
+  opts.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("prune-temp", po::bool_switch(&prune), "verify: remove temporary files left by interrupted writes")
+      ("max-size", po::value(&max_size)->value_name("SIZE"), "pack: largest volume, in bytes or with K/M/G/T (binary); 4095M for FAT32")
+      ("out", po::value(&out_dir)->value_name("OUTDIR"), "pack: where the volumes are written")
+      ("prefix", po::value(&prefix)->value_name("NAME")->default_value("mirror"), "pack: volume file names NAME-001.tar, …")
+      ("to", po::value(&to)->value_name("DIR"), "unpack: the directory to fill (made when missing)")
+      ("command", po::value(&command), "list, verify, pack or unpack (positional)")
+      ("args", po::value(&args), "arguments (positional)");
+  po::positional_options_description positional;
+  positional.add("command", 1).add("args", -1);
+  po::variables_map vm;
+  if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
+  if (command.empty()) return cli::UsageError(kInfo, "missing COMMAND (list, verify, pack, unpack)");
+
+  json::RecordWriter out(stdout);
+  auto emit = [&](const json::Value& v) { out.Write(v); };
+  auto fail = [&](const Status& s) {
+    cli::Error(kInfo, s.message());
+    return cli::FinishStdout(kInfo, s.code() == Code::kInvalidArgument && command != "unpack" ? cli::kExitUsage : cli::kExitItemFailed, &out);
+  };
+
+  if (command == "list" || command == "verify" || command == "pack") {
+    if (args.empty() || args.size() > (command == "list" ? 2u : 1u))
+      return cli::UsageError(kInfo, command + " takes " + (command == "list" ? "DIR [PATTERN]" : "DIR"));
+    auto dir = OpenDir(args[0], false);
+    if (!dir.ok()) return fail(dir.status());
+    if (command == "list") {
+      auto images = args.size() == 2 ? (*dir)->Match(args[1]) : (*dir)->List();
+      if (!images.ok()) return fail(images.status());
+      for (const auto& img : *images) {
+        json::Value rec = json::Value::Object();
+        rec.Set("kind", json::Value::String("image"));
+        rec.Set("name", json::Value::String(img.name));
+        rec.Set("source", json::Value::String("dir:" + args[0] + ":" + img.name));
+        rec.Set("digest", json::Value::String(img.descriptor.digest.str()));
+        rec.Set("media_type", json::Value::String(img.descriptor.media_type));
+        emit(rec);
+      }
+      return Finish(out, args.size() == 1 || !images->empty());
+    }
+    if (command == "verify") {
+      auto summary = layout::VerifyDirectory(**dir, prune, emit);
+      if (!summary.ok()) return fail(summary.status());
+      std::fprintf(stderr, "oci-dir: %s: %d images ok, %d damaged; %d blobs checked, %d corrupt, %d missing; %d temporary files\n",
+                   args[0].c_str(), summary->images_ok, summary->images_damaged, summary->blobs_checked,
+                   summary->blobs_corrupt, summary->blobs_missing, summary->temp_files);
+      return Finish(out, summary->ok());
+    }
+    auto size = ParseSize(max_size);
+    if (!size || *size < 64 * 1024) return cli::UsageError(kInfo, "pack needs --max-size of at least 64K");
+    if (out_dir.empty()) return cli::UsageError(kInfo, "pack needs --out OUTDIR");
+    Status s = layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix}, emit);
+    if (!s.ok()) return fail(s);
+    return Finish(out, true);
+  }
+  if (command == "unpack") {
+    if (args.empty() || to.empty()) return cli::UsageError(kInfo, "unpack takes VOLUME... --to DIR");
+    auto dir = OpenDir(to, true);
+    if (!dir.ok()) return fail(dir.status());
+    auto summary = layout::UnpackVolumes(args, **dir, emit);
+    if (!summary.ok()) return fail(summary.status());
+    std::fprintf(stderr, "oci-dir: %d volumes read, %d missing, %d blobs written, %d refused entries; %d images ok, %d damaged\n",
+                 summary->volumes_read, summary->volumes_missing, summary->blobs_written, summary->entries_refused,
+                 summary->verify.images_ok, summary->verify.images_damaged);
+    return Finish(out, summary->ok());
+  }
+  return cli::UsageError(kInfo, "unknown command " + command + " (list, verify, pack, unpack)");
+}
