@@ -1,0 +1,160 @@
+#include "store/oci_dir_store.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+
+#include "base/atomic_file.h"
+#include "json/value.h"
+#include "store/blob_stream.h"
+#include "store/location.h"
+#include "store/memory_store.h"
+#include "testing/image_builder.h"
+
+namespace mk::store {
+namespace {
+
+class DirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/mk-dir-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+    auto d = OciDirStore::Open(root_ + "/mirror", true);
+    ASSERT_TRUE(d.ok()) << d.status().message();
+    dir_ = std::move(d).value();
+  }
+  void TearDown() override { (void)std::system(("chmod -R u+w " + root_ + "; rm -rf " + root_).c_str()); }
+  static Reference Ref(const std::string& s) { return Reference::Parse(s).value(); }
+
+  std::string root_;
+  std::unique_ptr<OciDirStore> dir_;
+};
+
+TEST(Location, Grammar) {
+  auto r = Location::Parse("quay.io/a/b:1");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->is_dir());
+  auto d = Location::Parse("dir:/media/usb/mirror:quay.io:443/a/b@sha256:" + std::string(64, 'a'));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->dir, "/media/usb/mirror");
+  EXPECT_EQ(d->name, "quay.io:443/a/b@sha256:" + std::string(64, 'a'));
+  EXPECT_EQ(CanonicalName(*d), d->name);
+  auto bare = Location::Parse("dir:relative/dir/");
+  EXPECT_EQ(bare->dir, "relative/dir");
+  EXPECT_TRUE(bare->name.empty());
+  EXPECT_EQ(bare->String(), "dir:relative/dir");
+  EXPECT_FALSE(Location::Parse("dir:").ok());
+  EXPECT_FALSE(Location::Parse("dir::x").ok());
+}
+
+TEST_F(DirTest, LayoutFilesAndReopen) {
+  auto layout = ReadFileLimited(root_ + "/mirror/oci-layout", 100);
+  ASSERT_TRUE(layout.ok());
+  EXPECT_NE(layout->find("imageLayoutVersion"), std::string::npos);
+  EXPECT_TRUE(OciDirStore::Open(root_ + "/mirror", false).ok());
+  EXPECT_EQ(OciDirStore::Open(root_ + "/absent", false).status().code(), Code::kNotFound);
+  ASSERT_EQ(::mkdir((root_ + "/plain").c_str(), 0755), 0);
+  EXPECT_EQ(OciDirStore::Open(root_ + "/plain", false).status().code(), Code::kNotFound);
+}
+
+TEST_F(DirTest, ImagesKeepBytesAndNamesAndShareBlobs) {
+  MemoryStore mem("src");
+  auto shared = fixtures::PutBlob(mem, "art", fixtures::RandomBytes(5000, 1));
+  auto a = fixtures::MakeImage(mem, "art", fixtures::ConfigJson("amd64"), {shared});
+  auto b = fixtures::MakeImage(mem, "art", fixtures::ConfigJson("arm64"), {shared});
+  const Reference src = Ref("mem.test/art");
+  for (const auto& m : {a, b}) {
+    for (const auto& d : {m.config, m.layers[0]}) {
+      if (!*dir_->HasBlob(src, d)) {
+        ASSERT_TRUE(CopyBlob(mem, src, *dir_, src, d).ok());
+      }
+    }
+  }
+  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/o/art@" + a.digest.str()), a, ManifestRole::kTop).ok());
+  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/o/rel:4.3.0-x86_64"), b, ManifestRole::kTop).ok());
+  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/o/art@" + b.digest.str()), b, ManifestRole::kChild).ok());
+
+  auto list = dir_->List();
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 2u);  // the child is stored, not named
+  EXPECT_EQ((*list)[1].name, "quay.io/o/rel:4.3.0-x86_64");
+  EXPECT_EQ(dir_->GetManifest(Ref("quay.io/o/rel:4.3.0-x86_64"))->raw, b.raw);
+  EXPECT_EQ(dir_->GetManifest(Ref("quay.io/o/art@" + a.digest.str()))->raw, a.raw);
+  EXPECT_EQ(**dir_->ManifestDigest(Ref("quay.io/o/rel:4.3.0-x86_64")), b.digest);
+  EXPECT_FALSE(dir_->ManifestDigest(Ref("quay.io/o/rel:other"))->has_value());
+  struct stat st;
+  EXPECT_EQ(::stat(dir_->BlobPath(shared.digest).c_str(), &st), 0);
+  EXPECT_EQ(st.st_nlink, 1u);
+  EXPECT_EQ(dir_->BlobPath(shared.digest).find(':', root_.size()), std::string::npos);  // FAT-safe
+
+  // Retagging replaces the entry instead of adding one.
+  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/o/rel:4.3.0-x86_64"), a, ManifestRole::kTop).ok());
+  EXPECT_EQ(dir_->List()->size(), 2u);
+  EXPECT_EQ(**dir_->ManifestDigest(Ref("quay.io/o/rel:4.3.0-x86_64")), a.digest);
+}
+
+TEST_F(DirTest, ResolveNameByTagGlobOrFullName) {
+  MemoryStore mem("src");
+  auto m = fixtures::MakeImage(mem, "art", fixtures::ConfigJson("amd64"), {});
+  ASSERT_TRUE(CopyBlob(mem, Ref("mem.test/art"), *dir_, Ref("x.io/y"), m.config).ok());
+  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/openshift-release-dev/ocp-release:4.3.0-x86_64"), m, ManifestRole::kTop).ok());
+  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/openshift-release-dev/ocp-release:4.3.1-x86_64"), m, ManifestRole::kTop).ok());
+  EXPECT_EQ(dir_->ResolveName("4.3.0-x86_64")->tag(), "4.3.0-x86_64");
+  EXPECT_EQ(dir_->ResolveName("openshift-release-dev/ocp-release:4.3.1*")->tag(), "4.3.1-x86_64");
+  auto ambiguous = dir_->ResolveName("4.3.*");
+  ASSERT_FALSE(ambiguous.ok());
+  EXPECT_NE(ambiguous.status().message().find("matches 2 images"), std::string::npos);
+  EXPECT_EQ(dir_->ResolveName("5.0*").status().code(), Code::kNotFound);
+  EXPECT_FALSE(dir_->ResolveName("").ok());  // two images: say which
+}
+
+TEST_F(DirTest, PushRefusesWrongBytesAndLeavesNoFile) {
+  std::string bytes = fixtures::RandomBytes(3000, 7);
+  oci::Descriptor d{"application/octet-stream", Digest::Sha256Of(bytes), 3000, {}, {}, {}};
+  std::string tampered = bytes;
+  tampered[10] ^= 1;
+  size_t off = 0;
+  Status s = dir_->PushBlob(Ref("x.io/y"), d, [&](char* out, size_t n) -> Result<size_t> {
+    size_t k = std::min(n, tampered.size() - off);
+    std::memcpy(out, tampered.data() + off, k);
+    off += k;
+    return k;
+  });
+  EXPECT_EQ(s.code(), Code::kDataLoss);
+  EXPECT_NE(::access(dir_->BlobPath(d.digest).c_str(), F_OK), 0);
+  // No temporary file is left behind either.
+  std::string listing;
+  FILE* p = ::popen(("ls -A " + root_ + "/mirror/blobs/sha256").c_str(), "r");
+  char buf[256];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) listing.append(buf, n);
+  ::pclose(p);
+  EXPECT_EQ(listing, "");
+}
+
+TEST_F(DirTest, ConcurrentNamingKeepsEveryEntry) {
+  MemoryStore mem("src");
+  auto m = fixtures::MakeImage(mem, "art", fixtures::ConfigJson("amd64"), {});
+  ASSERT_TRUE(CopyBlob(mem, Ref("mem.test/art"), *dir_, Ref("x.io/y"), m.config).ok());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      // A second store object on the same directory, as another process.
+      auto other = OciDirStore::Open(root_ + "/mirror", false);
+      ASSERT_TRUE(other.ok());
+      for (int i = 0; i < 10; ++i)
+        ASSERT_TRUE((*other)->PutManifest(Ref("q.io/a:t" + std::to_string(t) + "-" + std::to_string(i)), m,
+                                          ManifestRole::kTop).ok());
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(dir_->List()->size(), 40u);
+  EXPECT_TRUE(json::Value::Parse(*ReadFileLimited(root_ + "/mirror/index.json", 1 << 20)).ok());
+}
+
+}  // namespace
+}  // namespace mk::store
