@@ -13,6 +13,7 @@
 #include "base/byte_pipe.h"
 #include "base/status.h"
 #include "base/strings.h"
+#include "testing/temp_dir.h"
 
 namespace mk {
 namespace {
@@ -106,13 +107,9 @@ TEST(BytePipe, AbortStopsProducer) {
 
 class TempDir : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/mk-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override { (void)std::system(("rm -rf " + dir_).c_str()); }
-  std::string dir_;
+  void SetUp() override { ASSERT_FALSE(dir_.empty()); }
+  fixtures::ScopedTempDir tmp_;
+  std::string dir_ = tmp_.path();
 };
 
 TEST_F(TempDir, AtomicFileInvisibleUntilCommit) {

@@ -11,6 +11,7 @@
 #include "store/blob_stream.h"
 #include "store/memory_store.h"
 #include "testing/image_builder.h"
+#include "testing/temp_dir.h"
 
 namespace mk::layout {
 namespace {
@@ -18,9 +19,8 @@ namespace {
 class LayoutTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/mk-layout-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    ASSERT_FALSE(tmp_.path().empty());
+    root_ = tmp_.path();
     dir_ = std::move(store::OciDirStore::Open(root_ + "/m", true)).value();
     // Three images sharing a base layer, one of them a two-platform index.
     store::MemoryStore mem("src");
@@ -45,7 +45,6 @@ class LayoutTest : public ::testing::Test {
     put("q.io/a/multi:1", index, store::ManifestRole::kTop);
     unique_layer_ = images[0].layers[1].digest;
   }
-  void TearDown() override { (void)std::system(("rm -rf " + root_).c_str()); }
 
   Result<VerifySummary> Verify(std::vector<json::Value>* records = nullptr, bool prune = false) {
     return VerifyDirectory(*dir_, prune, [&](const json::Value& v) {
@@ -53,6 +52,7 @@ class LayoutTest : public ::testing::Test {
     });
   }
 
+  fixtures::ScopedTempDir tmp_;
   std::string root_;
   std::unique_ptr<store::OciDirStore> dir_;
   Digest unique_layer_;

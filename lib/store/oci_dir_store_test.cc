@@ -15,6 +15,7 @@
 #include "store/location.h"
 #include "store/memory_store.h"
 #include "testing/image_builder.h"
+#include "testing/temp_dir.h"
 
 namespace mk::store {
 namespace {
@@ -22,16 +23,15 @@ namespace {
 class DirTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/mk-dir-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    root_ = tmpl;
+    ASSERT_FALSE(tmp_.path().empty());
+    root_ = tmp_.path();
     auto d = OciDirStore::Open(root_ + "/mirror", true);
     ASSERT_TRUE(d.ok()) << d.status().message();
     dir_ = std::move(d).value();
   }
-  void TearDown() override { (void)std::system(("chmod -R u+w " + root_ + "; rm -rf " + root_).c_str()); }
   static Reference Ref(const std::string& s) { return Reference::Parse(s).value(); }
 
+  fixtures::ScopedTempDir tmp_;
   std::string root_;
   std::unique_ptr<OciDirStore> dir_;
 };
