@@ -1,0 +1,123 @@
+#include "samples/cluster_config.h"
+
+#include "base/strings.h"
+
+namespace mk::samples {
+namespace {
+
+json::Value Str(const std::string& s) { return json::Value::String(s); }
+
+json::Value Meta(const std::string& name, const std::string& ns = "") {
+  json::Value m = json::Value::Object();
+  m.Set("name", Str(name));
+  if (!ns.empty()) m.Set("namespace", Str(ns));
+  return m;
+}
+
+json::Value Object(const std::string& api, const std::string& kind, json::Value meta) {
+  json::Value o = json::Value::Object();
+  o.Set("apiVersion", Str(api));
+  o.Set("kind", Str(kind));
+  o.Set("metadata", std::move(meta));
+  return o;
+}
+
+}  // namespace
+
+Result<std::map<std::string, bool>> ParseCopyResults(std::string_view text, const std::string& name) {
+  std::map<std::string, bool> out;
+  size_t line_no = 0;
+  for (const auto& line : Split(text, '\n')) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto rec = json::Value::Parse(line);
+    if (!rec.ok()) return InvalidArgument(name + ": line " + std::to_string(line_no) + ": " + rec.status().message());
+    auto dest = rec->GetString("dest");
+    if (!dest) continue;
+    auto status = rec->GetString("status");
+    bool ok = !rec->Find("error") && (status == "copied" || status == "present");
+    auto it = out.find(*dest);
+    out[*dest] = ok && (it == out.end() || it->second);
+  }
+  return out;
+}
+
+std::string TrustedCaKey(const std::string& mirror) {
+  std::string host = mirror.substr(0, mirror.find('/'));
+  size_t colon = host.rfind(':');
+  if (colon == std::string::npos || host.back() == ']') return host;
+  return host.substr(0, colon) + ".." + host.substr(colon + 1);
+}
+
+std::set<std::string> SkippedStreams(const Selection& selection, const ConfigOptions& options) {
+  std::set<std::string> skipped;
+  for (const auto& s : selection.skipped) skipped.insert(s.stream);
+  if (options.results) {
+    for (const auto& m : selection.mappings) {
+      auto it = options.results->find(m.dest.String());
+      if (it != options.results->end() && it->second) continue;
+      for (const auto& st : m.stream_tags) skipped.insert(st.substr(0, st.find(':')));
+    }
+  }
+  return skipped;
+}
+
+Result<json::Value> ClusterObjects(const ImageStreams& streams, const Selection& selection,
+                                   const ConfigOptions& options) {
+  json::Value items = json::Value::Array();
+  if (options.ca_pem) {
+    if (options.ca_pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+      return InvalidArgument("the mirror CA file holds no PEM certificate");
+    json::Value cm = Object("v1", "ConfigMap", Meta("registry-config", "openshift-config"));
+    json::Value data = json::Value::Object();
+    data.Set(TrustedCaKey(options.mirror), Str(*options.ca_pem));
+    cm.Set("data", std::move(data));
+    items.Append(std::move(cm));
+
+    json::Value image = Object("config.openshift.io/v1", "Image", Meta("cluster"));
+    json::Value ca = json::Value::Object();
+    ca.Set("name", Str("registry-config"));
+    json::Value spec = json::Value::Object();
+    spec.Set("additionalTrustedCA", std::move(ca));
+    image.Set("spec", std::move(spec));
+    items.Append(std::move(image));
+  }
+
+  json::Value config = Object("samples.operator.openshift.io/v1", "Config", Meta("cluster"));
+  json::Value spec = json::Value::Object();
+  spec.Set("samplesRegistry", Str(options.mirror.substr(0, options.mirror.find_last_not_of('/') + 1)));
+  json::Value skipped = json::Value::Array();
+  for (const auto& s : SkippedStreams(selection, options)) skipped.Append(Str(s));
+  spec.Set("skippedImagestreams", std::move(skipped));
+  config.Set("spec", std::move(spec));
+  items.Append(std::move(config));
+
+  // Re-import must-gather from the payload (seed §3.3.5), when the input has it.
+  for (const auto& t : streams.tags) {
+    if (t.stream != "must-gather" || t.from_kind != "DockerImage") continue;
+    json::Value isi = Object("image.openshift.io/v1", "ImageStreamImport", Meta("must-gather", "openshift"));
+    json::Value from = json::Value::Object();
+    from.Set("kind", Str("DockerImage"));
+    from.Set("name", Str(t.from_name));
+    json::Value to = json::Value::Object();
+    to.Set("name", Str(t.tag));
+    json::Value image = json::Value::Object();
+    image.Set("from", std::move(from));
+    image.Set("to", std::move(to));
+    json::Value images = json::Value::Array();
+    images.Append(std::move(image));
+    json::Value isi_spec = json::Value::Object();
+    isi_spec.Set("import", json::Value::Bool(true));
+    isi_spec.Set("images", std::move(images));
+    isi.Set("spec", std::move(isi_spec));
+    items.Append(std::move(isi));
+    break;
+  }
+
+  json::Value list = Object("v1", "List", json::Value::Object());
+  list.Erase("metadata");
+  list.Set("items", std::move(items));
+  return list;
+}
+
+}  // namespace mk::samples
