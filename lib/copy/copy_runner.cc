@@ -147,6 +147,9 @@ void AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
     return;
   }
   const CopyOutcome& o = *outcome;
+  // An image read from a directory: its original name, for ics-gen.
+  if (auto source = record.GetString("source"); source && source->rfind("dir:", 0) == 0 && !o.source_name.empty())
+    record.Set("origin", json::Value::String(o.source_name));
   record.Set("digest", json::Value::String(o.digest.str()));
   record.Set("media_type", json::Value::String(o.media_type));
   record.Set("status", json::Value::String(o.already_present ? "present" : "copied"));

@@ -26,6 +26,7 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
                            manifest.digest.str());
   CopyOutcome out;
   out.digest = manifest.digest;
+  out.source_name = source.String();
   out.media_type = manifest.media_type;
 
   // Where the destination already holds exactly this image, there is

@@ -32,6 +32,7 @@ struct CopyStats {
 
 struct CopyOutcome {
   Digest digest;            // of the top manifest, source and destination alike
+  std::string source_name;  // the source's full name (a directory NAME resolved)
   std::string media_type;
   bool already_present = false;
   CopyStats stats;

@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "base/signals.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "oci/media_types.h"
@@ -50,6 +51,10 @@ class Verifier {
   const Status& Blob(const oci::Descriptor& d) {
     auto it = checked_.find(d.digest);
     if (it != checked_.end()) return it->second;
+    if (Interrupted()) {
+      static const Status kCancelled = Cancelled("interrupted");
+      return kCancelled;
+    }
     ++summary.blobs_checked;
     return checked_.emplace(d.digest, CheckBlobFile(dir_.BlobPath(d.digest), d.digest, d.size)).first->second;
   }
@@ -99,8 +104,8 @@ class Verifier {
         auto digest = Digest::Parse(algo + ":" + name);
         Status s = digest.ok() ? (checked_.count(*digest) ? Status::Ok() : Blob({"", *digest, -1, {}, {}, {}}))
                                : InvalidArgument("not a blob name");
-        if (s.ok()) continue;
-        ++summary.blobs_corrupt;
+        if (s.ok() || s.code() == Code::kCancelled) continue;
+        ++(digest.ok() ? summary.blobs_corrupt : summary.stray_files);
         json::Value rec = json::Value::Object();
         rec.Set("kind", json::Value::String("blob"));
         rec.Set("path", json::Value::String(path));
@@ -155,8 +160,12 @@ class Verifier {
 Result<VerifySummary> VerifyDirectory(store::OciDirStore& dir, bool prune_temp, const Emit& emit) {
   MK_ASSIGN_OR_RETURN(std::vector<store::NamedImage> images, dir.List());
   Verifier v(dir, emit);
-  for (const auto& img : images) v.Image(img);
+  for (const auto& img : images) {
+    if (Interrupted()) return Cancelled("interrupted");
+    v.Image(img);
+  }
   v.Strays(prune_temp);
+  if (Interrupted()) return Cancelled("interrupted");
   return v.summary;
 }
 

@@ -23,6 +23,7 @@ struct VerifySummary {
   int blobs_corrupt = 0;
   int blobs_missing = 0;
   int temp_files = 0;
+  int stray_files = 0;  // not blobs (a name that is no digest): reported, not damage
   bool ok() const { return images_damaged == 0 && blobs_corrupt == 0 && blobs_missing == 0; }
 };
 

@@ -14,6 +14,7 @@
 
 #include "archive/layer_reader.h"
 #include "base/atomic_file.h"
+#include "base/signals.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "oci/media_types.h"
@@ -119,6 +120,7 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
     MK_RETURN_IF_ERROR(tar.AddString("oci-layout", layout));
     MK_RETURN_IF_ERROR(tar.AddString("index.json", index));
     for (const auto& b : volumes[i]) {
+      if (Interrupted()) return Cancelled("interrupted");  // the volume's temp file goes away
       std::string blob_path = dir.BlobPath(b.digest);
       UniqueFd fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
       if (!fd.valid()) return IoError("cannot open " + blob_path + ": " + std::strerror(errno));
@@ -167,6 +169,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
     int volume = 0;
     Status s = archive::WalkTarFile(path, [&](const archive::Entry& e, archive::EntryContent& content)
                                               -> Result<archive::Visit> {
+      if (Interrupted()) return Cancelled("interrupted");
       if (e.type != archive::Entry::Type::kFile) {
         ++summary.entries_refused;
         problem("refused", path, "entry " + Quote(e.path) + " is not a regular file");
@@ -223,13 +226,20 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
   }
   for (int v = 1; v <= total; ++v)
     if (!seen.count(v)) {
+      // Not an error by itself: volumes may be unpacked one disc at a time.
+      // Verification below says whether what is named is whole.
       ++summary.volumes_missing;
-      problem("volume", "", "volume " + std::to_string(v) + " of " + std::to_string(total) + " (set " + set + ") was not given");
+      json::Value rec = json::Value::Object();
+      rec.Set("kind", json::Value::String("missing-volume"));
+      rec.Set("set", json::Value::String(set));
+      rec.Set("volume", json::Value::Number(v));
+      rec.Set("volumes", json::Value::Number(total));
+      emit(rec);
     }
-  // Name the images whose manifests arrived; verification below says
-  // whether each is whole.
-  for (const auto& [name, d] : names)
-    if (*dest.HasBlob(any, d)) MK_RETURN_IF_ERROR(dest.Name(name, d));
+  // Name every image of the set, arrived or not: the directory then says
+  // what it should hold, and verification below says what is still missing
+  // (an image whose volumes are yet to come shows as damaged).
+  for (const auto& [name, d] : names) MK_RETURN_IF_ERROR(dest.Name(name, d));
   MK_ASSIGN_OR_RETURN(summary.verify, VerifyDirectory(dest, false, emit));
   return summary;
 }

@@ -20,7 +20,8 @@ class MirrorSet {
   // Takes a record's source and dest. Records that carry an error are
   // refused (their image is not in the mirror); others without a source
   // and a dest, or whose dest is a directory, are ignored (false). A
-  // "dir:PATH:NAME" source counts as NAME, the image's original name.
+  // "dir:PATH:NAME" source counts as the record's "origin" (blob-copy's
+  // resolved name) or else NAME, which must then be a full reference.
   Result<bool> AddRecord(const json::Value& record);
 
   const std::map<std::string, std::set<std::string>>& groups() const { return groups_; }

@@ -40,6 +40,18 @@ TEST(MirrorSet, SkipsRecordsWithoutMappingAndRefusesFailedOnes) {
   EXPECT_TRUE(set.empty());
 }
 
+TEST(MirrorSet, DirectorySourcesCountAsTheirOriginalNames) {
+  MirrorSet set;
+  EXPECT_FALSE(*set.AddRecord(Rec("quay.io/a/b:1", "dir:/media/usb:quay.io/a/b:1")));  // a dir is no mirror
+  EXPECT_TRUE(*set.AddRecord(Rec("dir:/media/usb:quay.io/o/rel:4.3.0", "m.io/ocp4/x:4.3.0")));
+  EXPECT_FALSE(set.AddRecord(Rec("dir:/media/usb:4.3.0", "m.io/ocp4/x:4.3.0")).ok());
+  json::Value with_origin = Rec("dir:/media/usb:4.3.0", "m.io/ocp4/x:4.3.0");
+  with_origin.Set("origin", json::Value::String("quay.io/o/other:4.3.0"));
+  EXPECT_TRUE(*set.AddRecord(with_origin));
+  EXPECT_EQ(set.groups().size(), 2u);
+  EXPECT_TRUE(set.groups().count("quay.io/o/other"));
+}
+
 TEST(Yaml, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(YamlScalar("quay.io/a/b"), "quay.io/a/b");
   EXPECT_EQ(YamlScalar("127.0.0.1:5000/a"), "127.0.0.1:5000/a");

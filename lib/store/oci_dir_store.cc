@@ -30,12 +30,13 @@ Status IoFor(int err, const std::string& what, const std::string& path) {
   return IoError(what + " " + path + ": " + Errno(err));
 }
 
-// Holds an exclusive flock on DIR/.index.lock while alive.
+// Holds an exclusive flock on the directory itself while alive (no lock
+// file is left on the media).
 class IndexLock {
  public:
   static Result<IndexLock> Take(const std::string& dir) {
-    std::string path = dir + "/.index.lock";
-    UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    const std::string& path = dir;
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd.valid()) return IoFor(errno, "cannot open", path);
     while (::flock(fd.get(), LOCK_EX) != 0)
       if (errno != EINTR) return IoError("cannot lock " + path + ": " + Errno(errno));
@@ -119,7 +120,9 @@ Result<std::vector<NamedImage>> OciDirStore::Match(const std::string& pattern) {
     if (!hit) {
       auto ref = Reference::Parse(img.name);
       if (ref.ok()) {
-        std::string short_name = ref->path() + (ref->tag().empty() ? "" : ":" + ref->tag());
+        // Without the registry: path[:tag][@digest]; or the tag alone.
+        std::string short_name = ref->path() + (ref->tag().empty() ? "" : ":" + ref->tag()) +
+                                 (ref->digest() ? "@" + ref->digest()->str() : "");
         hit = Glob(pattern, short_name) || (!ref->tag().empty() && Glob(pattern, ref->tag()));
       }
     }

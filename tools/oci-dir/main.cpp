@@ -1,5 +1,8 @@
 // oci-dir: lists, verifies, splits and reassembles the OCI layout
 // directories that carry a mirror across an air gap. See oci-dir(1).
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -34,10 +37,7 @@ std::optional<uint64_t> ParseSize(const std::string& s) {
 
 int Finish(json::RecordWriter& out, bool ok) { return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed, &out); }
 
-Result<std::unique_ptr<store::OciDirStore>> OpenDir(const std::string& dir, bool create) {
-  if (dir.find(':') != std::string::npos) return InvalidArgument("a directory name may not contain ':': " + dir);
-  return store::OciDirStore::Open(dir, create);
-}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -63,15 +63,20 @@ int main(int argc, char** argv) {
 
   json::RecordWriter out(stdout);
   auto emit = [&](const json::Value& v) { out.Write(v); };
+  // Usage errors are caught before any work; everything after is exit 1.
   auto fail = [&](const Status& s) {
     cli::Error(kInfo, s.message());
-    return cli::FinishStdout(kInfo, s.code() == Code::kInvalidArgument && command != "unpack" ? cli::kExitUsage : cli::kExitItemFailed, &out);
+    return cli::FinishStdout(kInfo, cli::kExitItemFailed, &out);
   };
+  // Layout directories are named as in dir:PATH locations: no ':'.
+  std::string layout_dir = command == "unpack" ? to : args.empty() ? "" : args[0];
+  if (layout_dir.find(':') != std::string::npos)
+    return cli::UsageError(kInfo, "a directory name may not contain ':': " + layout_dir);
 
   if (command == "list" || command == "verify" || command == "pack") {
     if (args.empty() || args.size() > (command == "list" ? 2u : 1u))
       return cli::UsageError(kInfo, command + " takes " + (command == "list" ? "DIR [PATTERN]" : "DIR"));
-    auto dir = OpenDir(args[0], false);
+    auto dir = store::OciDirStore::Open(args[0], false);
     if (!dir.ok()) return fail(dir.status());
     if (command == "list") {
       auto images = args.size() == 2 ? (*dir)->Match(args[1]) : (*dir)->List();
@@ -85,18 +90,21 @@ int main(int argc, char** argv) {
         rec.Set("media_type", json::Value::String(img.descriptor.media_type));
         emit(rec);
       }
+      if (args.size() == 2 && images->empty()) cli::Error(kInfo, "no image matches " + args[1] + " in " + args[0]);
       return Finish(out, args.size() == 1 || !images->empty());
     }
     if (command == "verify") {
       auto summary = layout::VerifyDirectory(**dir, prune, emit);
       if (!summary.ok()) return fail(summary.status());
-      std::fprintf(stderr, "oci-dir: %s: %d images ok, %d damaged; %d blobs checked, %d corrupt, %d missing; %d temporary files\n",
+      std::fprintf(stderr, "oci-dir: %s: %d images ok, %d damaged; %d blobs checked, %d corrupt, %d missing; %d temporary files, %d stray files\n",
                    args[0].c_str(), summary->images_ok, summary->images_damaged, summary->blobs_checked,
-                   summary->blobs_corrupt, summary->blobs_missing, summary->temp_files);
+                   summary->blobs_corrupt, summary->blobs_missing, summary->temp_files, summary->stray_files);
       return Finish(out, summary->ok());
     }
     auto size = ParseSize(max_size);
-    if (!size || *size < 64 * 1024) return cli::UsageError(kInfo, "pack needs --max-size of at least 64K");
+    if (!size || *size < 64 * 1024)
+      return cli::UsageError(kInfo, max_size.empty() ? "pack needs --max-size SIZE"
+                                                     : "invalid --max-size " + max_size + " (bytes, or with K/M/G/T; at least 64K)");
     if (out_dir.empty()) return cli::UsageError(kInfo, "pack needs --out OUTDIR");
     Status s = layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix}, emit);
     if (!s.ok()) return fail(s);
@@ -104,7 +112,9 @@ int main(int argc, char** argv) {
   }
   if (command == "unpack") {
     if (args.empty() || to.empty()) return cli::UsageError(kInfo, "unpack takes VOLUME... --to DIR");
-    auto dir = OpenDir(to, true);
+    for (const auto& v : args)
+      if (::access(v.c_str(), R_OK) != 0) return fail(NotFound("cannot read volume " + v + ": " + std::strerror(errno)));
+    auto dir = store::OciDirStore::Open(to, true);
     if (!dir.ok()) return fail(dir.status());
     auto summary = layout::UnpackVolumes(args, **dir, emit);
     if (!summary.ok()) return fail(summary.status());
