@@ -1,7 +1,8 @@
-# bash completion for the mirrorkit tools: release-list, blob-copy, ics-gen.
+# bash completion for the mirrorkit tools: release-list, blob-copy, ics-gen,
+# oci-dir, stream-mirror.
 #
 # Install: copy or link this file to
-# /usr/share/bash-completion/completions/{release-list,blob-copy,ics-gen}
+# /usr/share/bash-completion/completions/{release-list,blob-copy,ics-gen,oci-dir,stream-mirror}
 # (bash-completion loads a file by command name), or `source` it from
 # ~/.bashrc.  Works with or without the bash-completion package.
 #
@@ -13,12 +14,54 @@ _mirrorkit_options() {
     local registry=(-a --registry-config --ca-file --insecure)
     case $1 in
         release-list)
-            printf '%s\n' -h --help --version --to --to-release-image --arch --release "${registry[@]}" ;;
+            printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --release "${registry[@]}" ;;
         blob-copy)
             printf '%s\n' -h --help --version -j --jobs --chunk-size --image "${registry[@]}" ;;
         ics-gen)
             printf '%s\n' -h --help --version --file ;;
+        stream-mirror)
+            printf '%s\n' -h --help --version --to --registry --streams --config --import-must-gather --mirror-ca --results --file ;;
+        oci-dir)
+            # Once the command is known, only the options it takes.
+            case $2 in
+                list) printf '%s\n' -h --help ;;
+                verify) printf '%s\n' -h --help --prune-temp ;;
+                pack) printf '%s\n' -h --help --max-size --out --prefix ;;
+                unpack) printf '%s\n' -h --help --to ;;
+                *) printf '%s\n' -h --help --version --prune-temp --max-size --out --prefix --to --command --args ;;
+            esac ;;
     esac
+}
+
+# The oci-dir command on the line (list, verify, pack, unpack), or nothing:
+# the first word that is not an option or an option's value.
+_mirrorkit_oci_dir_command() {
+    local i word
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        case $word in
+            --command | --max-size | --out | --prefix | --to | --args)
+                # Skip the value ("--out" "DIR", or "--out" "=" "DIR").
+                ((i++))
+                [[ ${COMP_WORDS[i]} == = ]] && ((i++))
+                if [[ $word == --command ]] && ((i < COMP_CWORD)); then
+                    printf '%s\n' "${COMP_WORDS[i]}"
+                    return
+                fi ;;
+            -*) ;;
+            *) printf '%s\n' "$word"; return ;;
+        esac
+    done
+}
+
+# Completes directory names matching $1 into COMPREPLY.
+_mirrorkit_dirs() {
+    if declare -F _filedir >/dev/null; then
+        cur=$1 _filedir -d
+    else
+        compopt -o filenames 2>/dev/null
+        mapfile -t COMPREPLY < <(compgen -d -- "$1")
+    fi
 }
 
 # Completes file names matching $1 into COMPREPLY.
@@ -52,26 +95,78 @@ _mirrorkit() {
             _mirrorkit_files "$cur"
             return ;;
         --file)
-            [[ $tool == ics-gen ]] && _mirrorkit_files "$cur"
+            [[ $tool == ics-gen || $tool == stream-mirror ]] && _mirrorkit_files "$cur"
+            return ;;
+        --mirror-ca | --results)
+            # stream-mirror: the mirror's CA certificate, blob-copy's results.
+            [[ $tool == stream-mirror ]] && _mirrorkit_files "$cur"
+            return ;;
+        --registry)
+            # stream-mirror: a registry host; registry.redhat.io is the usual one.
+            [[ $tool == stream-mirror ]] &&
+                mapfile -t COMPREPLY < <(compgen -W 'registry.redhat.io' -- "$cur")
+            return ;;
+        --streams)
+            # Image stream names: nothing to offer.
+            return ;;
+        --to-dir | --out)
+            # release-list --to-dir, oci-dir pack --out: a directory.
+            _mirrorkit_dirs "$cur"
+            return ;;
+        --command)
+            [[ $tool == oci-dir ]] &&
+                mapfile -t COMPREPLY < <(compgen -W 'list verify pack unpack' -- "$cur")
+            return ;;
+        --max-size)
+            # 4095M: the largest volume FAT32 holds.
+            [[ $tool == oci-dir ]] && mapfile -t COMPREPLY < <(compgen -W '4095M' -- "$cur")
+            return ;;
+        --prefix)
+            return ;;
+        --args)
+            [[ $tool == oci-dir ]] && _mirrorkit_files "$cur"
             return ;;
         --arch)
             [[ $tool == release-list ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'x86_64 aarch64 ppc64le s390x amd64 arm64' -- "$cur")
             return ;;
-        --to | --to-release-image | --release | --insecure | -j | --jobs | --chunk-size | --image)
+        --to)
+            # oci-dir unpack --to: a directory; release-list --to: a repository;
+            # stream-mirror --to: a registry host.
+            [[ $tool == oci-dir ]] && _mirrorkit_dirs "$cur"
+            return ;;
+        --to-release-image | --release | --insecure | -j | --jobs | --chunk-size | --image)
             # An image reference, a registry or a number: nothing to offer.
             return ;;
     esac
+
+    if [[ $tool == oci-dir ]]; then
+        local command
+        command=$(_mirrorkit_oci_dir_command)
+        if [[ $cur == -* ]]; then
+            mapfile -t COMPREPLY < <(compgen -W "$(_mirrorkit_options oci-dir "$command")" -- "$cur")
+        elif [[ -z $command ]]; then
+            mapfile -t COMPREPLY < <(compgen -W 'list verify pack unpack' -- "$cur")
+        elif [[ $command == unpack ]]; then
+            # Volumes (tar files written by pack).
+            _mirrorkit_files "$cur"
+        else
+            # list, verify, pack: the layout directory.
+            _mirrorkit_dirs "$cur"
+        fi
+        return 0
+    fi
 
     if [[ $cur == -* ]]; then
         mapfile -t COMPREPLY < <(compgen -W "$(_mirrorkit_options "$tool")" -- "$cur")
         return
     fi
 
-    # Positional arguments: record files for ics-gen; image references
-    # (release-list, blob-copy) cannot be completed.
-    [[ $tool == ics-gen ]] && _mirrorkit_files "$cur"
+    # Positional arguments: record files for ics-gen, the image streams JSON
+    # for stream-mirror; image references (release-list, blob-copy) cannot be
+    # completed.
+    [[ $tool == ics-gen || $tool == stream-mirror ]] && _mirrorkit_files "$cur"
     return 0
 }
 
-complete -F _mirrorkit release-list blob-copy ics-gen
+complete -F _mirrorkit release-list blob-copy ics-gen oci-dir stream-mirror

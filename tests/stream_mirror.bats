@@ -80,7 +80,7 @@ teardown_file() {
     done < <(jq -r 'select(.status == "copied") | "\(.source) \(.dest)"' "$r")
 }
 
-@test "--config: ConfigMap under host..port, additionalTrustedCA, samplesRegistry, skipped streams from results, must-gather import" {
+@test "--config: ConfigMap under host..port, additionalTrustedCA, samplesRegistry, skipped streams from results" {
     run --separate-stderr "$MK_BIN/stream-mirror" --registry "$RH_ADDR" --to "$MIRROR_ADDR" --config \
         --mirror-ca "$MIRROR_DIR/ca.crt" --results "$BATS_FILE_TMPDIR/results.jsonl" "$IS_JSON"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
@@ -97,11 +97,26 @@ teardown_file() {
         jq '.items[2]' <<<"$output"
         return 1
     }
-    jq -e '.items[3] | .kind == "ImageStreamImport" and .metadata.name == "must-gather"
-        and .metadata.namespace == "openshift" and .spec.import == true
+    [ "$(jq '.items | length' <<<"$output")" -eq 3 ]
+    [[ $stderr == *"skipping stream mysql"* ]]
+}
+
+@test "--import-must-gather: the ImageStreamImport that oc import-image is/must-gather sends" {
+    run --separate-stderr "$MK_BIN/stream-mirror" --to "$MIRROR_ADDR" --import-must-gather "$IS_JSON"
+    [ "$status" -eq 0 ]
+    jq -e '.kind == "ImageStreamImport" and .apiVersion == "image.openshift.io/v1" and .metadata.name == "must-gather"
+        and .metadata.namespace == "openshift" and .spec.import == true and .spec.images[0].to.name == "latest"
         and (.spec.images[0].from.name | startswith("quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:"))' \
         <<<"$output" >/dev/null
-    [[ $stderr == *"skipping stream mysql"* ]]
+    run --separate-stderr bash -c "jq '.items[0]' '$IS_JSON' | '$MK_BIN/stream-mirror' --to m.io --import-must-gather"
+    [ "$status" -eq 1 ]
+    [[ $stderr == *must-gather* ]]
+}
+
+@test "--streams with --config still skips every stream it did not mirror" {
+    run --separate-stderr "$MK_BIN/stream-mirror" --registry "$RH_ADDR" --to "$MIRROR_ADDR" --streams ruby --config "$IS_JSON"
+    [ "$status" -eq 0 ]
+    jq -e '.items[0].spec.skippedImagestreams | index("nodejs") and index("httpd") and (index("ruby") | not)' <<<"$output" >/dev/null
 }
 
 @test "--streams limits the selection; a stream not in the input is warned about" {
@@ -128,4 +143,9 @@ teardown_file() {
     run --separate-stderr "$MK_BIN/stream-mirror" --to m.io:5000 --config --mirror-ca "$IS_JSON" "$IS_JSON"
     [ "$status" -eq 2 ]
     [[ $stderr == *"PEM"* ]]
+    cat "$MIRROR_DIR/ca.crt" "$MIRROR_DIR/ca.key" >"$BATS_TEST_TMPDIR/with-key.pem"
+    run --separate-stderr "$MK_BIN/stream-mirror" --to m.io:5000 --config --mirror-ca "$BATS_TEST_TMPDIR/with-key.pem" "$IS_JSON"
+    [ "$status" -eq 2 ]
+    [[ $stderr == *"private key"* ]]
+    ! grep -q "PRIVATE" <<<"$output$stderr" || false
 }

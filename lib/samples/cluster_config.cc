@@ -50,7 +50,8 @@ std::string TrustedCaKey(const std::string& mirror) {
 }
 
 std::set<std::string> SkippedStreams(const Selection& selection, const ConfigOptions& options) {
-  std::set<std::string> skipped;
+  // Streams not mirrored at all would make the operator go Degraded too.
+  std::set<std::string> skipped = selection.unselected_streams;
   for (const auto& s : selection.skipped) skipped.insert(s.stream);
   if (options.results) {
     for (const auto& m : selection.mappings) {
@@ -62,12 +63,14 @@ std::set<std::string> SkippedStreams(const Selection& selection, const ConfigOpt
   return skipped;
 }
 
-Result<json::Value> ClusterObjects(const ImageStreams& streams, const Selection& selection,
-                                   const ConfigOptions& options) {
+Result<json::Value> ClusterObjects(const Selection& selection, const ConfigOptions& options) {
   json::Value items = json::Value::Array();
   if (options.ca_pem) {
     if (options.ca_pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
       return InvalidArgument("the mirror CA file holds no PEM certificate");
+    // The ConfigMap is readable cluster-wide: never carry a key into it.
+    if (options.ca_pem->find("PRIVATE KEY-----") != std::string::npos)
+      return InvalidArgument("the mirror CA file holds a private key; give only the CA certificate");
     json::Value cm = Object("v1", "ConfigMap", Meta("registry-config", "openshift-config"));
     json::Value data = json::Value::Object();
     data.Set(TrustedCaKey(options.mirror), Str(*options.ca_pem));
@@ -92,10 +95,16 @@ Result<json::Value> ClusterObjects(const ImageStreams& streams, const Selection&
   config.Set("spec", std::move(spec));
   items.Append(std::move(config));
 
-  // Re-import must-gather from the payload (seed §3.3.5), when the input has it.
+  json::Value list = Object("v1", "List", json::Value::Object());
+  list.Erase("metadata");
+  list.Set("items", std::move(items));
+  return list;
+}
+
+Result<json::Value> MustGatherImport(const ImageStreams& streams) {
+  json::Value images = json::Value::Array();
   for (const auto& t : streams.tags) {
     if (t.stream != "must-gather" || t.from_kind != "DockerImage") continue;
-    json::Value isi = Object("image.openshift.io/v1", "ImageStreamImport", Meta("must-gather", "openshift"));
     json::Value from = json::Value::Object();
     from.Set("kind", Str("DockerImage"));
     from.Set("name", Str(t.from_name));
@@ -104,20 +113,15 @@ Result<json::Value> ClusterObjects(const ImageStreams& streams, const Selection&
     json::Value image = json::Value::Object();
     image.Set("from", std::move(from));
     image.Set("to", std::move(to));
-    json::Value images = json::Value::Array();
     images.Append(std::move(image));
-    json::Value isi_spec = json::Value::Object();
-    isi_spec.Set("import", json::Value::Bool(true));
-    isi_spec.Set("images", std::move(images));
-    isi.Set("spec", std::move(isi_spec));
-    items.Append(std::move(isi));
-    break;
   }
-
-  json::Value list = Object("v1", "List", json::Value::Object());
-  list.Erase("metadata");
-  list.Set("items", std::move(items));
-  return list;
+  if (images.size() == 0) return NotFound("the input has no must-gather image stream with a DockerImage tag");
+  json::Value isi = Object("image.openshift.io/v1", "ImageStreamImport", Meta("must-gather", "openshift"));
+  json::Value spec = json::Value::Object();
+  spec.Set("import", json::Value::Bool(true));
+  spec.Set("images", std::move(images));
+  isi.Set("spec", std::move(spec));
+  return isi;
 }
 
 }  // namespace mk::samples

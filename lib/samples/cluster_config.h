@@ -9,8 +9,9 @@
 //   to the mirror and skippedImagestreams listing every managed stream not
 //   fully mirrored (a failed copy skips its streams instead of leaving the
 //   operator Degraded two hours later);
-// - an ImageStreamImport that re-imports openshift/must-gather (what
-//   `oc import-image is/must-gather -n openshift` does).
+// and, apart (create-only), an ImageStreamImport that re-imports
+// openshift/must-gather (what `oc import-image is/must-gather -n openshift`
+// does).
 // Pure functions.
 #pragma once
 
@@ -42,6 +43,11 @@ std::string TrustedCaKey(const std::string& mirror);
 // Streams to list under skippedImagestreams.
 std::set<std::string> SkippedStreams(const Selection& selection, const ConfigOptions& options);
 
-Result<json::Value> ClusterObjects(const ImageStreams& streams, const Selection& selection, const ConfigOptions& options);
+Result<json::Value> ClusterObjects(const Selection& selection, const ConfigOptions& options);
+
+// The ImageStreamImport that re-imports openshift/must-gather from its spec
+// (what `oc import-image is/must-gather -n openshift` sends). It is a
+// create-only resource, so it is not part of the List: `oc create -f -`.
+Result<json::Value> MustGatherImport(const ImageStreams& streams);
 
 }  // namespace mk::samples

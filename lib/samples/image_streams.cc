@@ -69,8 +69,8 @@ Result<Reference> MirrorDestination(const std::string& mirror, const Reference& 
   else if (source.digest()) text += "@" + source.digest()->str();
   auto dest = Reference::Parse(text);
   if (!dest.ok()) return dest.status().WithContext("mirror destination for " + source.String());
-  if (dest->domain() == "docker.io" && base.find('.') == std::string::npos && base.find(':') == std::string::npos &&
-      base != "localhost")
+  std::string host = base.substr(0, base.find('/'));
+  if (host.find('.') == std::string::npos && host.find(':') == std::string::npos && host != "localhost")
     return InvalidArgument("--to " + Quote(mirror) + " does not start with a registry host");
   return dest;
 }
@@ -81,9 +81,11 @@ Result<Selection> Select(const ImageStreams& in, const SelectOptions& options) {
   for (const auto& t : in.tags) by_name[{t.stream, t.tag}] = &t;
   std::map<std::string, size_t> mapping_index;  // dest string -> mappings_
 
-  for (const auto& stream : in.streams)
-    if (!IsPayloadStream(stream) && (options.only_streams.empty() || options.only_streams.count(stream)))
-      out.managed_streams.insert(stream);
+  for (const auto& stream : in.streams) {
+    if (IsPayloadStream(stream)) continue;
+    if (options.only_streams.empty() || options.only_streams.count(stream)) out.managed_streams.insert(stream);
+    else out.unselected_streams.insert(stream);
+  }
 
   for (const auto& t : in.tags) {
     if (!out.managed_streams.count(t.stream)) continue;

@@ -61,7 +61,8 @@ struct Skip {
 struct Selection {
   std::vector<Mapping> mappings;
   std::vector<Skip> skipped;                // tags not mirrored, and why
-  std::set<std::string> managed_streams;    // non-payload streams in the input
+  std::set<std::string> managed_streams;    // non-payload streams selected
+  std::set<std::string> unselected_streams; // non-payload streams --streams left out
 };
 
 Result<Selection> Select(const ImageStreams& streams, const SelectOptions& options);

@@ -59,6 +59,13 @@ TEST(ImageStreams, StreamsAndRegistriesFilter) {
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->mappings.size(), 2u);
   EXPECT_EQ(s->managed_streams, std::set<std::string>{"ruby"});
+  // Streams left out by --streams are not mirrored: the operator skips them.
+  ConfigOptions co;
+  co.mirror = "m.io";
+  auto skipped = SkippedStreams(*s, co);
+  EXPECT_TRUE(skipped.count("nodejs"));
+  EXPECT_FALSE(skipped.count("ruby"));
+  EXPECT_FALSE(skipped.count("jenkins"));
   o.only_streams.clear();
   o.registries = {"quay.io"};
   s = Select(Fixture(), o);
@@ -77,6 +84,8 @@ TEST(ImageStreams, InputForms) {
   EXPECT_FALSE(ImageStreams::Parse(R"({"kind":"Pod"})").ok());
   EXPECT_FALSE(ImageStreams::Parse(R"({"kind":"List","items":[{"kind":"ImageStream","metadata":{}}]})").ok());
   o.mirror = "notahost";
+  EXPECT_FALSE(Select(*one, o).ok());
+  o.mirror = "mirror/foo.bar";  // the host is the first component
   EXPECT_FALSE(Select(*one, o).ok());
 }
 
@@ -102,16 +111,21 @@ TEST(ClusterConfig, ObjectsKeysAndSkippedFromResults) {
   EXPECT_TRUE(skipped.count("nodejs"));
   EXPECT_TRUE(skipped.count("dotnet"));
   EXPECT_FALSE(skipped.count("jenkins"));
-  auto list = ClusterObjects(streams, sel, co);
+  auto list = ClusterObjects(sel, co);
   ASSERT_TRUE(list.ok());
   const auto& items = list->Find("items")->items();
-  ASSERT_EQ(items.size(), 4u);
+  ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(*items[0].Find("data")->GetString("mirror.example.com..5000"), *co.ca_pem);
   EXPECT_EQ(*items[1].Find("spec")->Find("additionalTrustedCA")->GetString("name"), "registry-config");
   EXPECT_EQ(*items[2].Find("spec")->GetString("samplesRegistry"), "mirror.example.com:5000");
-  EXPECT_EQ(*items[3].GetString("kind"), "ImageStreamImport");
+  auto isi = MustGatherImport(streams);
+  ASSERT_TRUE(isi.ok());
+  EXPECT_EQ(*isi->GetString("kind"), "ImageStreamImport");
+  EXPECT_EQ(isi->Find("spec")->Find("images")->size(), 1u);
+  co.ca_pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n";
+  EXPECT_NE(ClusterObjects(sel, co).status().message().find("private key"), std::string::npos);
   co.ca_pem = "not a certificate";
-  EXPECT_FALSE(ClusterObjects(streams, sel, co).ok());
+  EXPECT_FALSE(ClusterObjects(sel, co).ok());
   EXPECT_FALSE(ParseCopyResults("{nope\n", "r").ok());
 }
 

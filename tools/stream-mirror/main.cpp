@@ -25,8 +25,8 @@ const cli::ToolInfo kInfo = {
     "MIRROR/<path>:<tag>, ready for blob-copy. ImageStreamTag references are resolved; streams the\n"
     "release payload serves are left out. With --config, print instead the cluster objects (a v1 List\n"
     "for `oc apply -f -`): the registry-config ConfigMap with the mirror's CA, additionalTrustedCA, the\n"
-    "Samples Operator Config (samplesRegistry, skippedImagestreams from blob-copy's --results) and a\n"
-    "must-gather re-import."};
+    "Samples Operator Config (samplesRegistry, skippedImagestreams from blob-copy's --results). With\n"
+    "--import-must-gather, the ImageStreamImport that `oc import-image is/must-gather -n openshift` sends."};
 
 Result<std::string> ReadInput(const std::string& file) {
   if (!file.empty() && file != "-") return ReadFileLimited(file, 64 << 20);
@@ -46,7 +46,7 @@ Result<std::string> ReadInput(const std::string& file) {
 int main(int argc, char** argv) {
   std::string file, to, ca_file, results_file;
   std::vector<std::string> registries, only;
-  bool config = false;
+  bool config = false, must_gather = false;
   po::options_description opts("Options");
   opts.add_options()
       ("help,h", "print this help and exit")
@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
       ("registry", po::value(&registries)->value_name("HOST")->composing(), "mirror images from HOST (repeatable; default registry.redhat.io)")
       ("streams", po::value(&only)->value_name("NAME")->composing(), "only these streams (repeatable, or comma-separated)")
       ("config", po::bool_switch(&config), "print the cluster objects instead of mapping records")
+      ("import-must-gather", po::bool_switch(&must_gather), "print the ImageStreamImport that re-imports openshift/must-gather (for oc create -f -)")
       ("mirror-ca", po::value(&ca_file)->value_name("FILE"), "with --config: the mirror's CA certificate (PEM) for the registry-config ConfigMap")
       ("results", po::value(&results_file)->value_name("FILE"), "with --config: blob-copy's result records; streams whose images failed are skipped")
       ("file", po::value(&file)->value_name("FILE"), "image streams JSON (positional; - or none: standard input)");
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   if (to.empty()) return cli::UsageError(kInfo, "missing --to MIRROR");
   if (!config && (!ca_file.empty() || !results_file.empty()))
     return cli::UsageError(kInfo, "--mirror-ca and --results go with --config");
+  if (config && must_gather) return cli::UsageError(kInfo, "--config and --import-must-gather print different things; give one");
 
   samples::SelectOptions select;
   select.mirror = to;
@@ -83,6 +85,13 @@ int main(int argc, char** argv) {
     if (std::find(streams->streams.begin(), streams->streams.end(), name) == streams->streams.end())
       cli::Error(kInfo, "warning: stream " + name + " is not in the input");
 
+  if (must_gather) {
+    auto isi = samples::MustGatherImport(*streams);
+    if (!isi.ok()) return cli::Error(kInfo, isi.status().message()), cli::kExitItemFailed;
+    std::string out = isi->SerializePretty() + "\n";
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return cli::FinishStdout(kInfo, cli::kExitOk);
+  }
   if (config) {
     samples::ConfigOptions co;
     co.mirror = to;
@@ -93,12 +102,12 @@ int main(int argc, char** argv) {
     }
     if (!results_file.empty()) {
       auto results_text = ReadFileLimited(results_file, 256 << 20);
-      if (!results_text.ok()) return cli::Error(kInfo, results_text.status().message()), cli::kExitItemFailed;
+      if (!results_text.ok()) return cli::UsageError(kInfo, "--results: " + results_text.status().message());
       auto results = samples::ParseCopyResults(*results_text, results_file);
-      if (!results.ok()) return cli::Error(kInfo, results.status().message()), cli::kExitItemFailed;
+      if (!results.ok()) return cli::UsageError(kInfo, "--results: " + results.status().message());
       co.results = *results;
     }
-    auto objects = samples::ClusterObjects(*streams, *selection, co);
+    auto objects = samples::ClusterObjects(*selection, co);
     if (!objects.ok()) return cli::UsageError(kInfo, objects.status().message());
     for (const auto& s : samples::SkippedStreams(*selection, co)) cli::Error(kInfo, "skipping stream " + s);
     std::string out = objects->SerializePretty() + "\n";
