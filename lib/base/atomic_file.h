@@ -28,6 +28,9 @@ class AtomicFile {
   Status Commit();
   const std::string& path() const { return path_; }
   const std::string& temp_path() const { return temp_path_; }
+  // The temporary file's descriptor, for patching written bytes in place
+  // (pread/pwrite) before Commit. Owned by this object.
+  int fd() const { return fd_.get(); }
 
  private:
   AtomicFile(std::string path, std::string temp_path, UniqueFd fd)

@@ -19,6 +19,7 @@ Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, cons
   auto top = store.GetManifest(ref);
   if (!top.ok()) return top.status();
   oci::Manifest manifest = std::move(top).value();
+  const Digest top_digest = manifest.digest;
   if (manifest.is_index()) {
     const oci::Descriptor* pick = nullptr;
     std::string seen;
@@ -39,6 +40,7 @@ Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, cons
   ReleaseImage out;
   out.requested = ref;
   out.pinned = ref.WithDigest(manifest.digest);
+  out.top_digest = top_digest;
   Reference repo = ref.RepositoryOnly();
   auto config_raw = store::ReadBlobToString(store, repo, manifest.config, 8 << 20);
   if (!config_raw.ok()) return config_raw.status().WithContext(what + ": config");

@@ -1,0 +1,183 @@
+#include "release/extract.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+
+#include "base/atomic_file.h"
+#include "base/unique_fd.h"
+#include "testing/image_builder.h"
+#include "testing/temp_dir.h"
+
+namespace mk::release {
+namespace {
+
+std::string ReadAll(const std::string& path) { return ReadFileLimited(path, 64 << 20).value(); }
+
+TEST(Placeholder, WrittenAcrossChunkBoundariesLikeOc) {
+  fixtures::ScopedTempDir tmp;
+  const std::string ph = ImagePlaceholder().Bytes();
+  ASSERT_EQ(ph.size(), 327u);
+  // Two placeholders, the first straddling the 1 MiB read size.
+  std::string content = fixtures::RandomBytes((1 << 20) - 100, 1) + ph + "middle" + ph + "end";
+  std::string path = tmp.path() + "/bin";
+  ASSERT_TRUE(WriteFileAtomic(path, content).ok());
+  UniqueFd fd(::open(path.c_str(), O_RDWR));
+  const std::string value = "mirror.example.com:5000/ocp4/openshift4@sha256:" + std::string(64, 'a');
+  auto n = WritePlaceholder(fd.get(), ImagePlaceholder(), value);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 2);
+  std::string got = ReadAll(path);
+  ASSERT_EQ(got.size(), content.size());  // every other byte unchanged
+  size_t at = (1 << 20) - 100;
+  EXPECT_EQ(got.substr(0, at), content.substr(0, at));
+  EXPECT_EQ(got.substr(at, value.size() + 1), value + std::string(1, '\0'));
+  EXPECT_EQ(got.substr(at + value.size() + 1, ph.size() - value.size() - 1), ph.substr(value.size() + 1));
+  EXPECT_EQ(got.find("_RELEASE_IMAGE_LOCATION_"), std::string::npos);
+}
+
+TEST(Placeholder, RefusesTooLongValuesAndCountsNone) {
+  fixtures::ScopedTempDir tmp;
+  std::string path = tmp.path() + "/bin";
+  ASSERT_TRUE(WriteFileAtomic(path, "no placeholder here").ok());
+  UniqueFd fd(::open(path.c_str(), O_RDWR));
+  EXPECT_EQ(*WritePlaceholder(fd.get(), ImagePlaceholder(), "x"), 0);
+  EXPECT_FALSE(WritePlaceholder(fd.get(), ImagePlaceholder(), std::string(327, 'x')).ok());
+  EXPECT_TRUE(WritePlaceholder(fd.get(), ImagePlaceholder(), std::string(326, 'x')).ok());
+  EXPECT_EQ(VersionPlaceholder().Bytes().size(), 93u);
+  EXPECT_EQ(ArchitecturePlaceholder().Bytes().size(), 98u);
+}
+
+TEST(Commands, Table) {
+  EXPECT_EQ(CommandFor("openshift-install")->component, "installer");
+  EXPECT_EQ(CommandFor("openshift-install-mac")->path, "usr/share/openshift/mac/openshift-install");
+  EXPECT_EQ(CommandFor("oc")->path, "usr/bin/oc");
+  EXPECT_FALSE(CommandFor("oc")->pin);
+  EXPECT_FALSE(CommandFor("bash").ok());
+}
+
+// A layer with arbitrary entries, symlinks and hard links included.
+struct TarEntry {
+  std::string path;
+  std::string content;
+  int type = AE_IFREG;
+  std::string link;  // symlink target, or hard link target when hardlink
+  bool hardlink = false;
+};
+
+std::string MakeLayer(const std::vector<TarEntry>& entries) {
+  std::string out;
+  struct archive* a = archive_write_new();
+  archive_write_add_filter_gzip(a);
+  archive_write_set_format_pax_restricted(a);
+  archive_write_open(a, &out, nullptr,
+                     [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
+                       static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
+                       return static_cast<la_ssize_t>(n);
+                     },
+                     nullptr);
+  for (const auto& t : entries) {
+    struct archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, t.path.c_str());
+    archive_entry_set_filetype(e, t.type);
+    archive_entry_set_perm(e, 0755);
+    if (t.hardlink) archive_entry_set_hardlink(e, t.link.c_str());
+    else if (t.type == AE_IFLNK) archive_entry_set_symlink(e, t.link.c_str());
+    archive_entry_set_size(e, t.type == AE_IFREG && !t.hardlink ? static_cast<la_int64_t>(t.content.size()) : 0);
+    archive_write_header(a, e);
+    if (t.type == AE_IFREG && !t.hardlink) archive_write_data(a, t.content.data(), t.content.size());
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+class ExtractTest : public ::testing::Test {
+ protected:
+  ExtractTest() : client_(http::ClientOptions{}), stores_(client_, auth_, {}) {}
+
+  // A release in an in-memory store "mem.test", with an installer image
+  // made of the given layers.
+  ReleaseImage Release(const std::vector<std::vector<TarEntry>>& layers) {
+    auto store = std::make_unique<store::MemoryStore>("mem.test");
+    std::vector<oci::Descriptor> descs;
+    for (const auto& l : layers) descs.push_back(fixtures::PutBlob(*store, "ocp", MakeLayer(l)));
+    oci::Manifest installer = fixtures::MakeImage(*store, "ocp", fixtures::ConfigJson("amd64"), descs);
+    mem_ = store.get();
+    stores_.Register("mem.test", std::move(store));
+    ReleaseImage r;
+    r.requested = Reference::Parse("mem.test/ocp:4.3.0-x86_64").value();
+    r.top_digest = Digest::Sha256Of("release");
+    r.go_arch = "amd64";
+    r.arch = "x86_64";
+    r.contents.name = "4.3.0";
+    r.contents.components.push_back({"installer", Reference::Parse("quay.io/o/art@" + installer.digest.str()).value()});
+    return r;
+  }
+  Result<ExtractResult> Extract(const ReleaseImage& r) {
+    ExtractOptions o;
+    o.command = "openshift-install";
+    o.to_dir = tmp_.path() + "/out";
+    o.max_bytes = 1 << 20;
+    return ExtractCommand(stores_, store::Location{"", "mem.test/ocp:4.3.0-x86_64"}, r, o);
+  }
+
+  fixtures::ScopedTempDir tmp_;
+  auth::AuthStore auth_;
+  http::Client client_;
+  store::StoreResolver stores_;
+  store::MemoryStore* mem_ = nullptr;
+};
+
+TEST_F(ExtractTest, PinsTheInstallerFromTheLastLayerThatHasIt) {
+  const std::string ph = ImagePlaceholder().Bytes();
+  auto r = Release({{{"usr/bin/openshift-install", "old" + ph}},
+                    {{"usr/bin/openshift-install", "ELF" + ph + "tail"}, {"usr/bin/other", "x"}}});
+  auto got = Extract(r);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got->pinned_to, "mem.test/ocp@" + r.top_digest.str());
+  std::string bin = ReadAll(tmp_.path() + "/out/openshift-install");
+  EXPECT_EQ(bin.substr(0, 3), "ELF");
+  EXPECT_EQ(bin.substr(3, got->pinned_to.size()), got->pinned_to);
+  EXPECT_EQ(::access((tmp_.path() + "/out/openshift-install").c_str(), X_OK), 0);
+}
+
+TEST_F(ExtractTest, RefusesSymlinksHardLinksAndLeavesNothing) {
+  auto sym = Release({{{"usr/bin/openshift-install", "", AE_IFLNK, "/etc/passwd"}}});
+  auto got = Extract(sym);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.status().message().find("symlink"), std::string::npos);
+  auto hard = Release({{{"etc/passwd", "root:x:0:0"}, {"usr/bin/openshift-install", "", AE_IFREG, "etc/passwd", true}}});
+  got = Extract(hard);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.status().message().find("hard link"), std::string::npos);
+  EXPECT_NE(::access((tmp_.path() + "/out/openshift-install").c_str(), F_OK), 0);
+}
+
+TEST_F(ExtractTest, TraversalEntriesWriteNothingOutside) {
+  const std::string ph = ImagePlaceholder().Bytes();
+  auto r = Release({{{"../../escape", "evil"}, {"/etc/evil-abs", "evil"}, {"usr/bin/openshift-install", ph}}});
+  ASSERT_TRUE(Extract(r).ok());
+  EXPECT_NE(::access((tmp_.path() + "/escape").c_str(), F_OK), 0);
+  EXPECT_NE(::access("/etc/evil-abs", F_OK), 0);
+}
+
+TEST_F(ExtractTest, WhiteoutHidesLowerLayersAndMissingPlaceholderIsRefused) {
+  const std::string ph = ImagePlaceholder().Bytes();
+  auto gone = Release({{{"usr/bin/openshift-install", ph}}, {{"usr/bin/.wh.openshift-install", ""}}});
+  EXPECT_EQ(Extract(gone).status().code(), Code::kNotFound);
+  auto unpinnable = Release({{{"usr/bin/openshift-install", "no placeholder"}}});
+  auto got = Extract(unpinnable);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.status().message().find("placeholder"), std::string::npos);
+  EXPECT_NE(::access((tmp_.path() + "/out/openshift-install").c_str(), F_OK), 0);
+  auto big = Release({{{"usr/bin/openshift-install", std::string(2 << 20, 'x')}}});
+  EXPECT_NE(Extract(big).status().message().find("larger than"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mk::release
