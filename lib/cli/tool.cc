@@ -7,6 +7,7 @@
 
 #include "base/signals.h"
 #include "base/strings.h"
+#include "oci/image_config.h"
 
 namespace mk::cli {
 
@@ -84,6 +85,17 @@ Result<std::unique_ptr<Session>> Session::Open(const RegistryFlags& flags) {
   ro.chunk_size = flags.chunk_size;
   session->stores = std::make_unique<store::StoreResolver>(*session->client, session->auth, ro);
   return session;
+}
+
+Result<store::Location> ParseReleaseArg(const std::string& text) {
+  MK_ASSIGN_OR_RETURN(store::Location location, store::Location::Parse(text));
+  if (!location.is_dir()) MK_RETURN_IF_ERROR(Reference::Parse(text).status());
+  return location;
+}
+
+Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch) {
+  MK_ASSIGN_OR_RETURN(auto where, session.stores->ForLocation(location, false));
+  return release::ReadRelease(*where.store, where.ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
 }
 
 int FinishStdout(const ToolInfo& info, int code, const json::RecordWriter* writer) {

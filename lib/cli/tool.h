@@ -17,6 +17,8 @@
 #include "base/status.h"
 #include "http/client.h"
 #include "json/lines.h"
+#include "release/release_reader.h"
+#include "store/location.h"
 #include "store/resolver.h"
 
 namespace mk::cli {
@@ -70,6 +72,12 @@ struct Session {
   std::unique_ptr<store::StoreResolver> stores;
   static Result<std::unique_ptr<Session>> Open(const RegistryFlags& flags);
 };
+
+// A RELEASE argument: a registry reference or dir:DIR:NAME. A malformed
+// one is kInvalidArgument (a usage error).
+Result<store::Location> ParseReleaseArg(const std::string& text);
+// Reads the release a location names; arch: "" for this machine's.
+Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch);
 
 // Flushes stdout and returns the exit code to use: a write error on stdout
 // turns success into failure, as in coreutils; a closed pipe (the reader

@@ -3,8 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include "base/atomic_file.h"
@@ -59,42 +57,9 @@ TEST(Commands, Table) {
   EXPECT_FALSE(CommandFor("bash").ok());
 }
 
-// A layer with arbitrary entries, symlinks and hard links included.
-struct TarEntry {
-  std::string path;
-  std::string content;
-  int type = AE_IFREG;
-  std::string link;  // symlink target, or hard link target when hardlink
-  bool hardlink = false;
-};
+using fixtures::TarEntry;
 
-std::string MakeLayer(const std::vector<TarEntry>& entries) {
-  std::string out;
-  struct archive* a = archive_write_new();
-  archive_write_add_filter_gzip(a);
-  archive_write_set_format_pax_restricted(a);
-  archive_write_open(a, &out, nullptr,
-                     [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
-                       static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
-                       return static_cast<la_ssize_t>(n);
-                     },
-                     nullptr);
-  for (const auto& t : entries) {
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, t.path.c_str());
-    archive_entry_set_filetype(e, t.type);
-    archive_entry_set_perm(e, 0755);
-    if (t.hardlink) archive_entry_set_hardlink(e, t.link.c_str());
-    else if (t.type == AE_IFLNK) archive_entry_set_symlink(e, t.link.c_str());
-    archive_entry_set_size(e, t.type == AE_IFREG && !t.hardlink ? static_cast<la_int64_t>(t.content.size()) : 0);
-    archive_write_header(a, e);
-    if (t.type == AE_IFREG && !t.hardlink) archive_write_data(a, t.content.data(), t.content.size());
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-  return out;
-}
+std::string MakeLayer(const std::vector<TarEntry>& entries) { return fixtures::MakeTarGzEntries(entries); }
 
 class ExtractTest : public ::testing::Test {
  protected:

@@ -25,8 +25,18 @@ inline std::string RandomBytes(size_t n, unsigned seed) {
   return s;
 }
 
-// A gzip-compressed tar holding the given (path, content) files.
-inline std::string MakeTarGz(const std::vector<std::pair<std::string, std::string>>& files) {
+// One entry of a test layer: a file, or a symlink/hard link (link), or
+// another type (AE_IFDIR, AE_IFCHR...), written as given, hostile paths too.
+struct TarEntry {
+  std::string path;
+  std::string content;
+  int type = AE_IFREG;
+  std::string link;  // symlink target, or hard link target when hardlink
+  bool hardlink = false;
+};
+
+// A gzip-compressed tar of the entries, in order.
+inline std::string MakeTarGzEntries(const std::vector<TarEntry>& entries) {
   std::string out;
   struct archive* a = archive_write_new();
   archive_write_add_filter_gzip(a);
@@ -37,19 +47,29 @@ inline std::string MakeTarGz(const std::vector<std::pair<std::string, std::strin
                        return static_cast<la_ssize_t>(n);
                      },
                      nullptr);
-  for (const auto& [path, content] : files) {
+  for (const auto& t : entries) {
+    bool data = t.type == AE_IFREG && !t.hardlink;
     struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, path.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
+    archive_entry_set_pathname(e, t.path.c_str());
+    archive_entry_set_filetype(e, t.type);
+    archive_entry_set_perm(e, 0755);
+    if (t.hardlink) archive_entry_set_hardlink(e, t.link.c_str());
+    else if (t.type == AE_IFLNK) archive_entry_set_symlink(e, t.link.c_str());
+    archive_entry_set_size(e, data ? static_cast<la_int64_t>(t.content.size()) : 0);
     archive_write_header(a, e);
-    archive_write_data(a, content.data(), content.size());
+    if (data) archive_write_data(a, t.content.data(), t.content.size());
     archive_entry_free(e);
   }
   archive_write_close(a);
   archive_write_free(a);
   return out;
+}
+
+// A gzip-compressed tar holding the given (path, content) files.
+inline std::string MakeTarGz(const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<TarEntry> entries;
+  for (const auto& [path, content] : files) entries.push_back({path, content});
+  return MakeTarGzEntries(entries);
 }
 
 inline oci::Descriptor PutBlob(store::MemoryStore& s, const std::string& repo, const std::string& bytes,

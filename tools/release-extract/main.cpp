@@ -42,16 +42,12 @@ int main(int argc, char** argv) {
   if (command.empty()) return cli::UsageError(kInfo, "missing --command");
   if (!release::CommandFor(command).ok()) return cli::UsageError(kInfo, release::CommandFor(command).status().message());
   if (max_mib < 1) return cli::UsageError(kInfo, "--max-size must be at least 1 MiB");
-  auto location = store::Location::Parse(release);
+  auto location = cli::ParseReleaseArg(release);
   if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
-  if (!location->is_dir() && !Reference::Parse(release).ok())
-    return cli::UsageError(kInfo, Reference::Parse(release).status().message());
 
   auto session = cli::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
-  auto where = (*session)->stores->ForLocation(*location, false);
-  if (!where.ok()) return cli::Error(kInfo, where.status().message()), cli::kExitItemFailed;
-  auto image = release::ReadRelease(*where->store, where->ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
+  auto image = cli::ReadReleaseAt(**session, *location, arch);
   if (!image.ok()) return cli::Error(kInfo, image.status().message()), cli::kExitItemFailed;
 
   release::ExtractOptions options;

@@ -39,12 +39,8 @@ int main(int argc, char** argv) {
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
   if (release.empty()) return cli::UsageError(kInfo, "missing RELEASE");
 
-  auto location = store::Location::Parse(release);
+  auto location = cli::ParseReleaseArg(release);
   if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
-  if (!location->is_dir()) {
-    auto parsed = Reference::Parse(release);
-    if (!parsed.ok()) return cli::UsageError(kInfo, parsed.status().message());
-  }
   release::PlanOptions plan;
   if (!to_dir.empty() && (!to.empty() || !to_release_image.empty()))
     return cli::UsageError(kInfo, "--to-dir goes without --to and --to-release-image");
@@ -64,20 +60,14 @@ int main(int argc, char** argv) {
 
   auto session = cli::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
-  auto where = (*session)->stores->ForLocation(*location, false);
-  if (!where.ok()) {
-    cli::Error(kInfo, where.status().message());
-    return cli::kExitItemFailed;
-  }
-  const Reference* ref = &where->ref;
-  auto image = release::ReadRelease(*where->store, *ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
+  auto image = cli::ReadReleaseAt(**session, *location, arch);
   if (!image.ok()) {
     cli::Error(kInfo, image.status().message());
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);
   }
   if (!arch.empty() && oci::GoArch(arch) != image->go_arch) {
     // A single-architecture release cannot honour an explicit --arch.
-    cli::Error(kInfo, "release " + ref->String() + " is for " + image->go_arch + ", not " + oci::GoArch(arch));
+    cli::Error(kInfo, "release " + image->requested.String() + " is for " + image->go_arch + ", not " + oci::GoArch(arch));
     return cli::kExitItemFailed;
   }
   auto records = release::PlanRecords(*image, plan);
