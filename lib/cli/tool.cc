@@ -95,7 +95,12 @@ Result<store::Location> ParseReleaseArg(const std::string& text) {
 
 Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch) {
   MK_ASSIGN_OR_RETURN(auto where, session.stores->ForLocation(location, false));
-  return release::ReadRelease(*where.store, where.ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch));
+  MK_ASSIGN_OR_RETURN(release::ReleaseImage image,
+                      release::ReadRelease(*where.store, where.ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch)));
+  // A single-architecture release cannot honour an explicit --arch.
+  if (!arch.empty() && oci::GoArch(arch) != image.go_arch)
+    return NotFound("release " + image.requested.String() + " is for " + image.go_arch + ", not " + oci::GoArch(arch));
+  return image;
 }
 
 int FinishStdout(const ToolInfo& info, int code, const json::RecordWriter* writer) {

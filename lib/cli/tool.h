@@ -76,7 +76,8 @@ struct Session {
 // A RELEASE argument: a registry reference or dir:DIR:NAME. A malformed
 // one is kInvalidArgument (a usage error).
 Result<store::Location> ParseReleaseArg(const std::string& text);
-// Reads the release a location names; arch: "" for this machine's.
+// Reads the release a location names; arch: "" for this machine's. An
+// explicit arch that a single-architecture release does not have is an error.
 Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch);
 
 // Flushes stdout and returns the exit code to use: a write error on stdout

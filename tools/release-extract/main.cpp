@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   auto session = cli::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   auto image = cli::ReadReleaseAt(**session, *location, arch);
-  if (!image.ok()) return cli::Error(kInfo, image.status().message()), cli::kExitItemFailed;
+  if (!image.ok()) return cli::Error(kInfo, image.status().message()), cli::FinishStdout(kInfo, cli::kExitItemFailed);
 
   release::ExtractOptions options;
   options.command = command;

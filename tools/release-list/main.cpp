@@ -65,11 +65,6 @@ int main(int argc, char** argv) {
     cli::Error(kInfo, image.status().message());
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);
   }
-  if (!arch.empty() && oci::GoArch(arch) != image->go_arch) {
-    // A single-architecture release cannot honour an explicit --arch.
-    cli::Error(kInfo, "release " + image->requested.String() + " is for " + image->go_arch + ", not " + oci::GoArch(arch));
-    return cli::kExitItemFailed;
-  }
   auto records = release::PlanRecords(*image, plan);
   if (!records.ok()) {
     cli::Error(kInfo, records.status().message());
