@@ -17,7 +17,7 @@ SANITIZE  ?=
 CXXFLAGS  ?= $(OPT) -g
 CXXFLAGS  += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -pthread -Ilib $(SANITIZE)
 LDFLAGS   += -pthread $(SANITIZE)
-LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive
+LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive -lyaml-cpp
 TOOL_LIBS := -lboost_program_options
 TEST_LIBS := -lgtest -lgtest_main
 
@@ -33,8 +33,8 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages: build, tests (registry, independent clients), run time.
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
-  libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
-  parallel bats jq curl openssl apache2-utils python3 ca-certificates man-db groff-base
+  libboost-program-options-dev libarchive-dev libgtest-dev libyaml-cpp-dev docker-registry skopeo umoci \
+  parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base
 
 .PHONY: all test unit bats demo asan deps clean
 all: $(TOOL_BINS)

@@ -1,8 +1,8 @@
 # bash completion for the mirrorkit tools: release-list, blob-copy, ics-gen,
-# oci-dir, stream-mirror.
+# oci-dir, stream-mirror, secret-merge, release-extract.
 #
 # Install: copy or link this file to
-# /usr/share/bash-completion/completions/{release-list,blob-copy,ics-gen,oci-dir,stream-mirror}
+# /usr/share/bash-completion/completions/{release-list,blob-copy,ics-gen,oci-dir,stream-mirror,secret-merge,release-extract}
 # (bash-completion loads a file by command name), or `source` it from
 # ~/.bashrc.  Works with or without the bash-completion package.
 #
@@ -15,12 +15,16 @@ _mirrorkit_options() {
     case $1 in
         release-list)
             printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --release "${registry[@]}" ;;
+        release-extract)
+            printf '%s\n' -h --help --version --command --to --arch --max-size --release "${registry[@]}" ;;
         blob-copy)
             printf '%s\n' -h --help --version -j --jobs --chunk-size --image "${registry[@]}" ;;
         ics-gen)
-            printf '%s\n' -h --help --version --file ;;
+            printf '%s\n' -h --help --version --format --name --file ;;
         stream-mirror)
             printf '%s\n' -h --help --version --to --registry --streams --config --import-must-gather --mirror-ca --results --file ;;
+        secret-merge)
+            printf '%s\n' -h --help --version --registry --username --password-stdin --email --from-file --no-overwrite --remove --list --for-install -o --output --file ;;
         oci-dir)
             # Once the command is known, only the options it takes.
             case $2 in
@@ -91,11 +95,18 @@ _mirrorkit() {
 
     # The argument of the option before the cursor.
     case $prev in
+        --from-file | -o | --output)
+            # secret-merge: auth files to merge, the pull secret to write.
+            [[ $tool == secret-merge ]] && _mirrorkit_files "$cur"
+            return ;;
+        --username | --email | --remove)
+            # secret-merge: a user, an address, a registry: nothing to offer.
+            return ;;
         -a | --registry-config | --ca-file)
             _mirrorkit_files "$cur"
             return ;;
         --file)
-            [[ $tool == ics-gen || $tool == stream-mirror ]] && _mirrorkit_files "$cur"
+            [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge ]] && _mirrorkit_files "$cur"
             return ;;
         --mirror-ca | --results)
             # stream-mirror: the mirror's CA certificate, blob-copy's results.
@@ -109,6 +120,15 @@ _mirrorkit() {
         --streams)
             # Image stream names: nothing to offer.
             return ;;
+        --format)
+            # ics-gen: the output formats.
+            [[ $tool == ics-gen ]] &&
+                mapfile -t COMPREPLY < <(compgen -W 'install-config install-config-idms icsp idms itms registries-conf' -- "$cur")
+            return ;;
+        --name)
+            # ics-gen: an object name; mirrorkit is the default.
+            [[ $tool == ics-gen ]] && mapfile -t COMPREPLY < <(compgen -W 'mirrorkit' -- "$cur")
+            return ;;
         --to-dir | --out)
             # release-list --to-dir, oci-dir pack --out: a directory.
             _mirrorkit_dirs "$cur"
@@ -116,6 +136,8 @@ _mirrorkit() {
         --command)
             [[ $tool == oci-dir ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'list verify pack unpack' -- "$cur")
+            [[ $tool == release-extract ]] &&
+                mapfile -t COMPREPLY < <(compgen -W 'openshift-install openshift-install-mac openshift-baremetal-install oc' -- "$cur")
             return ;;
         --max-size)
             # 4095M: the largest volume FAT32 holds.
@@ -133,7 +155,7 @@ _mirrorkit() {
         --to)
             # oci-dir unpack --to: a directory; release-list --to: a repository;
             # stream-mirror --to: a registry host.
-            [[ $tool == oci-dir ]] && _mirrorkit_dirs "$cur"
+            [[ $tool == oci-dir || $tool == release-extract ]] && _mirrorkit_dirs "$cur"
             return ;;
         --to-release-image | --release | --insecure | -j | --jobs | --chunk-size | --image)
             # An image reference, a registry or a number: nothing to offer.
@@ -165,8 +187,8 @@ _mirrorkit() {
     # Positional arguments: record files for ics-gen, the image streams JSON
     # for stream-mirror; image references (release-list, blob-copy) cannot be
     # completed.
-    [[ $tool == ics-gen || $tool == stream-mirror ]] && _mirrorkit_files "$cur"
+    [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge ]] && _mirrorkit_files "$cur"
     return 0
 }
 
-complete -F _mirrorkit release-list blob-copy ics-gen oci-dir stream-mirror
+complete -F _mirrorkit release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract

@@ -12,7 +12,7 @@ namespace mk::auth {
 std::string NormalizeAuthKey(std::string_view key) {
   std::string_view k = Trim(key);
   for (std::string_view scheme : {"https://", "http://"})
-    if (k.substr(0, scheme.size()) == scheme) k.remove_prefix(scheme.size());
+    if (k.size() >= scheme.size() && EqualsIgnoreCase(k.substr(0, scheme.size()), scheme)) k.remove_prefix(scheme.size());
   while (!k.empty() && k.back() == '/') k.remove_suffix(1);
   for (std::string_view suffix : {"/v1", "/v2"})
     if (k.size() > suffix.size() && k.substr(k.size() - suffix.size()) == suffix) k.remove_suffix(suffix.size());

@@ -60,6 +60,7 @@ TEST(AuthStore, ErrorsNameTheEntryButNeverTheSecret) {
 TEST(AuthStore, NormalizesKeys) {
   EXPECT_EQ(NormalizeAuthKey("https://index.docker.io/v1/"), "docker.io");
   EXPECT_EQ(NormalizeAuthKey("http://Mirror.Example.com:5000/v2/"), "mirror.example.com:5000");
+  EXPECT_EQ(NormalizeAuthKey("HTTPS://Quay.io"), "quay.io");
   EXPECT_EQ(NormalizeAuthKey("quay.io/org/repo"), "quay.io/org/repo");
 }
 

@@ -55,7 +55,7 @@ Result<std::string> PasswordFromInput(std::string raw);
 Result<json::Value> ParsePullSecret(std::string_view content, const std::string& source);
 
 // Credentials for one registry.
-struct Credential {
+struct NewCredential {
   std::string registry;  // validated with ValidateRegistryName
   std::string username;
   std::string password;
@@ -74,7 +74,7 @@ struct MergeSource {
 struct EditOptions {
   std::string source;  // names the edited document in messages
   std::vector<MergeSource> merge;
-  std::optional<Credential> add;
+  std::optional<NewCredential> add;
   // The add is a pull-only account for the cluster's install pull secret:
   // every other entry for the same host:port, the bare host:port or any
   // repository prefix under it, is dropped so that no write credential for
@@ -95,9 +95,10 @@ Result<EditReport> EditPullSecret(json::Value& doc, const EditOptions& options);
 
 // Sets the entry for cred.registry: {"auth": EncodeAuth(..), "email": ..}.
 // Other fields of a replaced entry (username, password, identitytoken) go:
-// they would compete with the new `auth`. Returns false when no_overwrite
-// kept an existing entry.
-bool SetCredential(json::Value& doc, const Credential& cred, bool no_overwrite, std::vector<std::string>* notes);
+// they would compete with the new `auth`. Returns the key written (an
+// existing key naming the registry, else cred.registry), or nullopt when
+// no_overwrite kept an existing entry.
+std::optional<std::string> SetCredential(json::Value& doc, const NewCredential& cred, bool no_overwrite, std::vector<std::string>* notes);
 
 // Merges from's auths entries into doc. Entries without any credential (a
 // docker config that keeps them in a credential helper) are skipped.

@@ -1,14 +1,14 @@
 #include "mirrorconfig/mirror_set.h"
 
-#include "base/strings.h"
 #include "ref/reference.h"
 #include "store/location.h"
 
 namespace mk::mirrorconfig {
 
-void MirrorSet::Add(const std::string& source_repository, const std::string& mirror_repository) {
+void MirrorSet::Add(const std::string& source_repository, const std::string& mirror_repository, bool by_tag) {
   if (source_repository == mirror_repository) return;  // not a mirror
   groups_[source_repository].insert(mirror_repository);
+  if (by_tag) tag_groups_[source_repository].insert(mirror_repository);
 }
 
 Result<bool> MirrorSet::AddRecord(const json::Value& record) {
@@ -33,37 +33,8 @@ Result<bool> MirrorSet::AddRecord(const json::Value& record) {
     return InvalidArgument(*source + " does not name the original registry; give ics-gen blob-copy's results (they carry \"origin\")");
   auto dst = Reference::Parse(*dest);
   if (!dst.ok()) return dst.status();
-  Add(src->repository(), dst->repository());
+  Add(src->repository(), dst->repository(), !src->tag().empty() && src->tag() == dst->tag());
   return true;
-}
-
-std::string YamlScalar(const std::string& s) {
-  bool plain = !s.empty();
-  for (char c : s) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '-' || c == '_' ||
-              c == ':' || c == '@';
-    if (!ok) plain = false;
-  }
-  // Leading characters YAML treats specially, and "key: value" look-alikes.
-  if (plain && (s[0] == '-' || s[0] == ':' || s[0] == '@' || s.back() == ':')) plain = false;
-  if (plain && (s == "true" || s == "false" || s == "null" || s == "yes" || s == "no" || s == "~")) plain = false;
-  if (plain) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string RenderImageContentSources(const MirrorSet& set) {
-  std::string out = "imageContentSources:\n";
-  for (const auto& [source, mirrors] : set.groups()) {
-    out += "- mirrors:\n";
-    for (const auto& m : mirrors) out += "  - " + YamlScalar(m) + "\n";
-    out += "  source: " + YamlScalar(source) + "\n";
-  }
-  return out;
 }
 
 }  // namespace mk::mirrorconfig

@@ -1,8 +1,8 @@
 // MirrorSet: source repository → mirror repositories, built from mapping
-// records and rendered as the configuration a cluster needs to find the
-// mirror. Sources are repositories (tags and digests dropped); order is
-// sorted and duplicates removed, so output is deterministic (oc's own sort
-// is not). Not thread-safe.
+// records and rendered (format.h) as the configuration a cluster or a
+// container host needs to find the mirror. Sources are repositories (tags
+// and digests dropped); order is sorted and duplicates removed, so output is
+// deterministic (oc's own sort is not). Not thread-safe.
 #pragma once
 
 #include <map>
@@ -16,25 +16,30 @@ namespace mk::mirrorconfig {
 
 class MirrorSet {
  public:
-  void Add(const std::string& source_repository, const std::string& mirror_repository);
+  // by_tag: the mirror holds the source's images under the same tags, so
+  // it can serve pulls by tag (see tag_groups()), not only by digest.
+  void Add(const std::string& source_repository, const std::string& mirror_repository, bool by_tag = false);
   // Takes a record's source and dest. Records that carry an error are
   // refused (their image is not in the mirror); others without a source
   // and a dest, or whose dest is a directory, are ignored (false). A
   // "dir:PATH:NAME" source counts as the record's "origin" (blob-copy's
   // resolved name) or else NAME, which must then be a full reference.
+  // The mapping is by tag when the source names a tag and the dest has the
+  // same tag (stream-mirror's records); release-list's, from digests to
+  // new tags, are by digest only.
   Result<bool> AddRecord(const json::Value& record);
 
+  // Every mapping: any image in the source repository can be pulled by
+  // digest from these mirrors (a copy keeps its digest).
   const std::map<std::string, std::set<std::string>>& groups() const { return groups_; }
+  // The mappings by tag, a subset of groups(): the mirror also answers
+  // for the source's tags.
+  const std::map<std::string, std::set<std::string>>& tag_groups() const { return tag_groups_; }
   bool empty() const { return groups_.empty(); }
 
  private:
   std::map<std::string, std::set<std::string>> groups_;
+  std::map<std::string, std::set<std::string>> tag_groups_;
 };
-
-// The install-config.yaml block, as `oc adm release mirror` prints it.
-std::string RenderImageContentSources(const MirrorSet& set);
-
-// A YAML scalar: plain when unambiguous, else double-quoted.
-std::string YamlScalar(const std::string& s);
 
 }  // namespace mk::mirrorconfig

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mirrorconfig/cluster_config.h"
+
 namespace mk::mirrorconfig {
 namespace {
 
@@ -20,7 +22,7 @@ TEST(MirrorSet, GroupsSortsAndDedupes) {
   ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-v4.0-art-dev" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64-etcd")));
   ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64")));
   ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "backup.io/ocp4/openshift4:4.3.0-x86_64")));
-  EXPECT_EQ(RenderImageContentSources(set),
+  EXPECT_EQ(*RenderImageContentSources(set),
             "imageContentSources:\n"
             "- mirrors:\n  - backup.io/ocp4/openshift4\n  - m.io:5000/ocp4/openshift4\n"
             "  source: quay.io/openshift-release-dev/ocp-release\n"
@@ -52,12 +54,15 @@ TEST(MirrorSet, DirectorySourcesCountAsTheirOriginalNames) {
   EXPECT_TRUE(set.groups().count("quay.io/o/other"));
 }
 
-TEST(Yaml, QuotesOnlyWhenNeeded) {
-  EXPECT_EQ(YamlScalar("quay.io/a/b"), "quay.io/a/b");
-  EXPECT_EQ(YamlScalar("127.0.0.1:5000/a"), "127.0.0.1:5000/a");
-  EXPECT_EQ(YamlScalar("true"), "\"true\"");
-  EXPECT_EQ(YamlScalar("a b"), "\"a b\"");
-  EXPECT_EQ(YamlScalar("-x"), "\"-x\"");
+TEST(MirrorSet, MappingsByTagKeepTheTag) {
+  MirrorSet set;
+  ASSERT_TRUE(*set.AddRecord(Rec("registry.redhat.io/rhscl/ruby-26-rhel7:latest", "m.io/rhscl/ruby-26-rhel7:latest")));
+  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/o/rel:4.3.0", "m.io/ocp4/x:4.3.0-x86_64")));  // tag renamed
+  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/o/art" + kD, "m.io/ocp4/x:4.3.0-cli")));        // by digest
+  EXPECT_EQ(set.groups().size(), 3u);
+  ASSERT_EQ(set.tag_groups().size(), 1u);
+  EXPECT_EQ(set.tag_groups().begin()->first, "registry.redhat.io/rhscl/ruby-26-rhel7");
+  EXPECT_EQ(set.tag_groups().begin()->second, std::set<std::string>{"m.io/rhscl/ruby-26-rhel7"});
 }
 
 }  // namespace

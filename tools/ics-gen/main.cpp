@@ -1,5 +1,6 @@
-// ics-gen: turns mapping records into the imageContentSources block for
-// install-config.yaml. See ics-gen(1).
+// ics-gen: turns mapping records into the mirror configuration a cluster or
+// a container host needs: the imageContentSources block for
+// install-config.yaml, or another --format. See ics-gen(1).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,15 +12,17 @@
 #include "base/unique_fd.h"
 #include "cli/tool.h"
 #include "json/lines.h"
+#include "mirrorconfig/format.h"
 #include "mirrorconfig/mirror_set.h"
 
 namespace {
 const mk::cli::ToolInfo kInfo = {
     "ics-gen", "ics-gen [OPTIONS] [FILE]...",
     "Read mapping records (from release-list --to, blob-copy or any stage that writes source and dest)\n"
-    "from the FILEs or standard input and print the imageContentSources block for install-config.yaml:\n"
-    "every source repository with the mirror repositories that hold its images, sorted, without\n"
-    "duplicates. Records that carry an error are left out and make the exit status 1."};
+    "from the FILEs or standard input and print the imageContentSources block for install-config.yaml\n"
+    "(or, with --format, ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet objects,\n"
+    "or a registries.conf): every source repository with the mirror repositories that hold its images,\n"
+    "sorted, without duplicates. Records that carry an error are left out and make the exit status 1."};
 
 // Reads one input; returns false when anything in it was unusable.
 bool ReadRecords(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set) {
@@ -62,15 +65,24 @@ int main(int argc, char** argv) {
   using namespace mk;
   namespace po = cli::po;
   std::vector<std::string> files;
+  std::string format_name, object_name;
   po::options_description opts("Options");
   opts.add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
+      ("format", po::value(&format_name)->value_name("FORMAT")->default_value("install-config"),
+       "install-config, install-config-idms, icsp, idms, itms or registries-conf")
+      ("name", po::value(&object_name)->value_name("NAME")->default_value(mirrorconfig::kDefaultObjectName),
+       "metadata.name of the icsp, idms and itms objects (a DNS-1123 subdomain)")
       ("file", po::value(&files)->value_name("FILE"), "record files (positional); - or none: standard input");
   po::positional_options_description positional;
   positional.add("file", -1);
   po::variables_map vm;
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
+  auto format = mirrorconfig::ParseFormat(format_name);
+  if (!format.ok()) return cli::UsageError(kInfo, "--format: " + format.status().message());
+  if (auto s = mirrorconfig::ValidateObjectName(object_name); !s.ok())
+    return cli::UsageError(kInfo, "--name: " + s.message());
   if (files.empty()) files.push_back("-");
 
   mirrorconfig::MirrorSet set;
@@ -93,7 +105,11 @@ int main(int argc, char** argv) {
     cli::Error(kInfo, "no mapping records with a source and a dest were read");
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);
   }
-  std::string text = mirrorconfig::RenderImageContentSources(set);
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  auto text = mirrorconfig::Render(set, *format, object_name);
+  if (!text.ok()) {
+    cli::Error(kInfo, text.status().message());
+    return cli::FinishStdout(kInfo, cli::kExitItemFailed);
+  }
+  std::fwrite(text->data(), 1, text->size(), stdout);
   return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed);
 }

@@ -1,0 +1,279 @@
+#include "mirrorconfig/format.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+#include "mirrorconfig/cluster_config.h"
+#include "mirrorconfig/registries_conf.h"
+#include "mirrorconfig/toml_writer.h"
+#include "mirrorconfig/yaml_writer.h"
+
+namespace mk::mirrorconfig {
+namespace {
+
+const std::string kRelease = "quay.io/openshift-release-dev/ocp-release";
+const std::string kArt = "quay.io/openshift-release-dev/ocp-v4.0-art-dev";
+const std::string kRuby = "registry.redhat.io/rhscl/ruby-26-rhel7";
+const std::string kMirror = "m.io:5000/ocp4/openshift4";
+
+// A release mirrored by digest to two mirrors, and one image by tag.
+MirrorSet Sample() {
+  MirrorSet set;
+  set.Add(kArt, kMirror);
+  set.Add(kRelease, kMirror);
+  set.Add(kRelease, "backup.io/ocp4/openshift4");
+  set.Add(kRuby, "m.io:5000/rhscl/ruby-26-rhel7", /*by_tag=*/true);
+  return set;
+}
+
+std::string Must(const Result<std::string>& r) {
+  EXPECT_TRUE(r.ok()) << r.status().message();
+  return r.ok() ? *r : "";
+}
+
+// The {mirrors, source} list parsed back, as source → mirrors.
+std::map<std::string, std::vector<std::string>> MirrorList(const YAML::Node& list) {
+  std::map<std::string, std::vector<std::string>> out;
+  EXPECT_TRUE(list.IsSequence());
+  std::string last;
+  for (const auto& entry : list) {
+    EXPECT_EQ(entry.size(), 2u);
+    auto source = entry["source"].as<std::string>();
+    EXPECT_LT(last, source) << "sources not sorted";
+    last = source;
+    for (const auto& m : entry["mirrors"]) out[source].push_back(m.as<std::string>());
+    EXPECT_TRUE(std::is_sorted(out[source].begin(), out[source].end()));
+  }
+  return out;
+}
+
+void ExpectObject(const std::string& text, const std::string& api_version, const std::string& kind,
+                  const std::string& name, const std::string& list_key) {
+  YAML::Node doc = YAML::Load(text);
+  ASSERT_TRUE(doc.IsMap());
+  EXPECT_EQ(doc.size(), 4u);
+  EXPECT_EQ(doc["apiVersion"].as<std::string>(), api_version);
+  EXPECT_EQ(doc["kind"].as<std::string>(), kind);
+  EXPECT_EQ(doc["metadata"].size(), 1u);
+  EXPECT_EQ(doc["metadata"]["name"].as<std::string>(), name);
+  EXPECT_EQ(doc["spec"].size(), 1u);
+  ASSERT_TRUE(doc["spec"][list_key]);
+}
+
+TEST(FormatNames, ParseEveryNameAndRefuseOthers) {
+  for (auto name : FormatNames()) {
+    auto f = ParseFormat(name);
+    ASSERT_TRUE(f.ok()) << name;
+    EXPECT_EQ(FormatName(*f), name);
+  }
+  EXPECT_EQ(*ParseFormat("install-config"), Format::kInstallConfig);
+  EXPECT_EQ(*ParseFormat("registries-conf"), Format::kRegistriesConf);
+  auto bad = ParseFormat("yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("icsp"), std::string::npos);
+  EXPECT_FALSE(ParseFormat("ICSP").ok());
+  EXPECT_FALSE(ParseFormat("").ok());
+}
+
+TEST(FormatObjectName, IsADns1123Subdomain) {
+  for (std::string ok : std::vector<std::string>{"mirrorkit", "a", "0", "ocp-4.3.0", "a.b-c.d", std::string(253, 'a')})
+    EXPECT_TRUE(ValidateObjectName(ok).ok()) << ok;
+  for (std::string bad : std::vector<std::string>{"", "Mirrorkit", "-a", "a-", "a..b", ".a", "a.", "a_b", "a b", "a/b",
+                                                  "a.-b", std::string(254, 'a'), "\xc3\xbcn"})
+    EXPECT_FALSE(ValidateObjectName(bad).ok()) << bad;
+  MirrorSet set = Sample();
+  EXPECT_FALSE(Render(set, Format::kIdms, "Bad_Name").ok());
+  EXPECT_TRUE(Render(set, Format::kInstallConfig, "Bad_Name").ok());  // no object, no name
+}
+
+TEST(FormatInstallConfig, IsOcsTextByteForByte) {
+  MirrorSet set = Sample();
+  std::string text = Must(Render(set, Format::kInstallConfig));
+  EXPECT_EQ(text,
+            "imageContentSources:\n"
+            "- mirrors:\n  - backup.io/ocp4/openshift4\n  - m.io:5000/ocp4/openshift4\n"
+            "  source: quay.io/openshift-release-dev/ocp-release\n"
+            "- mirrors:\n  - m.io:5000/ocp4/openshift4\n"
+            "  source: quay.io/openshift-release-dev/ocp-v4.0-art-dev\n"
+            "- mirrors:\n  - m.io:5000/rhscl/ruby-26-rhel7\n"
+            "  source: registry.redhat.io/rhscl/ruby-26-rhel7\n");
+}
+
+TEST(FormatInstallConfig, ParsesBackToTheSet) {
+  MirrorSet set = Sample();
+  for (auto [format, key] : {std::pair{Format::kInstallConfig, "imageContentSources"},
+                             std::pair{Format::kInstallConfigIdms, "imageDigestSources"}}) {
+    YAML::Node doc = YAML::Load(Must(Render(set, format)));
+    ASSERT_TRUE(doc.IsMap());
+    EXPECT_EQ(doc.size(), 1u);
+    auto list = MirrorList(doc[key]);
+    ASSERT_EQ(list.size(), 3u);
+    EXPECT_EQ(list[kRelease], (std::vector<std::string>{"backup.io/ocp4/openshift4", kMirror}));
+    EXPECT_EQ(list[kArt], std::vector<std::string>{kMirror});
+  }
+}
+
+TEST(FormatInstallConfigIdms, SameListUnderTheNewKey) {
+  MirrorSet set = Sample();
+  std::string ics = Must(Render(set, Format::kInstallConfig));
+  std::string ids = Must(Render(set, Format::kInstallConfigIdms));
+  EXPECT_EQ(ids.rfind("imageDigestSources:\n- mirrors:\n  - ", 0), 0u) << ids;
+  EXPECT_EQ(ids.substr(ids.find('\n')), ics.substr(ics.find('\n')));
+}
+
+TEST(FormatIcsp, IsAnImageContentSourcePolicy) {
+  MirrorSet set = Sample();
+  std::string text = Must(Render(set, Format::kIcsp, "release-mirror"));
+  ExpectObject(text, "operator.openshift.io/v1alpha1", "ImageContentSourcePolicy", "release-mirror",
+               "repositoryDigestMirrors");
+  EXPECT_EQ(MirrorList(YAML::Load(text)["spec"]["repositoryDigestMirrors"]).size(), 3u);
+  // Laid out as oc and kubectl print objects.
+  EXPECT_EQ(text,
+            "apiVersion: operator.openshift.io/v1alpha1\n"
+            "kind: ImageContentSourcePolicy\n"
+            "metadata:\n  name: release-mirror\n"
+            "spec:\n  repositoryDigestMirrors:\n"
+            "  - mirrors:\n    - backup.io/ocp4/openshift4\n    - m.io:5000/ocp4/openshift4\n"
+            "    source: quay.io/openshift-release-dev/ocp-release\n"
+            "  - mirrors:\n    - m.io:5000/ocp4/openshift4\n"
+            "    source: quay.io/openshift-release-dev/ocp-v4.0-art-dev\n"
+            "  - mirrors:\n    - m.io:5000/rhscl/ruby-26-rhel7\n"
+            "    source: registry.redhat.io/rhscl/ruby-26-rhel7\n");
+}
+
+TEST(FormatIdms, IsAnImageDigestMirrorSetOfEveryMapping) {
+  MirrorSet set = Sample();
+  std::string text = Must(Render(set, Format::kIdms));
+  ExpectObject(text, "config.openshift.io/v1", "ImageDigestMirrorSet", "mirrorkit", "imageDigestMirrors");
+  auto list = MirrorList(YAML::Load(text)["spec"]["imageDigestMirrors"]);
+  EXPECT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[kRuby], std::vector<std::string>{"m.io:5000/rhscl/ruby-26-rhel7"});
+}
+
+TEST(FormatItms, HoldsOnlyTheMappingsByTag) {
+  MirrorSet set = Sample();
+  std::string text = Must(Render(set, Format::kItms, "samples"));
+  ExpectObject(text, "config.openshift.io/v1", "ImageTagMirrorSet", "samples", "imageTagMirrors");
+  auto list = MirrorList(YAML::Load(text)["spec"]["imageTagMirrors"]);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[kRuby], std::vector<std::string>{"m.io:5000/rhscl/ruby-26-rhel7"});
+
+  MirrorSet by_digest;
+  by_digest.Add(kRelease, kMirror);
+  auto none = Render(by_digest, Format::kItms);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), Code::kNotFound);
+}
+
+TEST(FormatRegistriesConf, ExactText) {
+  MirrorSet set = Sample();
+  set.Add(kRuby, "backup.io/rhscl/ruby-26-rhel7", /*by_tag=*/true);
+  EXPECT_EQ(Must(Render(set, Format::kRegistriesConf)),
+            "[[registry]]\n"
+            "prefix = \"quay.io/openshift-release-dev/ocp-release\"\n"
+            "location = \"quay.io/openshift-release-dev/ocp-release\"\n"
+            "mirror-by-digest-only = true\n"
+            "\n[[registry.mirror]]\n"
+            "location = \"backup.io/ocp4/openshift4\"\n"
+            "\n[[registry.mirror]]\n"
+            "location = \"m.io:5000/ocp4/openshift4\"\n"
+            "\n[[registry]]\n"
+            "prefix = \"quay.io/openshift-release-dev/ocp-v4.0-art-dev\"\n"
+            "location = \"quay.io/openshift-release-dev/ocp-v4.0-art-dev\"\n"
+            "mirror-by-digest-only = true\n"
+            "\n[[registry.mirror]]\n"
+            "location = \"m.io:5000/ocp4/openshift4\"\n"
+            "\n[[registry]]\n"
+            "prefix = \"registry.redhat.io/rhscl/ruby-26-rhel7\"\n"
+            "location = \"registry.redhat.io/rhscl/ruby-26-rhel7\"\n"
+            "mirror-by-digest-only = false\n"
+            "\n[[registry.mirror]]\n"
+            "location = \"backup.io/rhscl/ruby-26-rhel7\"\n"
+            "\n[[registry.mirror]]\n"
+            "location = \"m.io:5000/rhscl/ruby-26-rhel7\"\n");
+}
+
+TEST(FormatRegistriesConf, OneMirrorByDigestMakesTheEntryDigestOnly) {
+  MirrorSet set;
+  set.Add(kRuby, "a.io/rhscl/ruby-26-rhel7", /*by_tag=*/true);
+  set.Add(kRuby, "b.io/ruby");
+  EXPECT_NE(RenderRegistriesConf(set).find("mirror-by-digest-only = true\n"), std::string::npos);
+}
+
+TEST(FormatToml, EscapesStringsAndKeys) {
+  EXPECT_EQ(TomlString("quay.io/a/b"), "\"quay.io/a/b\"");
+  EXPECT_EQ(TomlString("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(TomlString("\b\t\n\f\r"), "\"\\b\\t\\n\\f\\r\"");
+  EXPECT_EQ(TomlString(std::string("\x01\x1f\x7f", 3)), "\"\\u0001\\u001F\\u007F\"");
+  EXPECT_EQ(TomlString(std::string("\0", 1)), "\"\\u0000\"");
+  EXPECT_EQ(TomlString("caf\xc3\xa9 \xf0\x9f\x90\xb3"), "\"caf\xc3\xa9 \xf0\x9f\x90\xb3\"");  // UTF-8 kept
+  EXPECT_EQ(TomlString("a\xff"
+                       "b\xc3"),
+            "\"a\\uFFFDb\\uFFFD\"");                                                         // not UTF-8
+  EXPECT_EQ(TomlString("\xc0\xaf\xed\xa0\x80"), "\"\\uFFFD\\uFFFD\\uFFFD\\uFFFD\\uFFFD\"");  // overlong, surrogate
+  EXPECT_EQ(TomlKey("mirror-by-digest-only"), "mirror-by-digest-only");
+  EXPECT_EQ(TomlKey("a.b"), "\"a.b\"");
+  EXPECT_EQ(TomlKey(""), "\"\"");
+  TomlWriter w;
+  w.ArrayTable({"registry"});
+  w.String("a b", "x\ny");
+  w.Bool("insecure", false);
+  w.ArrayTable({"registry", "mirror"});
+  EXPECT_EQ(w.text(), "[[registry]]\n\"a b\" = \"x\\ny\"\ninsecure = false\n\n[[registry.mirror]]\n");
+}
+
+TEST(FormatYaml, QuotesOnlyWhatPlainYamlWouldMisread) {
+  EXPECT_FALSE(YamlNeedsQuotes("quay.io/a/b"));
+  EXPECT_FALSE(YamlNeedsQuotes("127.0.0.1:5000/a"));
+  EXPECT_FALSE(YamlNeedsQuotes("mirrorkit"));
+  for (std::string s : {"", "true", "True", "no", "on", "Y", "null", "1234", "1e3", "2001-12-14", "0x1f", "a b", "-x",
+                        ".inf", "a:", "[::1]:5000/a", "a#b"})
+    EXPECT_TRUE(YamlNeedsQuotes(s)) << s;
+  // Names that are valid object names but not strings in plain YAML come
+  // back as the same strings.
+  MirrorSet set = Sample();
+  for (std::string name : {"true", "on", "1234", "1e3", "0x1f", "2001-12-14"}) {
+    std::string text = Must(Render(set, Format::kIdms, name));
+    EXPECT_NE(text.find("name: \"" + name + "\"\n"), std::string::npos) << text;
+    EXPECT_EQ(YAML::Load(text)["metadata"]["name"].as<std::string>(), name);
+  }
+}
+
+TEST(FormatYaml, OutdentKeepsTheDocument) {
+  YamlWriter w;
+  auto& e = w.emitter();
+  e << YAML::BeginMap << YAML::Key << "a" << YAML::Value << YAML::BeginSeq;
+  e << YAML::BeginMap << YAML::Key << "b" << YAML::Value << YAML::BeginSeq << "x" << YAML::BeginSeq << "y"
+    << "z" << YAML::EndSeq << YAML::EndSeq;
+  e << YAML::Key << "c" << YAML::Value << YAML::BeginMap << YAML::Key << "d" << YAML::Value << YAML::BeginSeq << "w"
+    << YAML::EndSeq << YAML::EndMap;
+  e << YAML::EndMap << "v" << YAML::EndSeq << YAML::Key << "e" << YAML::Value;
+  w.String("a: b\nc");
+  e << YAML::EndMap;
+  std::string text = Must(w.Text());
+  EXPECT_EQ(text,
+            "a:\n- b:\n  - x\n  -\n    - y\n    - z\n  c:\n    d:\n    - w\n- v\n"
+            "e: \"a: b\\nc\"\n");
+  EXPECT_EQ(YAML::Dump(YAML::Load(text)), YAML::Dump(YAML::Load(e.c_str())));
+}
+
+TEST(FormatDeterminism, InsertionOrderDoesNotMatter) {
+  std::vector<std::pair<std::string, std::string>> pairs = {
+      {kRelease, kMirror}, {kArt, kMirror}, {kRelease, "backup.io/x"}, {kRuby, "m.io/r"}, {kArt, kMirror}};
+  std::vector<std::string> first;
+  std::sort(pairs.begin(), pairs.end());
+  do {
+    MirrorSet set;
+    for (const auto& [s, m] : pairs) set.Add(s, m, s == kRuby);
+    std::vector<std::string> texts;
+    for (size_t f = 0; f < FormatNames().size(); ++f) texts.push_back(Must(Render(set, static_cast<Format>(f))));
+    if (first.empty()) first = texts;
+    ASSERT_EQ(texts, first);
+  } while (std::next_permutation(pairs.begin(), pairs.end()));
+}
+
+}  // namespace
+}  // namespace mk::mirrorconfig
