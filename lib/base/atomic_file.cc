@@ -1,5 +1,7 @@
 #include "base/atomic_file.h"
 
+#include "base/signals.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,6 +97,24 @@ Status MakeDirectories(const std::string& path) {
     start = slash + 1;
   }
   return Status::Ok();
+}
+
+Result<std::string> ReadStdinLimited(size_t max_bytes) {
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+    if (n < 0 && errno == EINTR && !Interrupted()) continue;
+    if (n < 0) return errno == EINTR ? Cancelled("interrupted") : IoError("cannot read standard input: " + ErrnoText(errno));
+    if (n == 0) return text;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > max_bytes) return InvalidArgument("standard input is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+}
+
+Result<std::string> ReadInputLimited(const std::string& path, size_t max_bytes) {
+  if (path.empty() || path == "-") return ReadStdinLimited(max_bytes);
+  return ReadFileLimited(path, max_bytes);
 }
 
 Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes) {

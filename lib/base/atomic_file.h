@@ -50,4 +50,11 @@ Status MakeDirectories(const std::string& path);
 // Reads a whole regular file of at most max_bytes.
 Result<std::string> ReadFileLimited(const std::string& path, size_t max_bytes);
 
+// Reads standard input to its end, at most max_bytes; a SIGINT while it
+// waits ends the read with kCancelled.
+Result<std::string> ReadStdinLimited(size_t max_bytes);
+
+// A FILE argument: "-" or "" for standard input, else the file.
+Result<std::string> ReadInputLimited(const std::string& path, size_t max_bytes);
+
 }  // namespace mk

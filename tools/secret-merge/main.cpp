@@ -28,23 +28,10 @@ const cli::ToolInfo kInfo = {
 
 constexpr size_t kMaxInput = 16u << 20;
 
-Result<std::string> ReadStdin(size_t limit) {
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-    if (n < 0 && errno == EINTR && !Interrupted()) continue;
-    if (n < 0) return errno == EINTR ? Cancelled("interrupted") : IoError("cannot read standard input");
-    if (n == 0) return text;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > limit) return InvalidArgument("standard input is larger than " + std::to_string(limit) + " bytes");
-  }
-}
-
 Result<json::Value> ReadPullSecret(const std::string& file) {
   bool from_stdin = file.empty() || file == "-";
   std::string source = from_stdin ? "standard input" : file;
-  MK_ASSIGN_OR_RETURN(std::string text, from_stdin ? ReadStdin(kMaxInput) : ReadFileLimited(file, kMaxInput));
+  MK_ASSIGN_OR_RETURN(std::string text, ReadInputLimited(file, kMaxInput));
   return auth::ParsePullSecret(text, source);
 }
 
@@ -118,7 +105,7 @@ int main(int argc, char** argv) {
   if (!registry.empty()) {
     if (Status s = auth::ValidateRegistryName(registry); !s.ok()) return cli::UsageError(kInfo, "--registry: " + s.message());
     if (Status s = auth::ValidateUsername(username); !s.ok()) return cli::UsageError(kInfo, "--username: " + s.message());
-    auto raw = ReadStdin(64 << 10);
+    auto raw = ReadStdinLimited(64 << 10);
     if (!raw.ok()) return Fail(raw.status());
     auto password = auth::PasswordFromInput(std::move(raw).value());
     if (!password.ok()) return Fail(password.status());

@@ -28,19 +28,6 @@ const cli::ToolInfo kInfo = {
     "Samples Operator Config (samplesRegistry, skippedImagestreams from blob-copy's --results). With\n"
     "--import-must-gather, the ImageStreamImport that `oc import-image is/must-gather -n openshift` sends."};
 
-Result<std::string> ReadInput(const std::string& file) {
-  if (!file.empty() && file != "-") return ReadFileLimited(file, 64 << 20);
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
-    if (n < 0) return IoError("cannot read standard input");
-    if (n == 0) return text;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > (64u << 20)) return InvalidArgument("standard input is larger than 64 MiB");
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,7 +62,7 @@ int main(int argc, char** argv) {
     for (const auto& name : Split(s, ','))
       if (!name.empty()) select.only_streams.insert(name);
 
-  auto text = ReadInput(file);
+  auto text = ReadInputLimited(file, 64 << 20);
   if (!text.ok()) return cli::Error(kInfo, text.status().message()), cli::kExitItemFailed;
   auto streams = samples::ImageStreams::Parse(*text);
   if (!streams.ok()) return cli::Error(kInfo, streams.status().message()), cli::kExitItemFailed;
