@@ -52,7 +52,7 @@ measure() {
 # The (source, dest) pairs for skopeo, from the same plan.
 pairs() { jq -r '"\(.source) \(.dest)"' "$1"; }
 skopeo_one() {  # SOURCE DEST
-  skopeo copy --all --quiet --src-tls-verify=false --dest-tls-verify=false "docker://$1" "docker://$2"
+  skopeo copy --all --quiet --retry-times 3 --src-tls-verify=false --dest-tls-verify=false "docker://$1" "docker://$2"
 }
 export -f skopeo_one
 
@@ -92,6 +92,6 @@ done <"$work/results"
 read -r _ mk_wall mk_cpu mk_rss < <(grep '^mirrorkit ' "$work/results")
 while read -r name wall cpu rss; do
   [ "$name" = mirrorkit ] && continue
-  printf 'vs %-14s wall %.2fx faster, cpu %.2fx less, peak rss %.2fx less\n' "$name" \
+  printf '%s / mirrorkit: wall %.2fx, cpu %.2fx, peak rss %.2fx (above 1: mirrorkit better)\n' "$name" \
     "$(echo "$wall / $mk_wall" | bc -l)" "$(echo "$cpu / $mk_cpu" | bc -l)" "$(echo "$rss / $mk_rss" | bc -l)"
 done <"$work/results"
