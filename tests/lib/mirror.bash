@@ -30,6 +30,8 @@
 #   raw_digest DIR REF
 #                     sha256 of the raw manifest bytes skopeo fetches for REF
 #                     from the registry in DIR (independent client)
+#   expected_ics MIRROR_REPO
+#                     the imageContentSources block for the fixture release
 #   json_lines_ok FILE|-
 #                     every line is one JSON object (jq); no blank lines
 
@@ -75,6 +77,20 @@ mirror_isolate_credentials() {
     mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
     chmod 700 "$XDG_RUNTIME_DIR"
     unset REGISTRY_AUTH_FILE DOCKER_CONFIG
+}
+
+# expected_ics MIRROR_REPO: the imageContentSources block ics-gen prints for
+# the fixture release (both source repositories of SRC_ADDR) mirrored there.
+expected_ics() {
+    cat <<EOF
+imageContentSources:
+- mirrors:
+  - $1
+  source: $SRC_ADDR/openshift-release-dev/ocp-release
+- mirrors:
+  - $1
+  source: $SRC_ADDR/openshift-release-dev/ocp-v4.0-art-dev
+EOF
 }
 
 mirror_teardown() {
