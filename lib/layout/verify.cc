@@ -122,7 +122,7 @@ class Verifier {
   void Walk(const oci::Descriptor& d, int depth, std::vector<std::string>& missing, std::vector<std::string>& corrupt) {
     const Status& s = Blob(d);
     if (!Note(d, s, missing, corrupt) || depth > 4) return;
-    auto m = dir_.GetManifest(Reference::Parse("verify.invalid/x@" + d.digest.str()).value());
+    auto m = dir_.ReadManifestBlob(d.digest, d.media_type);
     if (!m.ok()) {
       corrupt.push_back(d.digest.str());
       return;

@@ -55,13 +55,16 @@ class OciDirStore : public Store {
   // Adds or replaces the index entry called name.
   Status Name(const std::string& name, const oci::Descriptor& descriptor);
 
+  // The manifest stored under digest, verified; media_type as a
+  // descriptor gives it ("" when unknown: the document or its shape says).
+  Result<oci::Manifest> ReadManifestBlob(const Digest& digest, const std::string& media_type);
+
   const std::string& dir() const { return dir_; }
   std::string BlobPath(const Digest& digest) const;
 
  private:
   explicit OciDirStore(std::string dir) : dir_(std::move(dir)) {}
   Result<std::string> ReadIndex();
-  Result<oci::Manifest> ReadManifestBlob(const Digest& digest, const std::string& media_type);
   Status WriteBytes(const Digest& digest, std::string_view bytes);
 
   std::string dir_;

@@ -30,6 +30,8 @@
 #   raw_digest DIR REF
 #                     sha256 of the raw manifest bytes skopeo fetches for REF
 #                     from the registry in DIR (independent client)
+#   check_index_copied DIR REF NAME
+#                     an index/manifest list and its children, copied exactly
 #   expected_ics MIRROR_REPO
 #                     the imageContentSources block for the fixture release
 #   json_lines_ok FILE|-
@@ -77,6 +79,24 @@ mirror_isolate_credentials() {
     mkdir -p "$HOME" "$XDG_RUNTIME_DIR"
     chmod 700 "$XDG_RUNTIME_DIR"
     unset REGISTRY_AUTH_FILE DOCKER_CONFIG
+}
+
+# check_index_copied DIR REF NAME: the manifest list or index REF (in the
+# registry of DIR) is byte-identical to fixture component NAME, and every
+# child the fixture pushed is in REF's repository by digest. Leaves the raw
+# manifest in $BATS_TEST_TMPDIR/NAME.json.
+check_index_copied() {
+    local dir=$1 ref=$2 name=$3 f sum child got
+    f="$BATS_TEST_TMPDIR/$name.json"
+    # shellcheck disable=SC2046  # one flag a line, meant to be split
+    skopeo inspect --raw $(skopeo_args "$dir") "docker://$ref" >"$f" || return 1
+    sum=$(sha256sum <"$f")
+    [ "sha256:${sum%% *}" = "$(fixture_component "$name" digest)" ] || return 1
+    diff <(jq -r '.manifests[].digest' "$f" | sort) <(fixture_component "$name" 'children[].digest' | sort) || return 1
+    for child in $(jq -r '.manifests[].digest' "$f"); do
+        got=$(raw_digest "$dir" "${ref%:*}@$child")
+        [ "$got" = "$child" ] || { echo "$name child $child: got $got"; return 1; }
+    done
 }
 
 # expected_ics MIRROR_REPO: the imageContentSources block ics-gen prints for
