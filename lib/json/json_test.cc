@@ -2,8 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <random>
 #include <thread>
+#include <vector>
 
+#include <simdjson.h>
+
+#include "base/utf8.h"
 #include "json/lines.h"
 #include "json/value.h"
 
@@ -42,6 +48,67 @@ TEST(Value, QuotingEscapesControlAndRepairsUtf8) {
   EXPECT_EQ(Quoted("bad\xff"), R"("bad\ufffd")");
   EXPECT_EQ(Quoted("\xed\xa0\x80"), R"("\ufffd\ufffd\ufffd")");  // UTF-16 surrogate
   EXPECT_TRUE(Value::Parse(Quoted("x\xc3(\xff")).ok());
+}
+
+// Defect 8: lead bytes F5..FF were taken for 3-byte sequences, so
+// Quoted("\xf8\x80\x80") kept raw bytes that simdjson then refused.
+TEST(Value, QuotingReplacesEachIllFormedSubpart) {
+  struct Case {
+    std::string in, quoted;
+  };
+  const std::vector<Case> cases = {
+      {"\xf8\x80\x80", R"("\ufffd\ufffd\ufffd")"},
+      {"\xf5\x80\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},
+      {"\xff", R"("\ufffd")"},
+      {"\xc0\xaf", R"("\ufffd\ufffd")"},                    // overlong
+      {"\xc1\xbf", R"("\ufffd\ufffd")"},                    // overlong
+      {"\xe0\x80\x80", R"("\ufffd\ufffd\ufffd")"},          // overlong
+      {"\xf0\x80\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},  // overlong
+      {"\xf4\x90\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},  // past U+10FFFF
+      {"a\xe2\x82z", R"("a\ufffdz")"},                      // truncated: one subpart
+      {"\xf0\x9f\x90", R"("\ufffd")"},
+      {"\xc3", R"("\ufffd")"},
+      {"\xf0\x9f\x90\xb3", "\"\xf0\x9f\x90\xb3\""},  // valid 4-byte kept
+      {"\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""},  // U+10FFFF kept
+      {"\xef\xbf\xbd", "\"\xef\xbf\xbd\""},
+      {std::string("\0\x7f", 2), R"("\u0000\u007f")"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Quoted(c.in), c.quoted) << testing::PrintToString(c.in);
+    auto back = Value::Parse(Quoted(c.in));
+    ASSERT_TRUE(back.ok()) << testing::PrintToString(c.in) << ": " << back.status().message();
+    EXPECT_EQ(back->as_string(), utf8::Repair(c.in));
+  }
+}
+
+// Whatever bytes a registry sends, the record stays readable: the quoted
+// text parses, and what comes back is valid UTF-8 (checked by simdjson's
+// own validator, not ours) equal to the input with its bad parts replaced.
+TEST(Value, QuotedRandomBytesAlwaysParse) {
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int> byte(0, 255), high(0x80, 0xFF), len(0, 64);
+  // Runs of high bytes, with now and then a lead byte from the edges.
+  const int edges[] = {0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xF8, 0xFF};
+  std::uniform_int_distribution<size_t> edge(0, std::size(edges) - 1);
+  for (int i = 0; i < 30000; ++i) {
+    std::string s;
+    int n = len(rng);
+    for (int k = 0; k < n; ++k) {
+      switch (i % 3) {
+        case 0: s += static_cast<char>(byte(rng)); break;
+        case 1: s += static_cast<char>(high(rng)); break;
+        default: s += static_cast<char>(k % 4 == 0 ? edges[edge(rng)] : high(rng));
+      }
+    }
+    std::string quoted = Quoted(s);
+    ASSERT_TRUE(simdjson::validate_utf8(quoted.data(), quoted.size())) << testing::PrintToString(s);
+    auto back = Value::Parse(quoted);
+    ASSERT_TRUE(back.ok()) << testing::PrintToString(s) << ": " << back.status().message();
+    const std::string& text = back->as_string();
+    ASSERT_TRUE(simdjson::validate_utf8(text.data(), text.size())) << testing::PrintToString(s);
+    ASSERT_EQ(text, utf8::Repair(s));
+    if (simdjson::validate_utf8(s.data(), s.size())) ASSERT_EQ(text, s);
+  }
 }
 
 TEST(Value, RejectsMalformed) {

@@ -4,6 +4,8 @@
 
 #include <charconv>
 
+#include "base/utf8.h"
+
 namespace mk::json {
 namespace {
 
@@ -133,51 +135,35 @@ bool Value::Erase(std::string_view key) {
 void AppendQuoted(std::string& out, std::string_view s) {
   static const char* kHex = "0123456789abcdef";
   out += '"';
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            out += "\\u00";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    // Validate one UTF-8 sequence; replace anything malformed.
-    size_t len = (c >= 0xf0 && c <= 0xf4) ? 4 : (c >= 0xe0) ? 3 : (c >= 0xc2 && c <= 0xdf) ? 2 : 0;
-    bool valid = len > 0 && i + len <= s.size();
-    for (size_t k = 1; valid && k < len; ++k)
-      valid = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    if (valid && len == 3) {
-      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      valid = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);
-    }
-    if (valid && len == 4) {
-      unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-      valid = !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
-    }
-    if (valid) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
+  utf8::ForEach(s, [&](const utf8::CodePoint& cp) {
+    if (!cp.valid) {
+      // simdjson, like every strict reader, refuses ill-formed UTF-8.
       out += "\\ufffd";
-      ++i;
+      return;
     }
-  }
+    if (cp.value >= 0x80) {
+      out.append(cp.bytes);
+      return;
+    }
+    char c = static_cast<char>(cp.value);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (cp.value < 0x20 || cp.value == 0x7f) {
+          out += "\\u00";
+          out += kHex[cp.value >> 4];
+          out += kHex[cp.value & 15];
+        } else {
+          out += c;
+        }
+    }
+  });
   out += '"';
 }
 
