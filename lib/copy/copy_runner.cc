@@ -10,6 +10,9 @@
 #include <thread>
 
 #include "base/signals.h"
+#include "records/mapping.h"
+#include "records/reader.h"
+#include "records/records.h"
 
 namespace mk::copy {
 namespace {
@@ -56,17 +59,17 @@ class Runner {
 
   void Submit(json::Value record) { queue_.Push(std::move(record)); }
 
-  // Reports a record that could not be parsed.
-  void Malformed(size_t line, const std::string& message) {
+  // Reports a line that is not a record (record null) or a mapping record
+  // whose fields are wrong (field names the culprit), in its place.
+  void Reject(size_t line, const std::string& field, const std::string& message, json::Value record = {}) {
     Message("line " + std::to_string(line) + ": " + message);
-    json::Value rec = json::Value::Object();
-    rec.Set("kind", json::Value::String("error"));
-    rec.Set("line", json::Value::Number(static_cast<int64_t>(line)));
-    rec.Set("error", json::Value::String(message));
-    Emit(rec);
+    Emit(records::Error({line, field, message, std::move(record)}));
     std::lock_guard<std::mutex> lock(mu_);
     ++summary_.lines_malformed;
   }
+
+  // A record that is not ours, written out as it was read.
+  void PassThrough(const std::string& text) { writer_.WriteLine(text); }
 
   RunSummary Finish() {
     queue_.Close();
@@ -94,28 +97,20 @@ class Runner {
   }
 
   void Handle(json::Value& record) {
-    auto source_text = record.GetString("source");
-    if (!source_text || record.Find("error")) {
-      Emit(record);  // not ours to copy: pass it on
-      return;
-    }
-    Result<CopyOutcome> outcome = InvalidArgument("no dest");
-    auto dest_text = record.GetString("dest");
-    auto source = store::Location::Parse(*source_text);
-    if (!source.ok()) {
-      outcome = source.status();
-    } else if (!dest_text) {
-      outcome = InvalidArgument("record for " + *source_text + " has no \"dest\" (give release-list --to or --to-dir)");
-    } else {
-      auto dest = store::Location::Parse(*dest_text);
-      if (!dest.ok()) outcome = dest.status();
-      else outcome = copier_.Copy(*source, *dest);
-    }
-    AnnotateRecord(record, outcome);
-    if (!outcome.ok()) Message(*source_text + " -> " + dest_text.value_or("?") + ": " + outcome.status().message());
+    // Checked by the reader (records::CheckMapping) or made from arguments.
+    std::string source_text = record.GetString("source").value_or("");
+    std::string dest_text = record.GetString("dest").value_or("");
+    Result<CopyOutcome> outcome = InvalidArgument("not copied");
+    auto source = store::Location::Parse(source_text);
+    auto dest = store::Location::Parse(dest_text);
+    if (!source.ok()) outcome = source.status();
+    else if (!dest.ok()) outcome = dest.status();
+    else outcome = copier_.Copy(*source, *dest);
+    bool ok = AnnotateRecord(record, outcome);
+    if (!ok) Message(source_text + " -> " + dest_text + ": " + record.GetString("error").value_or("?"));
     Emit(record);
     std::lock_guard<std::mutex> lock(mu_);
-    if (outcome.ok()) {
+    if (ok) {
       ++summary_.images_ok;
       summary_.bytes_copied += outcome->stats.bytes_copied;
     } else {
@@ -140,53 +135,54 @@ class Runner {
 
 }  // namespace
 
-void AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
+bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
   if (!outcome.ok()) {
-    record.Set("status", json::Value::String("failed"));
-    record.Set("error", json::Value::String(outcome.status().message()));
-    return;
+    records::SetCopyFailure(record, outcome.status().message());
+    return false;
   }
   const CopyOutcome& o = *outcome;
+  // The record named the image by digest and the source, named by tag, now
+  // gives another: the copy is not the image the record meant. Its digest
+  // is kept (it is the claim that failed), never overwritten.
+  if (auto claimed = record.GetString("digest"); claimed && *claimed != o.digest.str()) {
+    records::SetCopyFailure(record, "the source is now " + o.digest.str() + ", not the record's \"digest\" " + *claimed +
+                                        " (its tag moved); " + record.GetString("dest").value_or("the dest") +
+                                        " now holds " + o.digest.str());
+    return false;
+  }
+  records::CopyResult r;
+  r.status = o.already_present ? "present" : "copied";
+  r.digest = o.digest.str();
+  r.media_type = o.media_type;
   // An image read from a directory: its original name, for ics-gen.
-  if (auto source = record.GetString("source"); source && source->rfind("dir:", 0) == 0 && !o.source_name.empty())
-    record.Set("origin", json::Value::String(o.source_name));
-  record.Set("digest", json::Value::String(o.digest.str()));
-  record.Set("media_type", json::Value::String(o.media_type));
-  record.Set("status", json::Value::String(o.already_present ? "present" : "copied"));
-  record.Set("bytes_copied", json::Value::Number(static_cast<int64_t>(o.stats.bytes_copied)));
-  record.Set("blobs_copied", json::Value::Number(o.stats.blobs_copied));
-  record.Set("blobs_skipped", json::Value::Number(o.stats.blobs_skipped));
-  record.Set("blobs_mounted", json::Value::Number(o.stats.blobs_mounted));
+  if (auto source = record.GetString("source"); source && source->rfind("dir:", 0) == 0) r.origin = o.source_name;
+  r.bytes_copied = o.stats.bytes_copied;
+  r.blobs_copied = o.stats.blobs_copied;
+  r.blobs_skipped = o.stats.blobs_skipped;
+  r.blobs_mounted = o.stats.blobs_mounted;
+  records::SetCopyResult(record, r);
+  return true;
 }
 
 RunSummary RunCopyRecords(json::LineReader& reader, json::RecordWriter& writer, ImageCopier& copier,
                           const RunOptions& options) {
   Runner runner(writer, copier, options);
-  while (!Interrupted() && !writer.broken_pipe()) {
-    auto line = reader.Next();
-    if (!line.ok()) {
-      if (line.status().code() == Code::kCancelled) break;
-      if (line.status().code() == Code::kIo) {
-        runner.Malformed(reader.line_number(), line.status().message());
-        break;
-      }
-      runner.Malformed(reader.line_number(), line.status().message());
-      continue;
+  Status s = records::ReadRecords(reader, [&](records::InputLine& in) {
+    if (writer.broken_pipe()) return false;
+    if (!in.problem.ok()) {
+      runner.Reject(in.line, "", in.problem.message());
+      return true;
     }
-    if (!*line) break;
-    std::string_view text = **line;
-    if (text.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank lines
-    auto value = json::Value::Parse(text);
-    if (!value.ok()) {
-      runner.Malformed(reader.line_number(), value.status().message());
-      continue;
+    if (records::Classify(in.record) != records::Role::kMapping) {
+      runner.PassThrough(in.text);  // byte for byte: not ours to rewrite
+      return true;
     }
-    if (!value->is_object()) {
-      runner.Malformed(reader.line_number(), "record is not a JSON object");
-      continue;
-    }
-    runner.Submit(std::move(*value));
-  }
+    records::MappingCheck check = records::CheckMapping(in.record);
+    if (!check.ok()) runner.Reject(in.line, check.field, check.error, std::move(in.record));
+    else runner.Submit(std::move(in.record));
+    return true;
+  });
+  if (s.code() == Code::kIo) runner.Reject(reader.line_number() + 1, "", s.message());
   return runner.Finish();
 }
 
@@ -195,11 +191,10 @@ RunSummary RunCopyPairs(const std::vector<std::pair<std::string, std::string>>& 
   Runner runner(writer, copier, options);
   for (const auto& [source, dest] : pairs) {
     if (Interrupted()) break;
-    json::Value rec = json::Value::Object();
-    rec.Set("kind", json::Value::String("image"));
-    rec.Set("source", json::Value::String(source));
-    rec.Set("dest", json::Value::String(dest));
-    runner.Submit(std::move(rec));
+    records::ImageRecord rec;
+    rec.source = source;
+    rec.dest = dest;
+    runner.Submit(records::Image(rec));
   }
   return runner.Finish();
 }

@@ -1,13 +1,16 @@
 // CopyRunner: the record-driven copy loop behind blob-copy.
 //
 // Reads JSON-lines records (mapping records from release-list, stream-mirror
-// or the user's own stage), copies each record's `source` to its `dest` with
-// `jobs` workers, and writes one result record per input record as it
-// finishes (completion order, not input order). Records without a `source`
-// and records that already carry an `error` pass through unchanged; a
-// malformed line becomes an error record and the run goes on. Memory is
-// bounded: at most 2 × jobs records are in flight. See
-// man/mirrorkit-records.7 for the fields.
+// or the user's own stage) through records::ReadRecords, copies each mapping
+// record's `source` to its `dest` with `jobs` workers, and writes one result
+// record per input record as it finishes (completion order, not input
+// order). Which records are copied is records::Classify's rule: records of
+// other kinds and records that already carry an `error` are written out
+// byte for byte as read; a line that is not a JSON object, or a mapping
+// record with a missing or wrong-typed field or a `digest` that disagrees
+// with its pinned source, becomes an error record (records::Error, with the
+// line and the field) and the run goes on. Memory is bounded: at most
+// 2 × jobs records are in flight. See man/mirrorkit-records.7 for the fields.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +27,7 @@ namespace mk::copy {
 struct RunSummary {
   int images_ok = 0;
   int images_failed = 0;
-  int lines_malformed = 0;
+  int lines_malformed = 0;  // lines not records, and mapping records with bad fields
   uint64_t bytes_copied = 0;
   bool interrupted = false;
   bool output_closed = false;
@@ -44,7 +47,9 @@ RunSummary RunCopyRecords(json::LineReader& reader, json::RecordWriter& writer, 
 RunSummary RunCopyPairs(const std::vector<std::pair<std::string, std::string>>& pairs, json::RecordWriter& writer,
                         ImageCopier& copier, const RunOptions& options);
 
-// Fills a record's result fields from one copy (exposed for tests).
-void AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome);
+// Fills a record's result fields from one copy (exposed for tests). False
+// when the record failed: the copy failed, or it copied another image than
+// the record's `digest` names (a source tag that moved).
+bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome);
 
 }  // namespace mk::copy

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstring>
+#include <map>
 #include <thread>
 
 #include "auth/auth_file.h"
@@ -135,13 +138,84 @@ TEST(AnnotateRecord, AddsResultFieldsAndKeepsOthers) {
   o.media_type = "application/vnd.oci.image.manifest.v1+json";
   o.stats.blobs_copied = 2;
   o.stats.bytes_copied = 10;
-  AnnotateRecord(*rec, o);
+  EXPECT_TRUE(AnnotateRecord(*rec, o));
   EXPECT_EQ(*rec->GetString("status"), "copied");
   EXPECT_EQ(*rec->GetInt("blobs_copied"), 2);
+  EXPECT_EQ(*rec->GetString("digest"), o.digest.str());
   EXPECT_TRUE(rec->Find("custom"));
-  AnnotateRecord(*rec, Result<CopyOutcome>(Unavailable("registry down")));
+  EXPECT_FALSE(AnnotateRecord(*rec, Result<CopyOutcome>(Unavailable("registry down"))));
   EXPECT_EQ(*rec->GetString("status"), "failed");
   EXPECT_EQ(*rec->GetString("error"), "registry down");
+}
+
+TEST(AnnotateRecord, ADigestTheCopyDoesNotHaveIsAFailureAndIsKept) {
+  const std::string claimed = "sha256:" + std::string(64, 'c');
+  auto rec = json::Value::Parse(R"({"kind":"image","source":"src.test/a:moved","dest":"dst.test/a:1","digest":")" +
+                                claimed + R"("})");
+  CopyOutcome o;
+  o.digest = Digest::Sha256Of("another manifest");
+  EXPECT_FALSE(AnnotateRecord(*rec, o));
+  EXPECT_EQ(*rec->GetString("status"), "failed");
+  EXPECT_EQ(*rec->GetString("digest"), claimed);  // the claim, not overwritten
+  std::string error = rec->GetString("error").value_or("");
+  EXPECT_NE(error.find(claimed), std::string::npos) << error;
+  EXPECT_NE(error.find(o.digest.str()), std::string::npos) << error;
+  EXPECT_FALSE(rec->Find("blobs_copied"));
+}
+
+// RunCopyRecords end to end over the in-memory registries: every record of
+// the input gives one output line; bad mapping records become error records
+// naming line and field; other kinds pass through byte for byte.
+TEST_F(CopyTest, RunCopyRecordsChecksMappingsAndPassesOthersOn) {
+  oci::Manifest m = Image(60);
+  const std::string pinned = "src.test/art@" + m.digest.str();
+  const std::string other = "sha256:" + std::string(64, 'd');
+  const std::string passthrough = R"({"kind":"note", "n":1.50,"s":"\u00e9"})";
+  std::string input = passthrough + "\n" +
+                      R"({"source":1,"dest":true})" "\n" +
+                      R"({"kind":"image","src":")" + pinned + R"(","dest":"dst.test/m/x:1"})" "\n" +
+                      R"({"kind":"image","source":")" + pinned + R"(","dest":"dst.test/m/x:2","digest":")" + other + R"("})" "\n" +
+                      R"({"kind":"image","source":")" + pinned + R"(","dest":"dst.test/m/x:3","digest":")" + m.digest.str() + R"("})" "\n";
+  FILE* in = std::tmpfile();
+  std::fwrite(input.data(), 1, input.size(), in);
+  std::fflush(in);
+  std::rewind(in);
+  FILE* out = std::tmpfile();
+  json::LineReader reader(fileno(in));
+  json::RecordWriter writer(out);
+  ImageCopier copier(resolver_, ledger_);
+  RunOptions options;
+  options.jobs = 2;
+  RunSummary summary = RunCopyRecords(reader, writer, copier, options);
+  EXPECT_EQ(summary.images_ok, 1);
+  EXPECT_EQ(summary.images_failed, 0);
+  EXPECT_EQ(summary.lines_malformed, 3);
+  std::rewind(out);
+  std::vector<std::string> lines;
+  char buf[4096];
+  while (std::fgets(buf, sizeof buf, out)) lines.emplace_back(buf, std::strlen(buf) - 1);
+  std::fclose(in);
+  std::fclose(out);
+  ASSERT_EQ(lines.size(), 5u);
+  std::map<int64_t, json::Value> errors;
+  int copied = 0;
+  for (const auto& l : lines) {
+    if (l == passthrough) continue;
+    auto v = json::Value::Parse(l);
+    ASSERT_TRUE(v.ok()) << l;
+    if (v->GetString("kind") == "error") errors[v->GetInt("line").value_or(0)] = *v;
+    else if (v->GetString("status") == "copied" && v->GetString("dest") == "dst.test/m/x:3") ++copied;
+    else ADD_FAILURE() << l;
+  }
+  EXPECT_EQ(copied, 1);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[2].GetString("field"), "source");
+  EXPECT_EQ(errors[2].Find("record")->Serialize(), R"({"source":1,"dest":true})");
+  EXPECT_EQ(errors[3].GetString("field"), "source");
+  EXPECT_EQ(errors[4].GetString("field"), "digest");
+  // nothing was copied for the bad records
+  EXPECT_FALSE(dst_->ManifestDigest(Ref("dst.test/m/x:1"))->has_value());
+  EXPECT_FALSE(dst_->ManifestDigest(Ref("dst.test/m/x:2"))->has_value());
 }
 
 }  // namespace

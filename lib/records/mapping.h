@@ -1,0 +1,53 @@
+// Mapping records as their consumers (blob-copy, ics-gen) see them: which
+// records a consumer takes, and the check of the fields it takes from them.
+//
+// The rule (man/mirrorkit-records.7, RULES):
+//   1. A record that carries an "error" field is already failed: it is
+//      passed on (blob-copy) or left out (ics-gen), never taken.
+//   2. A record of kind "image" or "release" is a mapping record, and so is
+//      a record without a "kind" that has a "source" or a "dest" (or one of
+//      their misspellings "src", "dst", "destination").
+//   3. Any other record (another kind) is passed on untouched.
+// A mapping record must have "source" and "dest", non-empty strings, and a
+// "digest", when it has one, must be a digest string that agrees with a
+// source pinned by digest. A "kind" that is not a string is an error too.
+// Anything else is the record's error, naming the field.
+//
+// Pure functions, thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "digest/digest.h"
+#include "json/value.h"
+
+namespace mk::records {
+
+enum class Role {
+  kPassThrough,   // not for a mapping consumer
+  kCarriesError,  // failed upstream
+  kMapping,       // to be checked with CheckMapping and taken
+};
+Role Classify(const json::Value& record);
+
+struct Mapping {
+  std::string source;
+  std::string dest;
+  std::optional<Digest> digest;  // the record's claim, when it has one
+  std::optional<Digest> pinned;  // the digest in source, when pinned
+};
+
+struct MappingCheck {
+  Mapping mapping;
+  std::string field;  // the culprit when error is set
+  std::string error;  // empty: the record is a good mapping
+  bool ok() const { return error.empty(); }
+};
+MappingCheck CheckMapping(const json::Value& record);
+
+// The digest a location is pinned to: what follows its last '@', when that
+// parses as a digest ("quay.io/a/b@sha256:…", "dir:D:quay.io/a/b@sha256:…").
+std::optional<Digest> PinnedDigest(const std::string& location);
+
+}  // namespace mk::records
