@@ -6,43 +6,41 @@ namespace mk::mirrorconfig {
 namespace {
 
 using Groups = std::map<std::string, std::set<std::string>>;
+using json::Value;
 
-// A sequence of {mirrors, source}: the shape every format here shares.
-void EmitMirrors(YamlWriter& w, const Groups& groups) {
-  auto& e = w.emitter();
-  e << YAML::BeginSeq;
+// A sequence of {mirrors, source}: the shape every format here shares, keys
+// in alphabetical order as oc prints them.
+Value MirrorList(const Groups& groups) {
+  Value list = Value::Array();
   for (const auto& [source, mirrors] : groups) {
-    e << YAML::BeginMap << YAML::Key << "mirrors" << YAML::Value << YAML::BeginSeq;
-    for (const auto& m : mirrors) w.String(m);
-    e << YAML::EndSeq << YAML::Key << "source" << YAML::Value;
-    w.String(source);
-    e << YAML::EndMap;
+    Value entry = Value::Object();
+    Value ms = Value::Array();
+    for (const auto& m : mirrors) ms.Append(Value::String(m));
+    entry.Set("mirrors", std::move(ms));
+    entry.Set("source", Value::String(source));
+    list.Append(std::move(entry));
   }
-  e << YAML::EndSeq;
+  return list;
 }
 
 Result<std::string> InstallConfigKey(const char* key, const Groups& groups) {
-  YamlWriter w;
-  w.emitter() << YAML::BeginMap << YAML::Key << key << YAML::Value;
-  EmitMirrors(w, groups);
-  w.emitter() << YAML::EndMap;
-  return w.Text();
+  Value doc = Value::Object();
+  doc.Set(key, MirrorList(groups));
+  return ToYaml(doc);
 }
 
 Result<std::string> Object(const char* api_version, const char* kind, const std::string& name, const char* list_key,
                            const Groups& groups) {
-  YamlWriter w;
-  auto& e = w.emitter();
-  e << YAML::BeginMap;
-  e << YAML::Key << "apiVersion" << YAML::Value << api_version;
-  e << YAML::Key << "kind" << YAML::Value << kind;
-  e << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value;
-  w.String(name);
-  e << YAML::EndMap;
-  e << YAML::Key << "spec" << YAML::Value << YAML::BeginMap << YAML::Key << list_key << YAML::Value;
-  EmitMirrors(w, groups);
-  e << YAML::EndMap << YAML::EndMap;
-  return w.Text();
+  Value metadata = Value::Object();
+  metadata.Set("name", Value::String(name));
+  Value spec = Value::Object();
+  spec.Set(list_key, MirrorList(groups));
+  Value doc = Value::Object();
+  doc.Set("apiVersion", Value::String(api_version));
+  doc.Set("kind", Value::String(kind));
+  doc.Set("metadata", std::move(metadata));
+  doc.Set("spec", std::move(spec));
+  return ToYaml(doc);
 }
 
 }  // namespace

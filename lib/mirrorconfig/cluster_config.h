@@ -1,8 +1,8 @@
 // The YAML a cluster reads to pull from the mirror: the install-config.yaml
 // blocks and the ImageContentSourcePolicy, ImageDigestMirrorSet and
-// ImageTagMirrorSet objects, each rendered from a MirrorSet with yaml-cpp
-// (yaml_writer.h), keys in alphabetical order as oc prints them, sources
-// and mirrors sorted. Stateless and thread-safe.
+// ImageTagMirrorSet objects, each rendered from a MirrorSet by
+// yaml_writer.h, keys in alphabetical order as oc prints them, sources and
+// mirrors sorted. Stateless and thread-safe.
 #pragma once
 
 #include <string>

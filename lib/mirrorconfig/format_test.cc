@@ -1,7 +1,6 @@
 #include "mirrorconfig/format.h"
 
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 
@@ -9,6 +8,7 @@
 #include "mirrorconfig/registries_conf.h"
 #include "mirrorconfig/toml_writer.h"
 #include "mirrorconfig/yaml_writer.h"
+#include "testing/python_reader.h"
 
 namespace mk::mirrorconfig {
 namespace {
@@ -33,33 +33,50 @@ std::string Must(const Result<std::string>& r) {
   return r.ok() ? *r : "";
 }
 
+// The text read back by PyYAML, as JSON.
+json::Value Yaml(const std::string& text) {
+  auto doc = fixtures::ReadWithPython(fixtures::PythonFormat::kYaml, text);
+  EXPECT_TRUE(doc.ok()) << doc.status().message() << "\n" << text;
+  return doc.ok() ? *doc : json::Value();
+}
+
 // The {mirrors, source} list parsed back, as source → mirrors.
-std::map<std::string, std::vector<std::string>> MirrorList(const YAML::Node& list) {
+std::map<std::string, std::vector<std::string>> MirrorList(const json::Value* list) {
   std::map<std::string, std::vector<std::string>> out;
-  EXPECT_TRUE(list.IsSequence());
+  EXPECT_TRUE(list && list->is_array());
+  if (!list) return out;
   std::string last;
-  for (const auto& entry : list) {
+  for (const auto& entry : list->items()) {
     EXPECT_EQ(entry.size(), 2u);
-    auto source = entry["source"].as<std::string>();
+    auto source = entry.GetString("source").value_or("");
     EXPECT_LT(last, source) << "sources not sorted";
     last = source;
-    for (const auto& m : entry["mirrors"]) out[source].push_back(m.as<std::string>());
+    const json::Value* mirrors = entry.Find("mirrors");
+    EXPECT_TRUE(mirrors && mirrors->is_array());
+    if (!mirrors) continue;
+    for (const auto& m : mirrors->items()) {
+      EXPECT_TRUE(m.is_string());
+      out[source].push_back(m.as_string());
+    }
     EXPECT_TRUE(std::is_sorted(out[source].begin(), out[source].end()));
   }
   return out;
 }
 
-void ExpectObject(const std::string& text, const std::string& api_version, const std::string& kind,
-                  const std::string& name, const std::string& list_key) {
-  YAML::Node doc = YAML::Load(text);
-  ASSERT_TRUE(doc.IsMap());
+// The object's list under spec.list_key, after checking its other fields.
+std::map<std::string, std::vector<std::string>> ExpectObject(const std::string& text, const std::string& api_version,
+                                                             const std::string& kind, const std::string& name,
+                                                             const std::string& list_key) {
+  json::Value doc = Yaml(text);
+  EXPECT_TRUE(doc.is_object());
   EXPECT_EQ(doc.size(), 4u);
-  EXPECT_EQ(doc["apiVersion"].as<std::string>(), api_version);
-  EXPECT_EQ(doc["kind"].as<std::string>(), kind);
-  EXPECT_EQ(doc["metadata"].size(), 1u);
-  EXPECT_EQ(doc["metadata"]["name"].as<std::string>(), name);
-  EXPECT_EQ(doc["spec"].size(), 1u);
-  ASSERT_TRUE(doc["spec"][list_key]);
+  EXPECT_EQ(doc.GetString("apiVersion"), api_version);
+  EXPECT_EQ(doc.GetString("kind"), kind);
+  const json::Value* metadata = doc.Find("metadata");
+  EXPECT_TRUE(metadata && metadata->size() == 1u && metadata->GetString("name") == name) << text;
+  const json::Value* spec = doc.Find("spec");
+  EXPECT_TRUE(spec && spec->size() == 1u) << text;
+  return MirrorList(spec ? spec->Find(list_key) : nullptr);
 }
 
 TEST(FormatNames, ParseEveryNameAndRefuseOthers) {
@@ -106,10 +123,10 @@ TEST(FormatInstallConfig, ParsesBackToTheSet) {
   MirrorSet set = Sample();
   for (auto [format, key] : {std::pair{Format::kInstallConfig, "imageContentSources"},
                              std::pair{Format::kInstallConfigIdms, "imageDigestSources"}}) {
-    YAML::Node doc = YAML::Load(Must(Render(set, format)));
-    ASSERT_TRUE(doc.IsMap());
+    json::Value doc = Yaml(Must(Render(set, format)));
+    ASSERT_TRUE(doc.is_object());
     EXPECT_EQ(doc.size(), 1u);
-    auto list = MirrorList(doc[key]);
+    auto list = MirrorList(doc.Find(key));
     ASSERT_EQ(list.size(), 3u);
     EXPECT_EQ(list[kRelease], (std::vector<std::string>{"backup.io/ocp4/openshift4", kMirror}));
     EXPECT_EQ(list[kArt], std::vector<std::string>{kMirror});
@@ -127,9 +144,10 @@ TEST(FormatInstallConfigIdms, SameListUnderTheNewKey) {
 TEST(FormatIcsp, IsAnImageContentSourcePolicy) {
   MirrorSet set = Sample();
   std::string text = Must(Render(set, Format::kIcsp, "release-mirror"));
-  ExpectObject(text, "operator.openshift.io/v1alpha1", "ImageContentSourcePolicy", "release-mirror",
-               "repositoryDigestMirrors");
-  EXPECT_EQ(MirrorList(YAML::Load(text)["spec"]["repositoryDigestMirrors"]).size(), 3u);
+  EXPECT_EQ(ExpectObject(text, "operator.openshift.io/v1alpha1", "ImageContentSourcePolicy", "release-mirror",
+                         "repositoryDigestMirrors")
+                .size(),
+            3u);
   // Laid out as oc and kubectl print objects.
   EXPECT_EQ(text,
             "apiVersion: operator.openshift.io/v1alpha1\n"
@@ -147,8 +165,7 @@ TEST(FormatIcsp, IsAnImageContentSourcePolicy) {
 TEST(FormatIdms, IsAnImageDigestMirrorSetOfEveryMapping) {
   MirrorSet set = Sample();
   std::string text = Must(Render(set, Format::kIdms));
-  ExpectObject(text, "config.openshift.io/v1", "ImageDigestMirrorSet", "mirrorkit", "imageDigestMirrors");
-  auto list = MirrorList(YAML::Load(text)["spec"]["imageDigestMirrors"]);
+  auto list = ExpectObject(text, "config.openshift.io/v1", "ImageDigestMirrorSet", "mirrorkit", "imageDigestMirrors");
   EXPECT_EQ(list.size(), 3u);
   EXPECT_EQ(list[kRuby], std::vector<std::string>{"m.io:5000/rhscl/ruby-26-rhel7"});
 }
@@ -156,8 +173,7 @@ TEST(FormatIdms, IsAnImageDigestMirrorSetOfEveryMapping) {
 TEST(FormatItms, HoldsOnlyTheMappingsByTag) {
   MirrorSet set = Sample();
   std::string text = Must(Render(set, Format::kItms, "samples"));
-  ExpectObject(text, "config.openshift.io/v1", "ImageTagMirrorSet", "samples", "imageTagMirrors");
-  auto list = MirrorList(YAML::Load(text)["spec"]["imageTagMirrors"]);
+  auto list = ExpectObject(text, "config.openshift.io/v1", "ImageTagMirrorSet", "samples", "imageTagMirrors");
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[kRuby], std::vector<std::string>{"m.io:5000/rhscl/ruby-26-rhel7"});
 
@@ -238,26 +254,8 @@ TEST(FormatYaml, QuotesOnlyWhatPlainYamlWouldMisread) {
   for (std::string name : {"true", "on", "1234", "1e3", "0x1f", "2001-12-14"}) {
     std::string text = Must(Render(set, Format::kIdms, name));
     EXPECT_NE(text.find("name: \"" + name + "\"\n"), std::string::npos) << text;
-    EXPECT_EQ(YAML::Load(text)["metadata"]["name"].as<std::string>(), name);
+    EXPECT_EQ(Yaml(text).Find("metadata")->GetString("name"), name);
   }
-}
-
-TEST(FormatYaml, OutdentKeepsTheDocument) {
-  YamlWriter w;
-  auto& e = w.emitter();
-  e << YAML::BeginMap << YAML::Key << "a" << YAML::Value << YAML::BeginSeq;
-  e << YAML::BeginMap << YAML::Key << "b" << YAML::Value << YAML::BeginSeq << "x" << YAML::BeginSeq << "y"
-    << "z" << YAML::EndSeq << YAML::EndSeq;
-  e << YAML::Key << "c" << YAML::Value << YAML::BeginMap << YAML::Key << "d" << YAML::Value << YAML::BeginSeq << "w"
-    << YAML::EndSeq << YAML::EndMap;
-  e << YAML::EndMap << "v" << YAML::EndSeq << YAML::Key << "e" << YAML::Value;
-  w.String("a: b\nc");
-  e << YAML::EndMap;
-  std::string text = Must(w.Text());
-  EXPECT_EQ(text,
-            "a:\n- b:\n  - x\n  -\n    - y\n    - z\n  c:\n    d:\n    - w\n- v\n"
-            "e: \"a: b\\nc\"\n");
-  EXPECT_EQ(YAML::Dump(YAML::Load(text)), YAML::Dump(YAML::Load(e.c_str())));
 }
 
 TEST(FormatDeterminism, InsertionOrderDoesNotMatter) {

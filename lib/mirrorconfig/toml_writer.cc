@@ -2,84 +2,39 @@
 
 #include <cstdio>
 
+#include "base/utf8.h"
+
 namespace mk::mirrorconfig {
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 (overlong forms,
-// surrogates and values past U+10FFFF are invalid).
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t n;
-  unsigned cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2, cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3, cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4, cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = cp << 6 | (b(i + k) & 0x3F);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
-}  // namespace
 
 std::string TomlString(std::string_view s) {
   std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      size_t n = Utf8Length(s, i);
-      if (n == 0) {
-        out += "\\uFFFD";
-        ++i;
-      } else {
-        out.append(s.substr(i, n));
-        i += n;
-      }
-      continue;
+  utf8::ForEach(s, [&](const utf8::CodePoint& cp) {
+    if (!cp.valid) {
+      out += "\\uFFFD";
+      return;
     }
-    ++i;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
+    if (cp.value >= 0x80) {
+      out.append(cp.bytes);
+      return;
+    }
+    switch (cp.value) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
       default:
-        if (c < 0x20 || c == 0x7F) {
+        if (cp.value < 0x20 || cp.value == 0x7F) {
           char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", c);
+          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(cp.value));
           out += buf;
         } else {
-          out += static_cast<char>(c);
+          out += static_cast<char>(cp.value);
         }
     }
-  }
+  });
   return out + "\"";
 }
 

@@ -27,7 +27,8 @@ class TomlWriter {
 };
 
 // A TOML basic string, quotes included: "\"", "\\" and control characters
-// escaped; bytes that are not UTF-8 become U+FFFD (TOML files are UTF-8).
+// escaped; each ill-formed UTF-8 subpart becomes U+FFFD (base/utf8.h; TOML
+// files are UTF-8).
 std::string TomlString(std::string_view s);
 // A key: bare (A-Za-z0-9_-) when it can be, else a basic string.
 std::string TomlKey(std::string_view key);

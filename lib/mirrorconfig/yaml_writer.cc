@@ -1,79 +1,132 @@
 #include "mirrorconfig/yaml_writer.h"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
-#include <vector>
+#include <cstdio>
+
+#include "base/strings.h"
+#include "base/utf8.h"
 
 namespace mk::mirrorconfig {
+namespace {
 
-YamlWriter::YamlWriter() {
-  out_.SetIndent(2);
-  out_.SetSeqFormat(YAML::Block);
-  out_.SetMapFormat(YAML::Block);
-  out_.SetStringFormat(YAML::Auto);
+bool IsCollection(const json::Value& v) { return v.is_object() || v.is_array(); }
+bool IsEmptyCollection(const json::Value& v) { return IsCollection(v) && v.size() == 0; }
+
+// A value that fits on its key's or dash's line.
+std::string Inline(const json::Value& v) {
+  switch (v.type()) {
+    case json::Value::Type::kNull: return "null";
+    case json::Value::Type::kBool:
+    case json::Value::Type::kNumber: return v.number_text();
+    case json::Value::Type::kString: return YamlScalar(v.as_string());
+    case json::Value::Type::kArray: return "[]";
+    case json::Value::Type::kObject: return "{}";
+  }
+  return "null";
 }
 
-YamlWriter& YamlWriter::String(const std::string& s) {
-  if (YamlNeedsQuotes(s)) out_ << YAML::DoubleQuoted;
-  out_ << s;
-  return *this;
+// Writes the non-empty collection v with its entries at column. When
+// on_dash_line, the caller has written "- " and the first entry goes on
+// that line.
+void Block(std::string& out, const json::Value& v, size_t column, bool on_dash_line) {
+  bool indent = !on_dash_line;
+  auto start_entry = [&] {
+    if (indent) out.append(column, ' ');
+    indent = true;
+  };
+  if (v.is_object()) {
+    for (const auto& [key, value] : v.members()) {
+      start_entry();
+      out += YamlScalar(key);
+      out += ':';
+      if (!IsCollection(value) || IsEmptyCollection(value)) {
+        out += ' ' + Inline(value) + '\n';
+      } else {
+        out += '\n';
+        // A sequence stays at its key's column; a mapping moves right.
+        Block(out, value, value.is_array() ? column : column + 2, false);
+      }
+    }
+    return;
+  }
+  for (const auto& item : v.items()) {
+    start_entry();
+    out += "- ";
+    if (!IsCollection(item) || IsEmptyCollection(item))
+      out += Inline(item) + '\n';
+    else
+      Block(out, item, column + 2, true);
+  }
 }
 
-Result<std::string> YamlWriter::Text() const {
-  if (!out_.good()) return Internal("yaml emitter: " + out_.GetLastError());
-  return OutdentSequencesInMaps(std::string_view(out_.c_str(), out_.size()));
+}  // namespace
+
+std::string ToYaml(const json::Value& document) {
+  if (!IsCollection(document) || IsEmptyCollection(document)) return Inline(document) + '\n';
+  std::string out;
+  Block(out, document, 0, false);
+  return out;
 }
 
 bool YamlNeedsQuotes(std::string_view s) {
   if (s.empty()) return true;
+  // Printable ASCII without spaces, quotes, '#', flow indicators, tags,
+  // anchors or escapes: what is left cannot end a scalar early or start a
+  // comment, so only the first and last character and the type resolvers
+  // remain to check.
   for (char c : s) {
-    bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '-' || c == '_' || c == ':' ||
-              c == '@';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '/' || c == ':' || c == '@' || c == '-';
     if (!ok) return true;
   }
-  // Indicators, and "key: value" look-alikes.
-  if (s[0] == '-' || s[0] == ':' || s[0] == '@' || s[0] == '.' || s.back() == ':') return true;
-  // Without a "/" a plain scalar may resolve to a non-string: YAML 1.1 bools
-  // (yes, on, y, ...), nulls, and numbers or timestamps, which all start with
-  // a digit (or a sign or dot, already quoted). Image repositories always
-  // hold a "/", so they stay plain.
+  // "-", ":" and "@" are indicators ("- a", ": a", reserved); a leading "."
+  // starts .inf, .nan, .5 and the "..." document end.
+  if (s[0] == '-' || s[0] == ':' || s[0] == '@' || s[0] == '.') return true;
+  if (s.back() == ':') return true;  // "a:" would start a mapping
   if (s.find('/') != std::string_view::npos) return false;
-  if (std::isdigit(static_cast<unsigned char>(s[0]))) return true;
-  std::string lower(s);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const std::array<std::string_view, 9> kWords = {"true", "false", "yes", "no", "on", "off", "y", "n", "null"};
-  return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
+  // Ints (0x1f, 0o17, 012, 1_000, YAML 1.1's sexagesimal 1:20), floats
+  // (1e3, 1.5) and timestamps (2001-12-14) all start with a digit here.
+  if (s[0] >= '0' && s[0] <= '9') return true;
+  static const std::array<std::string_view, 9> kWords = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"};
+  std::string lower = ToLower(s);
+  for (auto w : kWords)
+    if (lower == w) return true;
+  return false;
 }
 
-// Line by line: yaml-cpp starts a sequence that is a mapping value on the
-// line after "KEY:", its "-" two columns right of KEY. Each line then moves
-// left two columns for every such sequence it is inside. A line ending in
-// ":" is a key whose value is a block node: scalars ending in ":" are never
-// plain.
-std::string OutdentSequencesInMaps(std::string_view yaml) {
-  std::string out;
-  std::vector<size_t> open;                    // input columns of the "-" of the sequences moved
-  size_t key_column = std::string_view::npos;  // of the previous line, when it ends in ":"
-  size_t pos = 0;
-  while (pos < yaml.size()) {
-    size_t end = yaml.find('\n', pos);
-    if (end == std::string_view::npos) end = yaml.size();
-    std::string_view line = yaml.substr(pos, end - pos);
-    pos = end + 1;
-    size_t column = std::min(line.find_first_not_of(' '), line.size());
-    while (!open.empty() && column < open.back()) open.pop_back();
-    std::string_view rest = line.substr(column);
-    bool dash = rest == "-" || rest.substr(0, 2) == "- ";
-    if (dash && key_column != std::string_view::npos && column == key_column + 2) open.push_back(column);
-    out.append(column - 2 * open.size(), ' ');
-    out.append(rest);
-    out += '\n';
-    size_t k = column;
-    while (line.substr(k, 2) == "- ") k += 2;
-    key_column = !line.empty() && line.back() == ':' ? k : std::string_view::npos;
-  }
-  return out;
+std::string YamlDoubleQuoted(std::string_view s) {
+  std::string out = "\"";
+  utf8::ForEach(s, [&](const utf8::CodePoint& cp) {
+    // cp.value is U+FFFD for an ill-formed subpart: YAML streams are Unicode.
+    char32_t c = cp.value;
+    char buf[16];
+    switch (c) {
+      case '"': out += "\\\""; return;
+      case '\\': out += "\\\\"; return;
+      case '\n': out += "\\n"; return;
+      case '\t': out += "\\t"; return;
+      case '\r': out += "\\r"; return;
+      case '\b': out += "\\b"; return;
+      case '\f': out += "\\f"; return;
+      default: break;
+    }
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+      return;
+    }
+    // Escaped, so the document stays printable ASCII: readers such as
+    // PyYAML refuse raw control characters and some non-characters.
+    if (c < 0x80)
+      std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(c));
+    else if (c <= 0xFFFF)
+      std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(c));
+    else
+      std::snprintf(buf, sizeof buf, "\\U%08X", static_cast<unsigned>(c));
+    out += buf;
+  });
+  return out + "\"";
 }
+
+std::string YamlScalar(std::string_view s) { return YamlNeedsQuotes(s) ? YamlDoubleQuoted(s) : std::string(s); }
 
 }  // namespace mk::mirrorconfig

@@ -1,44 +1,47 @@
-// YamlWriter: block-style YAML through yaml-cpp's YAML::Emitter (the only
-// yaml-cpp user), laid out as oc and kubectl print it. yaml-cpp always
-// indents a block sequence under its mapping key (jbeder/yaml-cpp#631) and
-// has no setting against it; Text() moves such sequences back to their key's
-// column ("key:\n- item"), the layout `oc adm release mirror` prints and
-// tests/blob_copy.bats pins byte for byte. The move is exact because the
-// emitter runs with settings that make its layout regular: indent 2, block
-// collections, single-line scalars (strings that need it are
-// double-quoted, which escapes line breaks). Not thread-safe; owns its emitter.
+// YAML for the few fixed shapes mirrorkit prints (install-config blocks,
+// ICSP/IDMS/ITMS objects): a json::Value tree of objects, arrays and scalars
+// written straight to block-style YAML, laid out as oc and kubectl print it
+// (go-yaml's layout):
+//   key: scalar
+//   key:            a mapping value, its keys two columns right
+//     inner: x
+//   key:            a sequence value, its "-" at the key's column
+//   - item
+//   - first: x      a mapping in a sequence starts on the "-" line
+//     second: y
+// Members are written in the tree's order. Empty collections are flow
+// ("[]", "{}"). Strings are plain when every YAML 1.1 and 1.2 reader reads
+// them back as the same string, else double-quoted with escapes, so any
+// bytes give a valid document (ill-formed UTF-8 becomes U+FFFD, see
+// base/utf8.h) made of printable ASCII only. Numbers are written as their
+// JSON text, booleans as true/false, null as null. Stateless and thread-safe.
 #pragma once
-
-#include <yaml-cpp/yaml.h>
 
 #include <string>
 #include <string_view>
 
-#include "base/status.h"
+#include "json/value.h"
 
 namespace mk::mirrorconfig {
 
-class YamlWriter {
- public:
-  YamlWriter();
-  // The emitter to write the document with, block style; strings go
-  // through String().
-  YAML::Emitter& emitter() { return out_; }
-  // Writes a string scalar, double-quoted when a plain scalar could read
-  // as something else (a bool, a number, a null) to a YAML 1.1 or 1.2 reader.
-  YamlWriter& String(const std::string& s);
-  // The document, ending in a newline; an error if the emitter was misused.
-  Result<std::string> Text() const;
+// The document, ending in a newline.
+std::string ToYaml(const json::Value& document);
 
- private:
-  YAML::Emitter out_;
-};
+// A string scalar: s itself when plain YAML reads it back as s, else
+// double-quoted (YamlDoubleQuoted).
+std::string YamlScalar(std::string_view s);
 
-// Whether plain YAML could misread s (used by String()).
+// Whether a plain scalar s could be misread: it is plain only when made of
+// [A-Za-z0-9._/:@-], not starting with an indicator or '.', not ending in
+// ':', and — unless it holds a '/', which no YAML type resolver accepts —
+// not starting with a digit (numbers, timestamps, YAML 1.1's 1:20) and not
+// a YAML 1.1 bool or null word in any case (y, n, yes, no, on, off, true,
+// false, null).
 bool YamlNeedsQuotes(std::string_view s);
 
-// yaml-cpp's layout with indent 2 → the same document with every block
-// sequence that is a mapping value at its key's column.
-std::string OutdentSequencesInMaps(std::string_view yaml);
+// s as a YAML double-quoted scalar (YAML 1.2 §5.7): printable ASCII kept,
+// '"' and '\' escaped, control characters as \n, \t, ... or \xNN, other
+// code points as \uNNNN or \UNNNNNNNN.
+std::string YamlDoubleQuoted(std::string_view s);
 
 }  // namespace mk::mirrorconfig
