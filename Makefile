@@ -4,6 +4,8 @@
 #   make test       install missing Debian packages, build, run unit and Bats tests
 #   make demo       mirror a sample release between two local registries
 #   make asan       the same tests on an AddressSanitizer + UBSan build
+#   make tsan       the same tests on a ThreadSanitizer build
+#   make format     reformat the sources with clang-format (make format-check: only check)
 #   make deps       install the Debian packages the build and tests need
 #
 # Plain GNU make: objects and dependency files under $(BUILD)/, one static
@@ -15,37 +17,45 @@ BIN       ?= bin
 OPT       ?= -O2
 SANITIZE  ?=
 CXXFLAGS  ?= $(OPT) -g
-CXXFLAGS  += -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -pthread -Ilib $(SANITIZE)
-LDFLAGS   += -pthread $(SANITIZE)
+# What the build needs whatever the user's CXXFLAGS say (`make CXXFLAGS=-O0`
+# replaces CXXFLAGS, not these).
+REQUIRED_CXXFLAGS := -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -pthread -Ilib
+ALL_CXXFLAGS = $(REQUIRED_CXXFLAGS) $(CXXFLAGS) $(SANITIZE)
+ALL_LDFLAGS = -pthread $(LDFLAGS) $(SANITIZE)
 LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive -lyaml-cpp
 TOOL_LIBS := -lboost_program_options
 TEST_LIBS := -lgtest -lgtest_main
 
 LIB_SRCS  := $(sort $(filter-out %_test.cc,$(wildcard lib/*/*.cc)))
 TEST_SRCS := $(sort $(wildcard lib/*/*_test.cc))
+# Tests that start a real registry or HTTP server: their own binary.
+INTEG_SRCS := $(sort $(wildcard tests/integration/*_test.cc))
 TOOLS     := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/main.cpp)))))
 LIB_OBJS  := $(LIB_SRCS:%.cc=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
+INTEG_OBJS := $(INTEG_SRCS:%.cc=$(BUILD)/%.o)
 LIBRARY   := $(BUILD)/libmirrorkit.a
 TOOL_BINS := $(TOOLS:%=$(BIN)/%)
 UNIT      := $(BUILD)/unit_tests
+INTEG     := $(BUILD)/integration_tests
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages: build, tests (registry, independent clients), run time.
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
   libboost-program-options-dev libarchive-dev libgtest-dev libyaml-cpp-dev docker-registry skopeo umoci \
-  parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base
+  parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base \
+  clang-format
 
-.PHONY: all test unit bats demo asan deps clean
+.PHONY: all test unit integration bats demo asan tsan deps clean format format-check
 all: $(TOOL_BINS)
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -MMD -MP -c $< -o $@
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(LIBRARY): $(LIB_OBJS)
 	@rm -f $@
@@ -53,10 +63,13 @@ $(LIBRARY): $(LIB_OBJS)
 
 $(BIN)/%: $(BUILD)/tools/%/main.o $(LIBRARY)
 	@mkdir -p $(BIN)
-	$(CXX) $(LDFLAGS) $< $(LIBRARY) $(TOOL_LIBS) $(LIBS) -o $@
+	$(CXX) $(ALL_LDFLAGS) $< $(LIBRARY) $(TOOL_LIBS) $(LIBS) -o $@
 
 $(UNIT): $(TEST_OBJS) $(LIBRARY)
-	$(CXX) $(LDFLAGS) $(TEST_OBJS) $(LIBRARY) $(TEST_LIBS) $(LIBS) -o $@
+	$(CXX) $(ALL_LDFLAGS) $(TEST_OBJS) $(LIBRARY) $(TEST_LIBS) $(LIBS) -o $@
+
+$(INTEG): $(INTEG_OBJS) $(LIBRARY)
+	$(CXX) $(ALL_LDFLAGS) $(INTEG_OBJS) $(LIBRARY) $(TEST_LIBS) $(LIBS) -o $@
 
 # Installs only what is missing; a fresh machine needs its package lists first.
 # While docker-registry is being installed, policy-rc.d keeps its system
@@ -82,25 +95,44 @@ deps:
 unit: $(UNIT)
 	$(UNIT) --gtest_brief=1
 
+integration: $(INTEG)
+	$(INTEG) --gtest_brief=1
+
 bats: $(TOOL_BINS)
 	MK_BIN=$(abspath $(BIN)) bats --jobs 2 tests
 
 test: deps
-	$(MAKE) -j$(JOBS) $(TOOL_BINS) $(UNIT)
-	UNIT=$(abspath $(UNIT)) MK_BIN=$(abspath $(BIN)) tests/run-all.sh
+	$(MAKE) -j$(JOBS) $(TOOL_BINS) $(UNIT) $(INTEG)
+	UNIT=$(abspath $(UNIT)) INTEG=$(abspath $(INTEG)) MK_BIN=$(abspath $(BIN)) tests/run-all.sh
 
 # Debug build with sanitizers, in its own directories, running the same tests.
 asan: deps
 	$(MAKE) -j$(JOBS) BUILD=build-asan BIN=build-asan/bin OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  build-asan/unit_tests $(TOOLS:%=build-asan/bin/%)
-	UNIT=$(abspath build-asan/unit_tests) MK_BIN=$(abspath build-asan/bin) tests/run-all.sh
+	  build-asan/unit_tests build-asan/integration_tests $(TOOLS:%=build-asan/bin/%)
+	UNIT=$(abspath build-asan/unit_tests) INTEG=$(abspath build-asan/integration_tests) \
+	  MK_BIN=$(abspath build-asan/bin) tests/run-all.sh
+
+# ThreadSanitizer: data races in the copy workers, the shared registry
+# clients and caches. Slower; not part of `make test`.
+tsan: deps
+	$(MAKE) -j$(JOBS) BUILD=build-tsan BIN=build-tsan/bin OPT=-O1 \
+	  SANITIZE="-fsanitize=thread -fno-omit-frame-pointer" \
+	  build-tsan/unit_tests build-tsan/integration_tests $(TOOLS:%=build-tsan/bin/%)
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" UNIT=$(abspath build-tsan/unit_tests) \
+	  INTEG=$(abspath build-tsan/integration_tests) MK_BIN=$(abspath build-tsan/bin) tests/run-all.sh
+
+FORMAT_SRCS = $(sort $(wildcard lib/*/*.cc lib/*/*.h tools/*/*.cpp tests/integration/*.cc))
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
 
 demo: deps
 	$(MAKE) -j$(JOBS) $(TOOL_BINS)
 	MK_BIN=$(abspath $(BIN)) tests/demo.sh
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-tsan bin
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOLS:%=$(BUILD)/tools/%/main.d)
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) $(TOOLS:%=$(BUILD)/tools/%/main.d)

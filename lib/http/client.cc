@@ -7,6 +7,7 @@
 
 #include "base/signals.h"
 #include "base/strings.h"
+#include "http/redirect.h"
 
 namespace mk::http {
 namespace {
@@ -114,24 +115,6 @@ struct Client::Handle {
     if (curl) curl_easy_cleanup(curl);
   }
 };
-
-std::string RedactUrl(std::string_view url) {
-  size_t cut = url.find_first_of("?#");
-  return std::string(url.substr(0, cut));
-}
-
-std::string Origin(std::string_view url) {
-  size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return "";
-  size_t host_end = url.find_first_of("/?#", scheme_end + 3);
-  std::string origin = ToLower(url.substr(0, host_end));
-  // Make the default ports explicit so "https://h" equals "https://h:443".
-  std::string_view scheme = std::string_view(origin).substr(0, scheme_end);
-  std::string_view hostport = std::string_view(origin).substr(scheme_end + 3);
-  bool has_port = hostport.rfind(':') != std::string_view::npos && hostport.back() != ']';
-  if (!has_port) origin += scheme == "https" ? ":443" : ":80";
-  return origin;
-}
 
 std::optional<std::string> Response::Header(std::string_view name) const {
   for (const auto& [k, v] : headers)
@@ -262,7 +245,8 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
       }
       total_delivered += delivered;
       bool transient = !resp.ok() ? resp.status().code() == Code::kUnavailable : Retryable(resp->status);
-      if (!idempotent || !transient || attempt >= options_.max_attempts || Interrupted()) break;
+      const int max_attempts = req.max_attempts > 0 ? req.max_attempts : options_.max_attempts;
+      if (!idempotent || !transient || attempt >= max_attempts || Interrupted()) break;
       // Honour Retry-After (seconds) when the server gives a small one.
       if (resp.ok())
         if (auto ra = resp->Header("Retry-After"))
@@ -275,22 +259,7 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
     if (!req.follow_redirects || !(s == 301 || s == 302 || s == 303 || s == 307 || s == 308)) return resp;
     auto location = resp->Header("Location");
     if (!location || location->empty()) return resp;
-    std::string next = *location;
-    if (next.find("://") == std::string::npos) {
-      // Relative: resolve against the current origin (absolute path) or
-      // the current directory.
-      std::string origin = req.url.substr(0, req.url.find('/', req.url.find("://") + 3));
-      if (!next.empty() && next[0] == '/') next = origin + next;
-      else next = req.url.substr(0, req.url.rfind('/') + 1) + next;
-    }
-    if (Origin(next) != Origin(req.url)) {
-      Headers kept;
-      for (auto& h : req.headers)
-        if (!EqualsIgnoreCase(h.first, "Authorization")) kept.push_back(std::move(h));
-      req.headers = std::move(kept);
-    }
-    if (s == 303) req.method = "GET";
-    req.url = next;
+    MK_ASSIGN_OR_RETURN(req, FollowRedirect(req, s, *location));
   }
 }
 

@@ -8,7 +8,8 @@
 // Redirects are followed here, not by curl, so that Authorization is dropped
 // whenever a redirect leaves the original scheme://host:port (the OCI
 // distribution spec: clients MUST NOT forward Authorization across hosts;
-// blob storage redirects carry their own signature). Error messages name the
+// blob storage redirects carry their own signature), and a redirect from
+// https to plain http is refused unless the request allows it (--insecure). Error messages name the
 // host and path but never a query string (pre-signed URLs hold secrets) and
 // never a header value.
 //
@@ -28,35 +29,10 @@
 #include <vector>
 
 #include "base/status.h"
+#include "http/transport.h"
+#include "http/url.h"
 
 namespace mk::http {
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// Receives the body of a successful (2xx) response as it arrives.
-using BodySink = std::function<Status(const char* data, size_t n)>;
-// Supplies a request body: bytes read, 0 at the end, or an error to abort.
-using BodySource = std::function<Result<size_t>(char* out, size_t n)>;
-
-struct Request {
-  std::string method = "GET";
-  std::string url;
-  Headers headers;
-  std::string body;               // used when source is empty
-  BodySource source;              // streamed body of source_size bytes
-  int64_t source_size = -1;
-  bool verify_tls = true;
-  bool follow_redirects = true;
-  size_t max_body = 8 << 20;      // cap for bodies kept in memory
-};
-
-struct Response {
-  long status = 0;
-  Headers headers;   // of the final response; names as sent
-  std::string body;  // non-2xx bodies and 2xx bodies without a sink
-  std::string url;   // the final URL after redirects
-  std::optional<std::string> Header(std::string_view name) const;
-};
 
 struct ClientOptions {
   std::string ca_file;        // extra CA bundle; empty: the system's
@@ -68,7 +44,7 @@ struct ClientOptions {
   std::string user_agent = "mirrorkit/0.1";
 };
 
-class Client {
+class Client : public Transport {
  public:
   explicit Client(ClientOptions options);
   ~Client();
@@ -77,7 +53,7 @@ class Client {
 
   // Performs the request. A response with any status is a value; only a
   // transport failure (DNS, refused, TLS, timeout, sink error) is an error.
-  Result<Response> Do(const Request& request, const BodySink& sink = {});
+  Result<Response> Do(const Request& request, const BodySink& sink = {}) override;
 
   const ClientOptions& options() const { return options_; }
 
@@ -92,10 +68,5 @@ class Client {
   std::mutex mu_;
   std::vector<std::unique_ptr<Handle>> pool_;
 };
-
-// "https://host:port/path" without query or fragment, for messages.
-std::string RedactUrl(std::string_view url);
-// scheme://host:port of a URL, lower-cased, for same-origin checks.
-std::string Origin(std::string_view url);
 
 }  // namespace mk::http

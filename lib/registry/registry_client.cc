@@ -25,7 +25,7 @@ std::string RegistryErrorText(const std::string& body) {
 
 }  // namespace
 
-RegistryClient::RegistryClient(std::string host, http::Client& client, const auth::AuthStore& auth,
+RegistryClient::RegistryClient(std::string host, http::Transport& client, const auth::AuthStore& auth,
                                RegistryOptions options)
     : host_(std::move(host)),
       client_(client),
@@ -43,6 +43,10 @@ Status RegistryClient::Ping() {
     http::Request req;
     req.url = scheme + host_ + "/v2/";
     req.verify_tls = verify;
+    // Probing https on an --insecure registry that speaks plain http fails
+    // at the TLS hello: a protocol mismatch, not a transient error to retry
+    // with backoff before http is tried.
+    if (options_.insecure && scheme == std::string("https://")) req.max_attempts = 1;
     auto resp = client_.Do(req);
     if (!resp.ok()) {
       last = resp.status();
@@ -54,9 +58,11 @@ Status RegistryClient::Ping() {
       auto challenges = http::ParseChallenges(*header);
       if (!challenges.ok()) return challenges.status().WithContext(host_);
       // Prefer Bearer when both are offered.
-      challenge_ = challenges->front();
+      http::Challenge chosen = challenges->front();
       for (const auto& c : *challenges)
-        if (c.scheme == "bearer") challenge_ = c;
+        if (c.scheme == "bearer") chosen = c;
+      std::lock_guard<std::mutex> challenge_lock(challenge_mu_);
+      challenge_ = std::move(chosen);
     } else if (resp->status == 400 && scheme == std::string("https://") && options_.insecure) {
       // A plain-HTTP server answered our TLS hello with a 400: try http.
       last = Unavailable(host_ + ": not speaking TLS");
@@ -74,38 +80,54 @@ Status RegistryClient::Ping() {
   return Status(last.code(), "cannot reach registry " + host_ + ": " + last.message() + hint);
 }
 
-std::string RegistryClient::Absolute(const std::string& location) const {
-  if (location.find("://") != std::string::npos) return location;
-  if (!location.empty() && location[0] == '/') return base_url_ + location;
-  return base_url_ + "/" + location;
+Result<std::string> RegistryClient::FollowLocation(const http::Response& resp, const std::string& location,
+                                                   const Call& call) const {
+  // Relative to the request that answered (RFC 9110 section 10.2.2).
+  auto url = http::ResolveUrl(resp.url.empty() ? base_url_ + "/v2/" : resp.url, location);
+  if (!url.ok()) return Unavailable(call.what + ": registry gave a bad Location: " + url.status().message());
+  return url;
+}
+
+std::optional<http::Challenge> RegistryClient::CurrentChallenge() {
+  std::lock_guard<std::mutex> lock(challenge_mu_);
+  return challenge_;
 }
 
 Result<http::Response> RegistryClient::Send(http::Request req, const Call& call, const http::BodySink& sink) {
   MK_RETURN_IF_ERROR(Ping());
   req.verify_tls = verify_tls_;
+  req.allow_plain_http = options_.insecure;
   if (req.url.empty() || req.url[0] == '/') req.url = base_url_ + req.url;
+  // Every URL the registry hands us (upload sessions, mounts, pagination)
+  // comes through here: no plain http from a TLS registry unless the user
+  // said --insecure, and credentials only for the registry's own origin.
+  if (http::DowngradesTls(base_url_, req.url) && !options_.insecure)
+    return PermissionDenied(call.what + ": registry " + host_ + " sent us to plain " + http::RedactUrl(req.url) +
+                            "; refused (name the registry with --insecure to allow)");
+  const bool own_origin = http::SameOrigin(req.url, base_url_);
   std::optional<auth::Credential> cred;
   if (!call.scopes.empty()) cred = auth_.Lookup(host_, call.scopes.front().repository);
   else cred = auth_.Lookup(host_, "");
   const bool replayable = !req.source;  // a streamed body cannot be sent twice
   for (int attempt = 0; attempt < 2; ++attempt) {
     http::Request r = req;
-    if (challenge_) {
-      MK_ASSIGN_OR_RETURN(std::string authz, tokens_.Authorization(*challenge_, call.scopes, cred, attempt > 0));
+    std::optional<http::Challenge> challenge = CurrentChallenge();
+    if (challenge && own_origin) {
+      MK_ASSIGN_OR_RETURN(std::string authz, tokens_.Authorization(*challenge, call.scopes, cred, attempt > 0));
       if (!authz.empty()) r.headers.emplace_back("Authorization", std::move(authz));
     }
     MK_ASSIGN_OR_RETURN(http::Response resp, client_.Do(r, sink));
-    if (resp.status != 401 || attempt > 0 || !replayable) return resp;
+    if (resp.status != 401 || attempt > 0 || !replayable || !own_origin) return resp;
     // The registry refused: learn its (possibly new) challenge and retry once
     // with a fresh token.
     if (auto header = resp.Header("WWW-Authenticate")) {
       auto challenges = http::ParseChallenges(*header);
       if (challenges.ok()) {
-        std::lock_guard<std::mutex> lock(ping_mu_);
+        std::lock_guard<std::mutex> lock(challenge_mu_);
         challenge_ = challenges->front();
       }
     }
-    if (!challenge_) return resp;
+    if (!CurrentChallenge()) return resp;
   }
   return Internal("unreachable");
 }
@@ -212,7 +234,7 @@ Result<bool> RegistryClient::MountBlob(const std::string& repo, const Digest& di
   Call call{{{repo, "pull,push"}, {from_repo, "pull"}}, "mount " + digest.str() + " from " + from_repo + " into " + host_ + "/" + repo};
   http::Request req;
   req.method = "POST";
-  req.url = "/v2/" + repo + "/blobs/uploads/?mount=" + UrlEncode(digest.str()) + "&from=" + UrlEncode(from_repo);
+  req.url = "/v2/" + repo + "/blobs/uploads/?mount=" + http::QueryEscape(digest.str()) + "&from=" + http::QueryEscape(from_repo);
   MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
   if (resp.status == 201) return true;
   if (resp.status == 202) {
@@ -220,8 +242,11 @@ Result<bool> RegistryClient::MountBlob(const std::string& repo, const Digest& di
     if (auto location = resp.Header("Location")) {
       http::Request del;
       del.method = "DELETE";
-      del.url = Absolute(*location);
-      (void)Send(del, Call{Push(repo), "cancel upload"});
+      Call cancel{Push(repo), "cancel upload"};
+      if (auto url = FollowLocation(resp, *location, cancel); url.ok()) {
+        del.url = *url;
+        (void)Send(del, cancel);
+      }
     }
     return false;
   }
@@ -239,15 +264,13 @@ Status RegistryClient::PushBlob(const std::string& repo, const Digest& digest, u
   if (started.status != 202) return ErrorFor(started, call);
   auto location = started.Header("Location");
   if (!location) return Unavailable(call.what + ": upload started without a Location");
-  std::string url = Absolute(*location);
-  auto with_digest = [&](const std::string& u) {
-    return u + (u.find('?') == std::string::npos ? "?" : "&") + "digest=" + UrlEncode(digest.str());
-  };
+  MK_ASSIGN_OR_RETURN(std::string url, FollowLocation(started, *location, call));
+  auto with_digest = [&](const std::string& u) { return http::AppendQuery(u, "digest", digest.str()); };
 
   if (size <= options_.chunk_size) {
     http::Request put;
     put.method = "PUT";
-    put.url = with_digest(url);
+    MK_ASSIGN_OR_RETURN(put.url, with_digest(url));
     put.headers.emplace_back("Content-Type", "application/octet-stream");
     put.source = source;
     put.source_size = static_cast<int64_t>(size);
@@ -275,7 +298,9 @@ Status RegistryClient::PushBlob(const std::string& repo, const Digest& digest, u
     patch.source_size = static_cast<int64_t>(n);
     MK_ASSIGN_OR_RETURN(http::Response resp, Send(patch, call));
     if (resp.status != 202) return ErrorFor(resp, call);
-    if (auto next = resp.Header("Location")) url = Absolute(*next);
+    if (auto next = resp.Header("Location")) {
+      MK_ASSIGN_OR_RETURN(url, FollowLocation(resp, *next, call));
+    }
     offset += n;
   }
   // Everything is sent; the source must now confirm the end (this is where
@@ -285,7 +310,7 @@ Status RegistryClient::PushBlob(const std::string& repo, const Digest& digest, u
   if (extra != 0) return DataLoss(call.what + ": blob is longer than its descriptor says");
   http::Request put;
   put.method = "PUT";
-  put.url = with_digest(url);
+  MK_ASSIGN_OR_RETURN(put.url, with_digest(url));
   put.headers.emplace_back("Content-Type", "application/octet-stream");
   MK_ASSIGN_OR_RETURN(http::Response done, Send(put, call));
   if (done.status != 201) return ErrorFor(done, call);
@@ -313,9 +338,8 @@ Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& rep
     size_t lt = link->find('<'), gt = link->find('>');
     if (lt == std::string::npos || gt == std::string::npos || gt < lt || link->find("rel=\"next\"") == std::string::npos)
       return tags;
-    std::string next = link->substr(lt + 1, gt - lt - 1);
-    url = next.find("://") != std::string::npos ? next : Absolute(next);
-    if (http::Origin(url) != http::Origin(base_url_)) return Unavailable(call.what + ": pagination link leaves the registry");
+    MK_ASSIGN_OR_RETURN(url, FollowLocation(resp, link->substr(lt + 1, gt - lt - 1), call));
+    if (!http::SameOrigin(url, base_url_)) return Unavailable(call.what + ": pagination link leaves the registry");
   }
   return Unavailable(call.what + ": more than 1000 pages");
 }

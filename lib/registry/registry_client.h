@@ -7,8 +7,17 @@
 // the right token scope is asked for; cross-repository mounts ask for pull on
 // the source repository too. Blob bodies stream through a sink and are never
 // held in memory; verification of digests is the caller's (store/) job, so
-// that every store verifies the same way. Thread-safe: one client per host is
-// shared by all workers.
+// that every store verifies the same way.
+//
+// Credentials go only to the origin they were issued for: a `Location` (upload
+// session, mount cancel, pagination) that names another scheme://host:port is
+// followed without Authorization, and one that drops from https to plain http
+// is refused unless the registry was named --insecure (a TLS-terminating
+// proxy that hands out its backend's http:// address must not get the
+// password in cleartext).
+//
+// Thread-safe: one client per host is shared by all workers. The transport
+// and the auth store must outlive it.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +30,7 @@
 #include "base/status.h"
 #include "digest/digest.h"
 #include "http/challenge.h"
-#include "http/client.h"
+#include "http/transport.h"
 #include "oci/manifest.h"
 #include "registry/token_cache.h"
 
@@ -34,7 +43,7 @@ struct RegistryOptions {
 
 class RegistryClient {
  public:
-  RegistryClient(std::string host, http::Client& client, const auth::AuthStore& auth, RegistryOptions options);
+  RegistryClient(std::string host, http::Transport& client, const auth::AuthStore& auth, RegistryOptions options);
 
   const std::string& host() const { return host_; }
 
@@ -68,19 +77,22 @@ class RegistryClient {
   Status Ping();
   Result<http::Response> Send(http::Request req, const Call& call, const http::BodySink& sink = {});
   Status ErrorFor(const http::Response& resp, const Call& call) const;
-  std::string Url(const std::string& path) const { return base_url_ + path; }
-  std::string Absolute(const std::string& location) const;
+  // A Location header's URL, resolved against the registry; refused when it
+  // drops to plain http from a TLS registry not named --insecure.
+  Result<std::string> FollowLocation(const http::Response& resp, const std::string& location, const Call& call) const;
+  std::optional<http::Challenge> CurrentChallenge();
 
   std::string host_;
-  http::Client& client_;
+  http::Transport& client_;
   const auth::AuthStore& auth_;
   RegistryOptions options_;
   TokenCache tokens_;
 
-  std::mutex ping_mu_;
+  std::mutex ping_mu_;  // held for the whole first ping
   bool pinged_ = false;
-  std::string base_url_;
+  std::string base_url_;  // set once by Ping, read-only after
   bool verify_tls_ = true;
+  std::mutex challenge_mu_;  // a 401 with a new challenge replaces it while others read it
   std::optional<http::Challenge> challenge_;
 };
 

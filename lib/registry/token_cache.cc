@@ -6,31 +6,17 @@
 
 namespace mk::registry {
 
-std::string UrlEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 Result<std::string> TokenCache::FetchToken(const http::Challenge& ch, const std::vector<Scope>& scopes,
                                            const std::optional<auth::Credential>& cred, int* expires_in) {
   std::string realm = ch.Param("realm");
   if (realm.empty()) return PermissionDenied("bearer challenge without a realm");
-  if (realm.rfind("https://", 0) != 0 && realm.rfind("http://", 0) != 0)
+  const std::string scheme = http::Scheme(realm);
+  if (scheme != "https" && scheme != "http")
     return PermissionDenied("bearer realm is not an http(s) URL: " + http::RedactUrl(realm));
   // A registry reached over verified TLS must not downgrade our password to
   // plain HTTP through its challenge; --insecure registries may.
   bool sends_secret = cred && (!cred->identity_token.empty() || !cred->username.empty());
-  if (sends_secret && verify_tls_ && realm.rfind("http://", 0) == 0)
+  if (sends_secret && verify_tls_ && scheme == "http")
     return PermissionDenied("token realm " + http::RedactUrl(realm) +
                             " is plain HTTP; refusing to send credentials there (name the registry with --insecure to allow)");
   std::string service = ch.Param("service");
@@ -39,7 +25,7 @@ Result<std::string> TokenCache::FetchToken(const http::Challenge& ch, const std:
   std::string query;
   auto add = [&query](std::string_view k, std::string_view v) {
     query += query.empty() ? "" : "&";
-    query += std::string(k) + "=" + UrlEncode(v);
+    query += std::string(k) + "=" + http::QueryEscape(v);
   };
   if (cred && !cred->identity_token.empty()) {
     // OAuth2 refresh-token grant (docker's "oauth.md").

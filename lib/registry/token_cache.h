@@ -5,7 +5,8 @@
 // requested from the challenge's realm with service and one `scope` per
 // repository ("repository:ocp4/release:pull,push"), using Basic credentials
 // or, with an identity token, the OAuth2 refresh-token grant; tokens are
-// cached per scope set until shortly before they expire. Thread-safe.
+// cached per scope set until shortly before they expire. Thread-safe; the
+// transport must outlive the cache.
 #pragma once
 
 #include <chrono>
@@ -18,7 +19,8 @@
 #include "auth/auth_file.h"
 #include "base/status.h"
 #include "http/challenge.h"
-#include "http/client.h"
+#include "http/transport.h"
+#include "http/url.h"
 
 namespace mk::registry {
 
@@ -30,7 +32,7 @@ struct Scope {
 
 class TokenCache {
  public:
-  TokenCache(http::Client& client, bool verify_tls) : client_(client), verify_tls_(verify_tls) {}
+  TokenCache(http::Transport& client, bool verify_tls) : client_(client), verify_tls_(verify_tls) {}
 
   // The header value ("Bearer …" or "Basic …"), or "" for anonymous access.
   // force: ignore a cached token (the registry just refused it).
@@ -41,7 +43,7 @@ class TokenCache {
   Result<std::string> FetchToken(const http::Challenge& challenge, const std::vector<Scope>& scopes,
                                  const std::optional<auth::Credential>& cred, int* expires_in);
 
-  http::Client& client_;
+  http::Transport& client_;
   bool verify_tls_;
   std::mutex mu_;
   struct Entry {
@@ -50,8 +52,5 @@ class TokenCache {
   };
   std::map<std::string, Entry> cache_;
 };
-
-// application/x-www-form-urlencoded / query escaping.
-std::string UrlEncode(std::string_view s);
 
 }  // namespace mk::registry

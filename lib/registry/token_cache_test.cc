@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "http/client.h"
+
 namespace mk::registry {
 namespace {
 
@@ -46,9 +48,9 @@ TEST(TokenCache, RealmMustBeHttp) {
   EXPECT_FALSE(cache.Authorization(Bearer(""), {}, std::nullopt, false).ok());
 }
 
-TEST(UrlEncode, EscapesReservedCharacters) {
-  EXPECT_EQ(UrlEncode("repository:a/b:pull,push"), "repository%3Aa%2Fb%3Apull%2Cpush");
-  EXPECT_EQ(UrlEncode("sha256:ab-_.~"), "sha256%3Aab-_.~");
+TEST(QueryEscape, EscapesReservedCharacters) {
+  EXPECT_EQ(http::QueryEscape("repository:a/b:pull,push"), "repository%3Aa%2Fb%3Apull%2Cpush");
+  EXPECT_EQ(http::QueryEscape("sha256:ab-_.~"), "sha256%3Aab-_.~");
 }
 
 }  // namespace

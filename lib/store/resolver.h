@@ -11,7 +11,7 @@
 #include <string>
 
 #include "auth/auth_file.h"
-#include "http/client.h"
+#include "http/transport.h"
 #include "store/location.h"
 #include "store/store.h"
 
@@ -24,7 +24,7 @@ struct ResolverOptions {
 
 class StoreResolver {
  public:
-  StoreResolver(http::Client& client, const auth::AuthStore& auth, ResolverOptions options)
+  StoreResolver(http::Transport& client, const auth::AuthStore& auth, ResolverOptions options)
       : client_(client), auth_(auth), options_(std::move(options)) {}
 
   Store& ForReference(const Reference& ref);
@@ -41,7 +41,7 @@ class StoreResolver {
   void Register(const std::string& domain, std::unique_ptr<Store> store);
 
  private:
-  http::Client& client_;
+  http::Transport& client_;
   const auth::AuthStore& auth_;
   ResolverOptions options_;
   std::mutex mu_;

@@ -12,14 +12,15 @@
 #include <string>
 
 #include "json/value.h"
+#include "registry/registry_client.h"
 
 namespace mk::http {
 namespace {
 
 std::string SourceDir() {
   if (const char* d = std::getenv("MK_SOURCE_DIR")) return d;
-  std::string file = __FILE__;  // lib/http/client_test.cc, relative to the top
-  return file.substr(0, file.rfind("lib/http/"));
+  std::string file = __FILE__;  // tests/integration/http_client_test.cc, relative to the top
+  return file.substr(0, file.rfind("tests/integration/"));
 }
 
 class ServerTest : public ::testing::Test {
@@ -46,7 +47,7 @@ class ServerTest : public ::testing::Test {
     ssize_t n = ::read(out[0], buf, sizeof buf - 1);
     ::close(out[0]);
     ASSERT_GT(n, 0) << "test server did not start";
-    ASSERT_EQ(std::sscanf(buf, "%d %d", &port_a_, &port_b_), 2);
+    ASSERT_EQ(std::sscanf(buf, "%d %d %d", &port_a_, &port_b_, &port_c_), 3);
   }
   static void TearDownTestSuite() {
     if (stdin_fd_ >= 0) ::close(stdin_fd_);
@@ -65,7 +66,7 @@ class ServerTest : public ::testing::Test {
     return o;
   }()};
 
-  // The server's log of requests whose path is path.
+  // The server's log of requests whose path is path (every port's).
   std::vector<json::Value> Log(const std::string& path) {
     auto resp = client_.Do(Request{.url = A("/_log")});
     EXPECT_TRUE(resp.ok());
@@ -78,13 +79,14 @@ class ServerTest : public ::testing::Test {
 
   static pid_t pid_;
   static int stdin_fd_;
-  static int port_a_, port_b_;
+  static int port_a_, port_b_, port_c_;
 };
 
 pid_t ServerTest::pid_ = -1;
 int ServerTest::stdin_fd_ = -1;
 int ServerTest::port_a_ = 0;
 int ServerTest::port_b_ = 0;
+int ServerTest::port_c_ = 0;
 
 TEST_F(ServerTest, AuthorizationNeverCrossesOrigins) {
   Request req;
@@ -182,6 +184,40 @@ TEST_F(ServerTest, SinkErrorAbortsTransfer) {
   auto resp = client_.Do(Request{.url = A("/target")}, [](const char*, size_t) { return DataLoss("refused by sink"); });
   ASSERT_FALSE(resp.ok());
   EXPECT_EQ(resp.status().message(), "refused by sink");
+}
+
+}  // namespace
+}  // namespace mk::http
+
+namespace mk::http {
+namespace {
+
+// The upload-Location leak, end to end: a registry (port A, Basic auth, plain
+// HTTP named --insecure) answers the upload POST with a Location on
+// 127.0.0.2; the PUT there must carry no Authorization.
+TEST_F(ServerTest, UploadLocationOnAnotherHostGetsNoCredentials) {
+  const std::string host = "127.0.0.1:" + std::to_string(port_a_);
+  auto auth = auth::AuthStore::Parse(R"({"auths":{")" + host + R"(":{"auth":"Y2FuYXJ5OmNhbmFyeS1zZWNyZXQ="}}})", "test");
+  ASSERT_TRUE(auth.ok());
+  registry::RegistryOptions o;
+  o.insecure = true;
+  registry::RegistryClient reg(host, client_, *auth, o);
+  const std::string data = "layer";
+  size_t off = 0;
+  Status s = reg.PushBlob("leak/test", Digest::Sha256Of(data), data.size(), [&](char* out, size_t n) -> Result<size_t> {
+    size_t k = std::min(n, data.size() - off);
+    std::copy_n(data.data() + off, k, out);
+    off += k;
+    return k;
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  auto posts = Log("/v2/leak/test/blobs/uploads/");
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_TRUE(posts[0].Find("auth")->as_bool()) << "the registry itself is asked with credentials";
+  auto puts = Log("/upload");
+  ASSERT_EQ(puts.size(), 1u);
+  EXPECT_EQ(*puts[0].GetInt("port"), port_c_);
+  EXPECT_FALSE(puts[0].Find("auth")->as_bool()) << "Authorization followed the upload Location to 127.0.0.2";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "copy/image_copier.h"
+#include "http/client.h"
 #include "store/blob_stream.h"
 #include "store/memory_store.h"
 #include "store/registry_store.h"
@@ -23,7 +24,7 @@ namespace {
 std::string SourceDir() {
   if (const char* d = std::getenv("MK_SOURCE_DIR")) return d;
   std::string file = __FILE__;
-  return file.substr(0, file.rfind("lib/registry/"));
+  return file.substr(0, file.rfind("tests/integration/"));
 }
 
 std::string Shell(const std::string& cmd) {
