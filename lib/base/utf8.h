@@ -44,7 +44,9 @@ CodePoint DecodeFirst(std::string_view s);
 template <typename F>
 void ForEach(std::string_view s, F&& f) {
   while (!s.empty()) {
-    CodePoint cp = DecodeFirst(s);
+    // ASCII, most of any text we quote, without the call.
+    unsigned char c = static_cast<unsigned char>(s[0]);
+    CodePoint cp = c < 0x80 ? CodePoint{c, s.substr(0, 1), true} : DecodeFirst(s);
     s.remove_prefix(cp.bytes.size());
     f(static_cast<const CodePoint&>(cp));
   }

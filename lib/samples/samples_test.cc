@@ -129,5 +129,31 @@ TEST(ClusterConfig, ObjectsKeysAndSkippedFromResults) {
   EXPECT_FALSE(ParseCopyResults("{nope\n", "r").ok());
 }
 
+// stream-mirror prints the objects as JSON for `oc apply -f -`: odd bytes in
+// the CA file or the mirror address must not make that text unreadable.
+TEST(ClusterConfig, ObjectsWithOddBytesStayValidJson) {
+  SelectOptions o;
+  o.mirror = "mirror.example.com:5000";
+  Selection sel = *Select(Fixture(), o);
+  ConfigOptions co;
+  co.mirror = "mirror.example.com:5000/\xf8\x80\x80";
+  co.ca_pem = "-----BEGIN CERTIFICATE-----\nMI\xff\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\x01IB\n-----END CERTIFICATE-----\n";
+  auto list = ClusterObjects(sel, co);
+  ASSERT_TRUE(list.ok()) << list.status().message();
+  // One U+FFFD for each ill-formed part (base/utf8.h).
+  auto Replacements = [](size_t n) {
+    std::string r;
+    for (size_t i = 0; i < n; ++i) r += "\xef\xbf\xbd";
+    return r;
+  };
+  auto back = json::Value::Parse(list->SerializePretty());
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  const auto& items = back->Find("items")->items();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(*items[0].Find("data")->GetString("mirror.example.com..5000"),
+            "-----BEGIN CERTIFICATE-----\nMI" + Replacements(10) + "\x01IB\n-----END CERTIFICATE-----\n");
+  EXPECT_EQ(*items[2].Find("spec")->GetString("samplesRegistry"), "mirror.example.com:5000/" + Replacements(3));
+}
+
 }  // namespace
 }  // namespace mk::samples
