@@ -14,7 +14,9 @@
 // them back as the same string, else double-quoted with escapes, so any
 // bytes give a valid document (ill-formed UTF-8 becomes U+FFFD, see
 // base/utf8.h) made of printable ASCII only. Numbers are written as their
-// JSON text, booleans as true/false, null as null. Stateless and thread-safe.
+// JSON text, booleans as true/false, null as null. Keys are scalars like
+// the values and must stay under 1024 characters (YAML's limit for a key
+// without "? "); ours are fixed names. Stateless and thread-safe.
 #pragma once
 
 #include <string>
