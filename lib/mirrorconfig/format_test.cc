@@ -246,13 +246,20 @@ TEST(FormatToml, EscapesStringsAndKeys) {
 // yaml_writer_test.cc).
 TEST(FormatYaml, MisreadableNamesComeBackAsStrings) {
   MirrorSet set = Sample();
-  for (std::string name : {"true", "on", "y", "1234", "1e3", "0x1f", "012", "2001-12-14"}) {
+  const std::vector<std::string> names = {"true", "on", "y", "1234", "1e3", "0x1f", "012", "2001-12-14"};
+  std::string stream;  // one document per name, read by one python3
+  for (const auto& name : names) {
     std::string text = Must(Render(set, Format::kIdms, name));
     EXPECT_NE(text.find("name: \"" + name + "\"\n"), std::string::npos) << text;
-    json::Value doc = Yaml(text);
-    const json::Value* metadata = doc.Find("metadata");
-    ASSERT_NE(metadata, nullptr) << text;
-    EXPECT_EQ(metadata->GetString("name"), name);
+    stream += "---\n" + text;
+  }
+  auto docs = fixtures::ReadWithPython(fixtures::PythonFormat::kYamlStream, stream);
+  ASSERT_TRUE(docs.ok()) << docs.status().message();
+  ASSERT_EQ(docs->size(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    const json::Value* metadata = docs->items()[i].Find("metadata");
+    ASSERT_NE(metadata, nullptr);
+    EXPECT_EQ(metadata->GetString("name"), names[i]);
   }
   EXPECT_NE(Must(Render(set, Format::kIdms, "ocp-4.3.0")).find("name: ocp-4.3.0\n"), std::string::npos);
 }

@@ -16,7 +16,8 @@
 
 namespace mk::fixtures {
 
-enum class PythonFormat { kYaml, kToml };
+// kYamlStream: documents separated by "---" lines, read as a JSON array.
+enum class PythonFormat { kYaml, kYamlStream, kToml };
 
 // The document in text as json::Value; an error carrying python's message
 // when it refuses the text.
@@ -48,6 +49,9 @@ with open(sys.argv[2], 'rb') as f:
     if sys.argv[1] == 'yaml':
         import yaml
         doc = yaml.safe_load(f)
+    elif sys.argv[1] == 'yaml-stream':
+        import yaml
+        doc = list(yaml.safe_load_all(f))
     else:
         import tomllib
         doc = tomllib.load(f)
@@ -59,8 +63,8 @@ print(json.dumps(check(doc)))
     out << script;
     if (!out.good()) return IoError("cannot write " + script_file);
   }
-  std::string command = "python3 '" + script_file + "' " + (format == PythonFormat::kYaml ? "yaml" : "toml") + " '" +
-                        file + "' 2>&1";
+  const char* kind = format == PythonFormat::kYaml ? "yaml" : format == PythonFormat::kYamlStream ? "yaml-stream" : "toml";
+  std::string command = "python3 '" + script_file + "' " + kind + " '" + file + "' 2>&1";
   FILE* p = ::popen(command.c_str(), "r");
   if (!p) return IoError("cannot run python3");
   std::string output;
