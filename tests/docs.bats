@@ -236,3 +236,20 @@ section() {
     done
     report
 }
+
+@test "no option is taken by a prefix of its name (adding an option never changes a script)" {
+    local failures=() t opt prefix all
+    for t in $(tools); do
+        all=$(help_options "$t")
+        for opt in $(grep -E '^--.{3,}' <<<"$all"); do
+            prefix=${opt%?}
+            grep -qx -- "$prefix" <<<"$all" && continue  # itself an option (--to of --to-dir)
+            run --separate-stderr "$BIN/$t" "$prefix" x
+            [ "$status" -eq 2 ] || failures+=("$t $prefix: exit $status, want 2 (taken for $opt?)")
+            # (secret-merge refuses anything like --password with its own message)
+            [[ $stderr == *"unrecognised option '$prefix'"* || $stderr == *"there is no --password option"* ]] ||
+                failures+=("$t $prefix: stderr: $stderr")
+        done
+    done
+    report
+}

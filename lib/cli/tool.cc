@@ -6,8 +6,6 @@
 #include <iostream>
 
 #include "base/signals.h"
-#include "base/strings.h"
-#include "oci/image_config.h"
 
 namespace mk::cli {
 
@@ -45,10 +43,17 @@ std::optional<int> ParseArgs(const ToolInfo& info, const po::options_description
                              const po::positional_options_description& positional, int argc, char** argv,
                              po::variables_map& vm) {
   InstallSignalHandlers();
+  po::options_description all;
+  all.add(opts);
+  po::options_description common("Common options");
+  common.add_options()("help,h", "print this help and exit")("version", "print the version and exit");
+  all.add(common);
+  // No guessing: Boost would take "--form" for "--format".
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
   try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(positional).run(), vm);
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(), vm);
     if (vm.count("help")) {
-      std::cout << "Usage: " << info.usage << "\n\n" << info.summary << "\n\n" << opts
+      std::cout << "Usage: " << info.usage << "\n\n" << info.summary << "\n\n" << all
                 << "\nExit status: 0 success; 1 some item failed; 2 usage error; 130 interrupted.\n"
                 << "See " << info.name << "(1) and mirrorkit-records(7).\n";
       return kExitOk;
@@ -62,45 +67,6 @@ std::optional<int> ParseArgs(const ToolInfo& info, const po::options_description
     return UsageError(info, e.what());
   }
   return std::nullopt;
-}
-
-Result<std::unique_ptr<Session>> Session::Open(const RegistryFlags& flags) {
-  auto session = std::make_unique<Session>();
-  http::ClientOptions options;
-  options.ca_file = flags.ca_file;
-  if (!flags.ca_file.empty()) {
-    if (FILE* f = std::fopen(flags.ca_file.c_str(), "r")) std::fclose(f);
-    else return InvalidArgument("cannot read --ca-file " + flags.ca_file + ": " + std::strerror(errno));
-  }
-  // Keep trusting the system's CAs when --ca-file adds one (CURLOPT_CAINFO
-  // alone would replace the bundle on a libcurl built without a CA path).
-  options.ca_path = "/etc/ssl/certs";
-  session->client = std::make_unique<http::Client>(options);
-  auto auth = auth::AuthStore::Load(flags.registry_config);
-  if (!auth.ok()) return Status(auth.status().code() == Code::kInvalidArgument ? Code::kDataLoss : auth.status().code(),
-                                auth.status().message());
-  session->auth = std::move(auth).value();
-  store::ResolverOptions ro;
-  for (const auto& host : flags.insecure) ro.insecure_hosts.insert(ToLower(host));
-  ro.chunk_size = flags.chunk_size;
-  session->stores = std::make_unique<store::StoreResolver>(*session->client, session->auth, ro);
-  return session;
-}
-
-Result<store::Location> ParseReleaseArg(const std::string& text) {
-  MK_ASSIGN_OR_RETURN(store::Location location, store::Location::Parse(text));
-  if (!location.is_dir()) MK_RETURN_IF_ERROR(Reference::Parse(text).status());
-  return location;
-}
-
-Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch) {
-  MK_ASSIGN_OR_RETURN(auto where, session.stores->ForLocation(location, false));
-  MK_ASSIGN_OR_RETURN(release::ReleaseImage image,
-                      release::ReadRelease(*where.store, where.ref, arch.empty() ? oci::HostGoArch() : oci::GoArch(arch)));
-  // A single-architecture release cannot honour an explicit --arch.
-  if (!arch.empty() && oci::GoArch(arch) != image.go_arch)
-    return NotFound("release " + image.requested.String() + " is for " + image.go_arch + ", not " + oci::GoArch(arch));
-  return image;
 }
 
 int FinishStdout(const ToolInfo& info, int code, const json::RecordWriter* writer) {

@@ -1,9 +1,12 @@
 // The shared shape of every mirrorkit tool (the only Boost.Program_options
-// user): option parsing with coreutils conventions (--help, --version, usage
-// errors exit 2 with "Try 'TOOL --help'"), the registry options every
-// registry-speaking tool takes, and the session those options build (HTTP
-// client, credentials, stores). Tools stay thin: parse, call lib/, map the
-// result to an exit code.
+// user): option parsing with coreutils conventions (--help and --version
+// added to every tool here, usage errors exit 2 with "Try 'TOOL --help'",
+// options never abbreviated: a prefix of an option is an error, so adding an
+// option never changes what an existing script means), the registry options
+// every registry-speaking tool takes, and the exit codes. Opening the
+// session those options describe is session/session.h's. Tools stay thin:
+// parse, call lib/, map the result to an exit code. Not thread-safe (main
+// thread only).
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -13,13 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "auth/auth_file.h"
 #include "base/status.h"
-#include "http/client.h"
 #include "json/lines.h"
-#include "release/release_reader.h"
-#include "store/location.h"
-#include "store/resolver.h"
+#include "session/session.h"
 
 namespace mk::cli {
 
@@ -41,17 +40,14 @@ struct ToolInfo {
   const char* summary;   // one paragraph for --help
 };
 
-struct RegistryFlags {
-  std::string registry_config;
-  std::string ca_file;
-  std::vector<std::string> insecure;
-  uint64_t chunk_size = 64ull << 20;  // set by tools that upload (blob-copy --chunk-size)
-};
+// -a, --ca-file and --insecure fill these; blob-copy also sets chunk_size.
+using RegistryFlags = session::Options;
 
 void AddRegistryOptions(po::options_description& opts, RegistryFlags& flags);
 
-// Parses argv into vm. Returns an exit code when the tool should stop now
-// (help/version printed: 0; usage error printed: 2), else nullopt.
+// Parses argv into vm, adding --help/-h and --version to opts. Returns an
+// exit code when the tool should stop now (help/version printed: 0; usage
+// error printed: 2), else nullopt.
 std::optional<int> ParseArgs(const ToolInfo& info, const po::options_description& opts,
                              const po::positional_options_description& positional, int argc, char** argv,
                              po::variables_map& vm);
@@ -62,23 +58,6 @@ int UsageError(const ToolInfo& info, const std::string& message);
 void Error(const ToolInfo& info, const std::string& message);
 // Reports a failed Session::Open and returns its exit code.
 int SessionError(const ToolInfo& info, const Status& status);
-
-// What the registry options build; lives for the whole run.
-// Open fails with kInvalidArgument for a bad option value (a usage error)
-// and with other codes for bad input such as a malformed credentials file.
-struct Session {
-  std::unique_ptr<http::Client> client;
-  auth::AuthStore auth;
-  std::unique_ptr<store::StoreResolver> stores;
-  static Result<std::unique_ptr<Session>> Open(const RegistryFlags& flags);
-};
-
-// A RELEASE argument: a registry reference or dir:DIR:NAME. A malformed
-// one is kInvalidArgument (a usage error).
-Result<store::Location> ParseReleaseArg(const std::string& text);
-// Reads the release a location names; arch: "" for this machine's. An
-// explicit arch that a single-architecture release does not have is an error.
-Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch);
 
 // Flushes stdout and returns the exit code to use: a write error on stdout
 // turns success into failure, as in coreutils; a closed pipe (the reader

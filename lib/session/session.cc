@@ -1,0 +1,56 @@
+#include "session/session.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "base/strings.h"
+#include "oci/image_config.h"
+#include "ref/reference.h"
+
+namespace mk::session {
+
+Result<std::unique_ptr<Session>> Session::Open(const Options& options) {
+  auto session = std::make_unique<Session>();
+  http::ClientOptions client;
+  if (!options.ca_file.empty()) {
+    if (::access(options.ca_file.c_str(), R_OK) != 0)
+      return InvalidArgument("cannot read --ca-file " + options.ca_file + ": " + std::strerror(errno));
+    client.ca_file = options.ca_file;
+  }
+  // Keep trusting the system's CAs when --ca-file adds one (CURLOPT_CAINFO
+  // alone would replace the bundle on a libcurl built without a CA path).
+  client.ca_path = options.ca_path;
+  session->client = std::make_unique<http::Client>(client);
+  auto auth = auth::AuthStore::Load(options.registry_config);
+  if (!auth.ok()) {
+    Code code = auth.status().code() == Code::kInvalidArgument ? Code::kDataLoss : auth.status().code();
+    return Status(code, auth.status().message());
+  }
+  session->auth = std::move(auth).value();
+  store::ResolverOptions ro;
+  for (const auto& host : options.insecure) ro.insecure_hosts.insert(ToLower(host));
+  ro.chunk_size = options.chunk_size;
+  session->stores = std::make_unique<store::StoreResolver>(*session->client, session->auth, ro);
+  return session;
+}
+
+Result<store::Location> ParseReleaseArg(const std::string& text) {
+  MK_ASSIGN_OR_RETURN(store::Location location, store::Location::Parse(text));
+  if (!location.is_dir()) MK_RETURN_IF_ERROR(Reference::Parse(text).status());
+  return location;
+}
+
+Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location,
+                                            const std::string& arch) {
+  MK_ASSIGN_OR_RETURN(auto where, session.stores->ForLocation(location, false));
+  const std::string go_arch = arch.empty() ? oci::HostGoArch() : oci::GoArch(arch);
+  MK_ASSIGN_OR_RETURN(release::ReleaseImage image, release::ReadRelease(*where.store, where.ref, go_arch));
+  // A single-architecture release cannot honour an explicit --arch.
+  if (!arch.empty() && go_arch != image.go_arch)
+    return NotFound("release " + image.requested.String() + " is for " + image.go_arch + ", not " + go_arch);
+  return image;
+}
+
+}  // namespace mk::session

@@ -1,0 +1,57 @@
+// Session: what a registry-speaking tool opens once per run, and the
+// operations every such tool starts with (go-containerregistry's pkg/crane
+// is the model: a small facade over the library, so tools stay option
+// parsing and exit codes).
+//
+// A Session owns the HTTP transport, the credentials and the store resolver
+// built from the shared registry options (-a, --ca-file, --insecure); they
+// live for the whole run, and the resolver and everything it hands out hold
+// references into the session, so the session must outlive them. Opening is
+// not thread-safe; the opened session is (the transport, auth store and
+// resolver are).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "auth/auth_file.h"
+#include "base/status.h"
+#include "http/client.h"
+#include "release/release_reader.h"
+#include "store/location.h"
+#include "store/resolver.h"
+
+namespace mk::session {
+
+// The registry options every registry-speaking tool takes.
+struct Options {
+  std::string registry_config;        // -a FILE; "" for the default search list
+  std::string ca_file;                // extra CA bundle (PEM), added to the system's
+  std::vector<std::string> insecure;  // host[:port] spoken to without TLS verification / over http
+  uint64_t chunk_size = 64ull << 20;  // uploads larger than this go in PATCH chunks
+  std::string ca_path = "/etc/ssl/certs";  // the system's CA directory, kept trusted with ca_file
+};
+
+struct Session {
+  std::unique_ptr<http::Client> client;
+  auth::AuthStore auth;
+  std::unique_ptr<store::StoreResolver> stores;
+
+  // kInvalidArgument for a bad option value (an unreadable --ca-file: a
+  // usage error); kDataLoss for a malformed credentials file.
+  static Result<std::unique_ptr<Session>> Open(const Options& options);
+};
+
+// A RELEASE argument: a registry reference or dir:DIR:NAME. A malformed one
+// is kInvalidArgument (a usage error).
+Result<store::Location> ParseReleaseArg(const std::string& text);
+
+// Reads the release a location names; arch: "" for this machine's. An
+// explicit arch that a single-architecture release does not have is
+// kNotFound.
+Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location,
+                                            const std::string& arch);
+
+}  // namespace mk::session
