@@ -27,8 +27,6 @@ int main(int argc, char** argv) {
   cli::RegistryFlags registry;
   po::options_description opts("Options");
   opts.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
       ("jobs,j", po::value(&jobs)->value_name("N")->default_value(6), "images copied at once")
       ("chunk-size", po::value(&chunk_mib)->value_name("MIB")->default_value(64), "upload blobs larger than this in chunks of this size (MiB)")
       ("image", po::value(&args)->value_name("SOURCE DEST"), "pairs of images (positional)");
@@ -42,7 +40,7 @@ int main(int argc, char** argv) {
   if (args.size() % 2 != 0) return cli::UsageError(kInfo, "images come in SOURCE DEST pairs; got an odd count");
 
   registry.chunk_size = chunk_mib << 20;
-  auto session = cli::Session::Open(registry);
+  auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   copy::BlobLedger ledger;
   copy::ImageCopier copier(*(*session)->stores, ledger);

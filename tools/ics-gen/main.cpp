@@ -14,6 +14,9 @@
 #include "json/lines.h"
 #include "mirrorconfig/format.h"
 #include "mirrorconfig/mirror_set.h"
+#include "records/mapping.h"
+#include "records/reader.h"
+#include "records/records.h"
 
 namespace {
 const mk::cli::ToolInfo kInfo = {
@@ -22,42 +25,40 @@ const mk::cli::ToolInfo kInfo = {
     "from the FILEs or standard input and print the imageContentSources block for install-config.yaml\n"
     "(or, with --format, ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet objects,\n"
     "or a registries.conf): every source repository with the mirror repositories that hold its images,\n"
-    "sorted, without duplicates. Records that carry an error are left out and make the exit status 1."};
+    "sorted, without duplicates. Records that carry an error, and mapping records with a missing or\n"
+    "wrong-typed source or dest, are left out and make the exit status 1."};
 
 // Reads one input; returns false when anything in it was unusable.
-bool ReadRecords(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set) {
+bool ReadInput(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set) {
   using namespace mk;
   json::LineReader reader(fd);
   bool ok = true;
-  for (;;) {
-    auto line = reader.Next();
-    if (!line.ok()) {
-      if (line.status().code() == Code::kCancelled) return false;
-      cli::Error(kInfo, name + ": " + line.status().message());
-      ok = false;
-      if (line.status().code() == Code::kIo) return false;
-      continue;
+  auto fail = [&](size_t line, const std::string& message) {
+    cli::Error(kInfo, name + ": line " + std::to_string(line) + ": " + message);
+    ok = false;
+  };
+  Status s = records::ReadRecords(reader, [&](records::InputLine& in) {
+    if (!in.problem.ok()) return fail(in.line, in.problem.message()), true;
+    switch (records::Classify(in.record)) {
+      case records::Role::kPassThrough:
+        return true;  // not a mapping: nothing for the mirror configuration
+      case records::Role::kCarriesError:
+        if (in.record.GetString("kind") == records::kError)
+          fail(in.line, "upstream error record: " + in.record.GetString("error").value_or("?"));
+        else
+          fail(in.line, in.record.GetString("source").value_or("an image") + " was not mirrored: " +
+                            in.record.GetString("error").value_or("?"));
+        return true;
+      case records::Role::kMapping:
+        break;
     }
-    if (!*line) return ok;
-    if ((*line)->find_first_not_of(" \t") == std::string::npos) continue;
-    auto value = json::Value::Parse(**line);
-    std::string where = name + ": line " + std::to_string(reader.line_number());
-    if (!value.ok() || !value->is_object()) {
-      cli::Error(kInfo, where + ": " + (value.ok() ? "record is not a JSON object" : value.status().message()));
-      ok = false;
-      continue;
-    }
-    if (value->GetString("kind").value_or("") == "error") {
-      cli::Error(kInfo, where + ": upstream error record: " + value->GetString("error").value_or("?"));
-      ok = false;
-      continue;
-    }
-    auto added = set.AddRecord(*value);
-    if (!added.ok()) {
-      cli::Error(kInfo, where + ": " + added.status().message());
-      ok = false;
-    }
-  }
+    if (auto check = records::CheckMapping(in.record); !check.ok()) return fail(in.line, check.error), true;
+    if (auto added = set.AddRecord(in.record); !added.ok()) fail(in.line, added.status().message());
+    return true;
+  });
+  if (s.code() == Code::kCancelled) return false;
+  if (!s.ok()) fail(reader.line_number() + 1, s.message());
+  return ok;
 }
 }  // namespace
 
@@ -68,8 +69,6 @@ int main(int argc, char** argv) {
   std::string format_name, object_name;
   po::options_description opts("Options");
   opts.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
       ("format", po::value(&format_name)->value_name("FORMAT")->default_value("install-config"),
        "install-config, install-config-idms, icsp, idms, itms or registries-conf")
       ("name", po::value(&object_name)->value_name("NAME")->default_value(mirrorconfig::kDefaultObjectName),
@@ -89,7 +88,7 @@ int main(int argc, char** argv) {
   bool ok = true;
   for (const auto& f : files) {
     if (f == "-") {
-      ok &= ReadRecords(STDIN_FILENO, "stdin", set);
+      ok &= ReadInput(STDIN_FILENO, "stdin", set);
       continue;
     }
     UniqueFd fd(::open(f.c_str(), O_RDONLY | O_CLOEXEC));
@@ -98,7 +97,7 @@ int main(int argc, char** argv) {
       ok = false;
       continue;
     }
-    ok &= ReadRecords(fd.get(), f, set);
+    ok &= ReadInput(fd.get(), f, set);
   }
   if (Interrupted()) return cli::kExitInterrupted;
   if (set.empty()) {

@@ -9,6 +9,7 @@
 #include "cli/tool.h"
 #include "json/lines.h"
 #include "layout/volumes.h"
+#include "records/records.h"
 
 namespace {
 using namespace mk;
@@ -46,8 +47,6 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   po::options_description opts("Options");
   opts.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
       ("prune-temp", po::bool_switch(&prune), "verify: remove temporary files left by interrupted writes")
       ("max-size", po::value(&max_size)->value_name("SIZE"), "pack: largest volume, in bytes or with K/M/G/T (binary); 4095M for FAT32")
       ("out", po::value(&out_dir)->value_name("OUTDIR"), "pack: where the volumes are written")
@@ -82,13 +81,12 @@ int main(int argc, char** argv) {
       auto images = args.size() == 2 ? (*dir)->Match(args[1]) : (*dir)->List();
       if (!images.ok()) return fail(images.status());
       for (const auto& img : *images) {
-        json::Value rec = json::Value::Object();
-        rec.Set("kind", json::Value::String("image"));
-        rec.Set("name", json::Value::String(img.name));
-        rec.Set("source", json::Value::String("dir:" + args[0] + ":" + img.name));
-        rec.Set("digest", json::Value::String(img.descriptor.digest.str()));
-        rec.Set("media_type", json::Value::String(img.descriptor.media_type));
-        emit(rec);
+        records::ImageRecord rec;
+        rec.name = img.name;
+        rec.source = "dir:" + args[0] + ":" + img.name;
+        rec.digest = img.descriptor.digest.str();
+        rec.media_type = img.descriptor.media_type;
+        emit(records::Image(rec));
       }
       if (args.size() == 2 && images->empty()) cli::Error(kInfo, "no image matches " + args[1] + " in " + args[0]);
       return Finish(out, args.size() == 1 || !images->empty());

@@ -5,6 +5,7 @@
 #include "cli/tool.h"
 #include "json/lines.h"
 #include "oci/image_config.h"
+#include "records/records.h"
 #include "release/extract.h"
 #include "store/location.h"
 
@@ -26,8 +27,6 @@ int main(int argc, char** argv) {
   cli::RegistryFlags registry;
   po::options_description opts("Options");
   opts.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
       ("command", po::value(&command)->value_name("COMMAND"), "openshift-install, openshift-install-mac, openshift-baremetal-install or oc")
       ("to", po::value(&to)->value_name("DIR")->default_value("."), "where to write the command (made when missing)")
       ("arch", po::value(&arch)->value_name("ARCH"), "architecture to pick from a multi-arch release; default: this machine's")
@@ -42,12 +41,12 @@ int main(int argc, char** argv) {
   if (command.empty()) return cli::UsageError(kInfo, "missing --command");
   if (!release::CommandFor(command).ok()) return cli::UsageError(kInfo, release::CommandFor(command).status().message());
   if (max_mib < 1) return cli::UsageError(kInfo, "--max-size must be at least 1 MiB");
-  auto location = cli::ParseReleaseArg(release);
+  auto location = session::ParseReleaseArg(release);
   if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
 
-  auto session = cli::Session::Open(registry);
+  auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
-  auto image = cli::ReadReleaseAt(**session, *location, arch);
+  auto image = session::ReadReleaseAt(**session, *location, arch);
   if (!image.ok()) return cli::Error(kInfo, image.status().message()), cli::FinishStdout(kInfo, cli::kExitItemFailed);
 
   release::ExtractOptions options;
@@ -57,15 +56,7 @@ int main(int argc, char** argv) {
   auto result = release::ExtractCommand(*(*session)->stores, *location, *image, options);
   if (!result.ok()) return cli::Error(kInfo, result.status().message()), cli::FinishStdout(kInfo, cli::kExitItemFailed);
 
-  json::Value rec = json::Value::Object();
-  rec.Set("kind", json::Value::String("command"));
-  rec.Set("command", json::Value::String(command));
-  rec.Set("path", json::Value::String(result->path));
-  rec.Set("size", json::Value::Number(static_cast<int64_t>(result->size)));
-  rec.Set("component", json::Value::String(result->component));
-  rec.Set("release", json::Value::String(image->version()));
-  if (!result->pinned_to.empty()) rec.Set("pinned_to", json::Value::String(result->pinned_to));
   json::RecordWriter writer(stdout);
-  writer.Write(rec);
+  writer.Write(records::Command({command, result->path, result->size, result->component, image->version(), result->pinned_to}));
   return cli::FinishStdout(kInfo, cli::kExitOk, &writer);
 }

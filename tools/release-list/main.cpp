@@ -25,8 +25,6 @@ int main(int argc, char** argv) {
   cli::RegistryFlags registry;
   po::options_description opts("Options");
   opts.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
       ("to", po::value(&to)->value_name("REPO"), "mirror repository for every component, e.g. registry.example.com:5000/ocp4/openshift4")
       ("to-release-image", po::value(&to_release_image)->value_name("REF"), "where the release image itself goes (default REPO:<version>-<arch>)")
       ("to-dir", po::value(&to_dir)->value_name("DIR"), "plan every image into the OCI directory DIR (removable media) under its original name")
@@ -39,7 +37,7 @@ int main(int argc, char** argv) {
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
   if (release.empty()) return cli::UsageError(kInfo, "missing RELEASE");
 
-  auto location = cli::ParseReleaseArg(release);
+  auto location = session::ParseReleaseArg(release);
   if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
   release::PlanOptions plan;
   if (!to_dir.empty() && (!to.empty() || !to_release_image.empty()))
@@ -58,9 +56,9 @@ int main(int argc, char** argv) {
     plan.to_release_image = *r;
   }
 
-  auto session = cli::Session::Open(registry);
+  auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
-  auto image = cli::ReadReleaseAt(**session, *location, arch);
+  auto image = session::ReadReleaseAt(**session, *location, arch);
   if (!image.ok()) {
     cli::Error(kInfo, image.status().message());
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);

@@ -59,8 +59,6 @@ int main(int argc, char** argv) {
   bool password_stdin = false, no_overwrite = false, list = false, for_install = false;
   po::options_description opts("Options");
   opts.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
       ("registry", po::value(&registry)->value_name("HOST[:PORT]"), "add or replace the auths entry for this registry (the mirror)")
       ("username", po::value(&username)->value_name("USER"), "with --registry: the user name")
       ("password-stdin", po::bool_switch(&password_stdin), "with --registry: read the password from standard input (one trailing newline is removed)")

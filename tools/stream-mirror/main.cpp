@@ -11,6 +11,7 @@
 #include "base/strings.h"
 #include "cli/tool.h"
 #include "json/lines.h"
+#include "records/records.h"
 #include "samples/cluster_config.h"
 #include "store/location.h"
 
@@ -36,8 +37,6 @@ int main(int argc, char** argv) {
   bool config = false, must_gather = false;
   po::options_description opts("Options");
   opts.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
       ("to", po::value(&to)->value_name("MIRROR"), "the mirror: host[:port][/prefix], e.g. mirror.example.com:5000")
       ("registry", po::value(&registries)->value_name("HOST")->composing(), "mirror images from HOST (repeatable; default registry.redhat.io)")
       ("streams", po::value(&only)->value_name("NAME")->composing(), "only these streams (repeatable, or comma-separated)")
@@ -105,24 +104,15 @@ int main(int argc, char** argv) {
   json::RecordWriter writer(stdout);
   for (const auto& s : selection->skipped) {
     cli::Error(kInfo, "not mirrored: " + s.stream + ":" + s.tag + (s.from.empty() ? "" : " (" + s.from + ")") + ": " + s.reason);
-    json::Value rec = json::Value::Object();
-    rec.Set("kind", json::Value::String("skipped"));
-    rec.Set("stream", json::Value::String(s.stream));
-    rec.Set("tag", json::Value::String(s.tag));
-    rec.Set("from", json::Value::String(s.from));
-    rec.Set("reason", json::Value::String(s.reason));
-    writer.Write(rec);
+    writer.Write(records::Skipped({s.stream, s.tag, s.from, s.reason}));
   }
   for (const auto& m : selection->mappings) {
-    json::Value rec = json::Value::Object();
-    rec.Set("kind", json::Value::String("image"));
-    rec.Set("name", json::Value::String(m.stream_tags.front()));
-    json::Value tags = json::Value::Array();
-    for (const auto& st : m.stream_tags) tags.Append(json::Value::String(st));
-    rec.Set("streams", std::move(tags));
-    rec.Set("source", json::Value::String(m.source.String()));
-    rec.Set("dest", json::Value::String(m.dest.String()));
-    if (!writer.Write(rec)) break;
+    records::ImageRecord rec;
+    rec.name = m.stream_tags.front();
+    rec.streams = m.stream_tags;
+    rec.source = m.source.String();
+    rec.dest = m.dest.String();
+    if (!writer.Write(records::Image(rec))) break;
   }
   return cli::FinishStdout(kInfo, cli::kExitOk, &writer);
 }
