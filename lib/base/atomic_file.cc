@@ -1,26 +1,24 @@
 #include "base/atomic_file.h"
 
-#include "base/signals.h"
-
+#include <dirent.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "base/file_lock.h"
+#include "base/signals.h"
 
 namespace mk {
 namespace {
 
 std::string ErrnoText(int err) { return std::strerror(err); }
-
-std::string DirName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
 
 std::string BaseName(const std::string& path) {
   size_t slash = path.rfind('/');
@@ -31,16 +29,36 @@ std::string BaseName(const std::string& path) {
 
 Result<AtomicFile> AtomicFile::Create(const std::string& path, mode_t mode) {
   if (path.empty() || path.back() == '/') return InvalidArgument("not a file name: " + path);
-  std::string tmpl = DirName(path) + "/." + BaseName(path) + ".tmp-XXXXXX";
-  int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) return IoError("cannot create a temporary file for " + path + ": " + ErrnoText(errno));
-  UniqueFd owned(fd);
-  if (::fchmod(fd, mode) != 0) {
-    int err = errno;
-    ::unlink(tmpl.c_str());
-    return IoError("cannot set mode of " + tmpl + ": " + ErrnoText(err));
+  // A cleaner (RemoveStaleTemps in another process) may find the new file
+  // between mkostemp and flock, take its free lock and unlink it; after
+  // taking the lock we check that the name still leads to our file, and
+  // start over with a new name if not. A few rounds suffice: the window is
+  // microseconds wide.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    std::string tmpl = DirectoryOf(path) + "/." + BaseName(path) + ".tmp-XXXXXX";
+    // O_CLOEXEC: a child process (a credential helper) must not inherit
+    // the descriptor, or the lock would outlive us.
+    int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
+    if (fd < 0) return IoError("cannot create a temporary file for " + path + ": " + ErrnoText(errno));
+    UniqueFd owned(fd);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) continue;  // a cleaner holds it and removes it
+      int err = errno;
+      ::unlink(tmpl.c_str());
+      return IoError("cannot lock " + tmpl + ": " + ErrnoText(err));
+    }
+    struct stat mine, named;
+    if (::fstat(fd, &mine) != 0 || mine.st_nlink == 0 || ::stat(tmpl.c_str(), &named) != 0 ||
+        named.st_ino != mine.st_ino || named.st_dev != mine.st_dev)
+      continue;  // removed by a cleaner before we held it
+    if (::fchmod(fd, mode) != 0) {
+      int err = errno;
+      ::unlink(tmpl.c_str());
+      return IoError("cannot set mode of " + tmpl + ": " + ErrnoText(err));
+    }
+    return AtomicFile(path, tmpl, std::move(owned));
   }
-  return AtomicFile(path, tmpl, std::move(owned));
+  return IoError("cannot create a temporary file for " + path + ": removed by another process each time");
 }
 
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept
@@ -67,14 +85,22 @@ Status AtomicFile::Write(std::string_view data) {
   return Status::Ok();
 }
 
+Status AtomicFile::Truncate() {
+  if (::ftruncate(fd_.get(), 0) != 0 || ::lseek(fd_.get(), 0, SEEK_SET) != 0)
+    return IoError("cannot truncate " + temp_path_ + ": " + ErrnoText(errno));
+  return Status::Ok();
+}
+
 Status AtomicFile::Commit() {
   if (committed_) return Internal("file committed twice: " + path_);
   if (::fsync(fd_.get()) != 0) return IoError("cannot sync " + path_ + ": " + ErrnoText(errno));
-  if (::close(fd_.Release()) != 0) return IoError("cannot close " + path_ + ": " + ErrnoText(errno));
+  // Renamed while the descriptor (and so the lock) is held: closing first
+  // would let a cleaner take the temporary for an orphan and remove it.
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0)
     return IoError("cannot rename into " + path_ + ": " + ErrnoText(errno));
   committed_ = true;
-  UniqueFd dir(::open(DirName(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (::close(fd_.Release()) != 0) return IoError("cannot close " + path_ + ": " + ErrnoText(errno));
+  UniqueFd dir(::open(DirectoryOf(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.valid()) ::fsync(dir.get());  // best effort: some filesystems refuse
   return Status::Ok();
 }
@@ -83,6 +109,55 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
   MK_ASSIGN_OR_RETURN(AtomicFile file, AtomicFile::Create(path, mode));
   MK_RETURN_IF_ERROR(file.Write(data));
   return file.Commit();
+}
+
+bool IsTempName(const std::string& name, const std::string& final_glob) {
+  return ::fnmatch(("." + final_glob + ".tmp-?*").c_str(), name.c_str(), FNM_PERIOD) == 0;
+}
+
+Result<bool> RemoveTempIfStale(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  auto lock = FileLock::TryExclusive(path);
+  if (!lock.ok()) return lock.status().code() == Code::kNotFound ? Result<bool>(false) : lock.status();
+  if (!lock->has_value()) return false;  // a live writer holds it
+  // Still the file we locked? Another cleaner may have removed it and a
+  // writer made a new one under the same name meanwhile.
+  struct stat locked, named;
+  if (::fstat((*lock)->fd(), &locked) != 0 || ::lstat(path.c_str(), &named) != 0 || locked.st_ino != named.st_ino ||
+      locked.st_dev != named.st_dev)
+    return false;
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return false;
+    return IoError("cannot remove " + path + ": " + ErrnoText(errno));
+  }
+  return true;
+}
+
+Result<int> RemoveStaleTemps(const std::string& dir, const std::string& final_glob) {
+  std::vector<std::string> names;
+  {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) {
+      if (errno == ENOENT) return 0;
+      return IoError("cannot list " + dir + ": " + ErrnoText(errno));
+    }
+    while (struct dirent* e = ::readdir(d))
+      if (IsTempName(e->d_name, final_glob)) names.emplace_back(e->d_name);
+    ::closedir(d);
+  }
+  int removed = 0;
+  for (const auto& name : names) {
+    MK_ASSIGN_OR_RETURN(bool gone, RemoveTempIfStale(dir + "/" + name));
+    removed += gone ? 1 : 0;
+  }
+  return removed;
+}
+
+Status ReplaceFileLocked(const std::string& path, mode_t mode, const std::function<Result<std::string>()>& produce) {
+  MK_ASSIGN_OR_RETURN(FileLock lock, FileLock::Exclusive(DirectoryOf(path)));
+  MK_ASSIGN_OR_RETURN(std::string text, produce());
+  return WriteFileAtomic(path, text, mode);
 }
 
 Status MakeDirectories(const std::string& path) {

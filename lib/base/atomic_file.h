@@ -4,10 +4,18 @@
 // fsyncs the directory; destruction without Commit() removes the temporary.
 // The mode is applied at creation (0600 for files holding secrets), so the
 // content is never readable by others, not even briefly. Not thread-safe.
+//
+// A SIGKILL or a power cut leaves the temporary behind. To tell such an
+// orphan from the temporary of a writer still at work (several blob-copy
+// processes may fill one directory), an AtomicFile holds an exclusive flock
+// on its temporary from creation until it is renamed or removed (see
+// base/file_lock.h); the kernel drops the lock when the writer dies, so
+// RemoveStaleTemps removes exactly the temporaries nobody holds.
 #pragma once
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +33,9 @@ class AtomicFile {
   ~AtomicFile();
 
   Status Write(std::string_view data);
+  // Empties the temporary and writes from its start again (a later tar
+  // entry of the same path replaces an earlier one).
+  Status Truncate();
   Status Commit();
   const std::string& path() const { return path_; }
   const std::string& temp_path() const { return temp_path_; }
@@ -43,6 +54,26 @@ class AtomicFile {
 
 // Writes data to path atomically in one call.
 Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mode = 0644);
+
+// Whether a file name is an AtomicFile temporary (".NAME.tmp-XXXXXX") for a
+// final name matching final_glob (fnmatch; "*" for any).
+bool IsTempName(const std::string& name, const std::string& final_glob = "*");
+
+// Removes path, a temporary, when no live AtomicFile holds it (its lock is
+// free: the writer died). True when removed; false when in use, gone or not
+// a regular file.
+Result<bool> RemoveTempIfStale(const std::string& path);
+
+// Removes the stale temporaries in dir whose final name matches final_glob
+// and returns how many went; temporaries of live writers stay. Safe to run
+// while other processes write into dir.
+Result<int> RemoveStaleTemps(const std::string& dir, const std::string& final_glob = "*");
+
+// Read-modify-write of one file shared by several processes: holds an
+// exclusive lock on path's directory (FileLock) while produce() runs — it
+// reads whatever it needs, path included — and while its result replaces
+// path atomically with the given mode. Every writer of path must use it.
+Status ReplaceFileLocked(const std::string& path, mode_t mode, const std::function<Result<std::string>()>& produce);
 
 // mkdir -p, mode 0755 for what it makes.
 Status MakeDirectories(const std::string& path);

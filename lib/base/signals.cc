@@ -7,6 +7,7 @@
 namespace mk {
 namespace {
 std::atomic<bool> g_interrupted{false};
+std::atomic<InterruptProbe> g_probe{nullptr};
 
 extern "C" void OnSignal(int) { g_interrupted.store(true); }
 }  // namespace
@@ -20,7 +21,16 @@ void InstallSignalHandlers() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
-bool Interrupted() { return g_interrupted.load(std::memory_order_relaxed); }
+bool Interrupted() {
+  if (InterruptProbe probe = g_probe.load(std::memory_order_relaxed); probe && probe()) g_interrupted.store(true);
+  return g_interrupted.load(std::memory_order_relaxed);
+}
 void SetInterrupted() { g_interrupted.store(true); }
+
+void SetInterruptProbeForTest(InterruptProbe probe) { g_probe.store(probe); }
+void ResetInterruptedForTest() {
+  g_probe.store(nullptr);
+  g_interrupted.store(false);
+}
 
 }  // namespace mk
