@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "base/atomic_file.h"
 #include "layout/verify.h"
 #include "layout/volumes.h"
 #include "store/blob_stream.h"
@@ -97,6 +98,28 @@ TEST_F(LayoutTest, TemporaryFilesListedAndPruned) {
   EXPECT_TRUE(s->ok());  // leftovers are not damage
   EXPECT_EQ(s->temp_files, 1);
   s = Verify(nullptr, true);
+  EXPECT_NE(::access((root_ + "/m/blobs/sha256/.deadbeef.tmp-abcdef").c_str(), F_OK), 0);
+}
+
+TEST_F(LayoutTest, PruneLeavesTheTemporariesOfLiveWriters) {
+  // Another writer filling the directory now holds its temporary; prune
+  // must not pull it from under it. A dot file that is no temporary is a
+  // stray, not a temp.
+  auto live = AtomicFile::Create(root_ + "/m/blobs/sha256/" + std::string(64, 'e'), 0644);
+  ASSERT_TRUE(live.ok());
+  std::ofstream(root_ + "/m/blobs/sha256/.deadbeef.tmp-abcdef") << "partial";
+  std::ofstream(root_ + "/m/blobs/sha256/.DS_Store") << "x";
+  std::vector<json::Value> records;
+  auto s = Verify(&records, true);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->temp_files, 2);
+  EXPECT_EQ(s->stray_files, 1);
+  int removed = 0, left = 0;
+  for (const auto& r : records)
+    if (r.GetString("kind") == "temp") (r.GetString("status") == "removed" ? removed : left)++;
+  EXPECT_EQ(removed, 1);
+  EXPECT_EQ(left, 1);
+  EXPECT_EQ(::access(live->temp_path().c_str(), F_OK), 0);
   EXPECT_NE(::access((root_ + "/m/blobs/sha256/.deadbeef.tmp-abcdef").c_str(), F_OK), 0);
 }
 

@@ -10,10 +10,12 @@
 #include <set>
 #include <vector>
 
+#include "base/atomic_file.h"
 #include "base/signals.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "oci/media_types.h"
+#include "records/records.h"
 
 namespace mk::layout {
 
@@ -62,21 +64,15 @@ class Verifier {
   void Image(const store::NamedImage& img) {
     std::vector<std::string> missing, corrupt;
     Walk(img.descriptor, 0, missing, corrupt);
-    json::Value rec = json::Value::Object();
-    rec.Set("kind", json::Value::String("image"));
-    rec.Set("name", json::Value::String(img.name));
-    rec.Set("digest", json::Value::String(img.descriptor.digest.str()));
     bool ok = missing.empty() && corrupt.empty();
-    rec.Set("status", json::Value::String(ok ? "ok" : "damaged"));
-    auto list = [](const std::vector<std::string>& v) {
-      json::Value a = json::Value::Array();
-      for (const auto& s : v) a.Append(json::Value::String(s));
-      return a;
-    };
-    if (!missing.empty()) rec.Set("missing", list(missing));
-    if (!corrupt.empty()) rec.Set("corrupt", list(corrupt));
+    records::ImageRecord rec;
+    rec.name = img.name;
+    rec.digest = img.descriptor.digest.str();
+    rec.status = ok ? "ok" : "damaged";
+    rec.missing = std::move(missing);
+    rec.corrupt = std::move(corrupt);
     ok ? ++summary.images_ok : ++summary.images_damaged;
-    emit_(rec);
+    emit_(records::Image(rec));
   }
 
   void Strays(bool prune) {
@@ -90,13 +86,19 @@ class Verifier {
       for (const auto& name : names) {
         if (name == "." || name == "..") continue;
         std::string path = folder + "/" + name;
-        if (name[0] == '.') {
-          // A temporary file of a write that never finished.
+        if (IsTempName(name)) {
+          // A temporary file of a write that never finished, or of one in
+          // progress in another process: prune removes only those no live
+          // writer holds (base/atomic_file.h), the others are left.
           ++summary.temp_files;
           json::Value rec = json::Value::Object();
           rec.Set("kind", json::Value::String("temp"));
           rec.Set("path", json::Value::String(path));
-          bool removed = prune && ::unlink(path.c_str()) == 0;
+          bool removed = false;
+          if (prune) {
+            auto gone = RemoveTempIfStale(path);
+            removed = gone.ok() && *gone;
+          }
           rec.Set("status", json::Value::String(removed ? "removed" : "left"));
           emit_(rec);
           continue;
@@ -106,12 +108,7 @@ class Verifier {
                                : InvalidArgument("not a blob name");
         if (s.ok() || s.code() == Code::kCancelled) continue;
         ++(digest.ok() ? summary.blobs_corrupt : summary.stray_files);
-        json::Value rec = json::Value::Object();
-        rec.Set("kind", json::Value::String("blob"));
-        rec.Set("path", json::Value::String(path));
-        rec.Set("status", json::Value::String(digest.ok() ? "corrupt" : "stray"));
-        rec.Set("error", json::Value::String(s.message()));
-        emit_(rec);
+        emit_(records::Blob(path, digest.ok() ? "corrupt" : "stray", s.message()));
       }
     }
   }

@@ -4,7 +4,8 @@
 // Every image named in index.json is walked — manifest, platform manifests,
 // config, layers — and every blob it needs is re-hashed (each once); then
 // every other file under blobs/ is hashed too, and leftover temporary files
-// of interrupted writes are listed (and, with prune, removed). Results are
+// of interrupted writes are listed (and, with prune, removed when no live
+// writer holds them: see RemoveStaleTemps in base/atomic_file.h). Results are
 // records: one per image, one per corrupt or stray blob, one per temporary
 // file. Nothing is changed unless prune is set.
 #pragma once

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <cstring>
 
 #include "base/atomic_file.h"
+#include "base/file_lock.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "json/value.h"
@@ -22,31 +22,6 @@ constexpr const char* kRefName = "org.opencontainers.image.ref.name";
 constexpr const char* kLayout = "{\"imageLayoutVersion\":\"1.0.0\"}";
 
 std::string Errno(int err) { return std::strerror(err); }
-
-Status IoFor(int err, const std::string& what, const std::string& path) {
-  if (err == ENOSPC) return IoError("no space left on device writing " + path);
-  if (err == EROFS) return IoError("read-only file system: cannot write " + path);
-  if (err == EACCES || err == EPERM) return PermissionDenied("permission denied: cannot write " + path);
-  return IoError(what + " " + path + ": " + Errno(err));
-}
-
-// Holds an exclusive flock on the directory itself while alive (no lock
-// file is left on the media).
-class IndexLock {
- public:
-  static Result<IndexLock> Take(const std::string& dir) {
-    const std::string& path = dir;
-    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!fd.valid()) return IoFor(errno, "cannot open", path);
-    while (::flock(fd.get(), LOCK_EX) != 0)
-      if (errno != EINTR) return IoError("cannot lock " + path + ": " + Errno(errno));
-    return IndexLock(std::move(fd));
-  }
-
- private:
-  explicit IndexLock(UniqueFd fd) : fd_(std::move(fd)) {}
-  UniqueFd fd_;  // closing releases the lock
-};
 
 // Whether an index name denotes ref: the same text, or a short name other
 // tools wrote ("console" for docker.io/library/console).
@@ -84,7 +59,16 @@ Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, b
   } else {
     return existing.status();
   }
-  if (create) MK_RETURN_IF_ERROR(MakeDirectories(dir + "/blobs/sha256"));
+  if (create) {
+    MK_RETURN_IF_ERROR(MakeDirectories(dir + "/blobs/sha256"));
+    // Opened for writing: remove the temporaries of writers that were
+    // killed (each live writer holds a lock on its own, so those of other
+    // processes filling the directory now stay). Under the directory lock,
+    // like every other change of the layout.
+    MK_ASSIGN_OR_RETURN(FileLock lock, FileLock::Exclusive(dir));
+    for (const std::string& folder : {dir, dir + "/blobs/sha256", dir + "/blobs/sha512"})
+      MK_RETURN_IF_ERROR(RemoveStaleTemps(folder).status());
+  }
   return store;
 }
 
@@ -225,7 +209,7 @@ Status OciDirStore::PutManifest(const Reference& ref, const oci::Manifest& manif
 
 Status OciDirStore::Name(const std::string& name, const oci::Descriptor& d) {
   std::lock_guard<std::mutex> guard(index_mu_);
-  MK_ASSIGN_OR_RETURN(IndexLock lock, IndexLock::Take(dir_));
+  MK_ASSIGN_OR_RETURN(FileLock lock, FileLock::Exclusive(dir_));
   MK_ASSIGN_OR_RETURN(std::string text, ReadIndex());
   auto index = json::Value::Parse(text);
   if (!index.ok() || !index->is_object()) return InvalidArgument(dir_ + "/index.json is not a JSON object");

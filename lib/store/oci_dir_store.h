@@ -12,8 +12,10 @@
 // names, no links. Every write goes to a temporary file in the same folder
 // (".<hex>.tmp-XXXXXX") that is renamed only after its digest checks out,
 // so a crash at any moment leaves either the whole blob or none of it under
-// its name; index.json is rewritten atomically under an flock on DIR, so several
-// processes (GNU parallel) can add images at once. Reads are re-hashed by
+// its name; index.json is rewritten atomically under an flock on DIR
+// (base/file_lock.h), so several processes (GNU parallel) can add images at
+// once. Opening for writing removes the temporaries killed writers left
+// (RemoveStaleTemps: only those no live writer holds). Reads are re-hashed by
 // FetchVerified like every store's. Thread-safe.
 #pragma once
 

@@ -36,6 +36,25 @@ class DirTest : public ::testing::Test {
   std::unique_ptr<OciDirStore> dir_;
 };
 
+TEST_F(DirTest, OpeningForWritingRemovesOnlyOrphanedTemporaries) {
+  // A killed blob-copy leaves its temporary; a re-run removes it. The
+  // temporary of a writer still at work (here, held in this process) stays.
+  const std::string blobs = root_ + "/mirror/blobs/sha256/";
+  ASSERT_TRUE(WriteFileAtomic(blobs + "." + std::string(64, 'a') + ".tmp-Orphan", "partial").ok());
+  ASSERT_TRUE(WriteFileAtomic(root_ + "/mirror/.index.json.tmp-Orphan", "{").ok());
+  auto live = AtomicFile::Create(blobs + std::string(64, 'b'), 0644);
+  ASSERT_TRUE(live.ok());
+  auto again = OciDirStore::Open(root_ + "/mirror", true);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_NE(::access((blobs + "." + std::string(64, 'a') + ".tmp-Orphan").c_str(), F_OK), 0);
+  EXPECT_NE(::access((root_ + "/mirror/.index.json.tmp-Orphan").c_str(), F_OK), 0);
+  EXPECT_EQ(::access(live->temp_path().c_str(), F_OK), 0);
+  // Opening to read changes nothing.
+  ASSERT_TRUE(WriteFileAtomic(blobs + ".x.tmp-Orphan", "partial").ok());
+  ASSERT_TRUE(OciDirStore::Open(root_ + "/mirror", false).ok());
+  EXPECT_EQ(::access((blobs + ".x.tmp-Orphan").c_str(), F_OK), 0);
+}
+
 TEST(Location, Grammar) {
   auto r = Location::Parse("quay.io/a/b:1");
   ASSERT_TRUE(r.ok());
