@@ -12,12 +12,13 @@
 #include <map>
 #include <set>
 
-#include "archive/layer_reader.h"
+#include "archive/tar.h"
 #include "base/atomic_file.h"
 #include "base/signals.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "oci/media_types.h"
+#include "records/records.h"
 
 namespace mk::layout {
 namespace {
@@ -136,15 +137,7 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
     }
     MK_RETURN_IF_ERROR(tar.Close());
     MK_RETURN_IF_ERROR(out.Commit());
-    json::Value rec = json::Value::Object();
-    rec.Set("kind", json::Value::String("volume"));
-    rec.Set("path", json::Value::String(path));
-    rec.Set("set", json::Value::String(set));
-    rec.Set("volume", json::Value::Number(i + 1));
-    rec.Set("volumes", json::Value::Number(n));
-    rec.Set("bytes", json::Value::Number(static_cast<int64_t>(written)));
-    rec.Set("blobs", json::Value::Number(static_cast<int64_t>(volumes[i].size())));
-    emit(rec);
+    emit(records::Volume({path, set, i + 1, n, written, volumes[i].size()}));
   }
   return Status::Ok();
 }
@@ -158,11 +151,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
   const Reference any = Reference::Parse("volume.invalid/x").value();
 
   auto problem = [&](const std::string& kind, const std::string& path, const std::string& error) {
-    json::Value rec = json::Value::Object();
-    rec.Set("kind", json::Value::String(kind));
-    rec.Set("path", json::Value::String(path));
-    rec.Set("error", json::Value::String(error));
-    emit(rec);
+    emit(kind == records::kRefused ? records::Refused(path, error) : records::Blob(path, "", error));
   };
 
   for (const auto& path : paths) {
@@ -209,7 +198,8 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
       oci::Descriptor d;
       d.digest = Digest::Parse("sha256:" + std::string(p.substr(13))).value();
       d.size = e.size;
-      if (*dest.HasBlob(any, d)) return archive::Visit::kContinue;
+      MK_ASSIGN_OR_RETURN(bool have, dest.HasBlob(any, d));
+      if (have) return archive::Visit::kContinue;
       Status put = dest.PushBlob(any, d, [&](char* out, size_t n) { return content.Read(out, n); });
       if (put.ok()) {
         ++summary.blobs_written;
@@ -229,12 +219,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
       // Not an error by itself: volumes may be unpacked one disc at a time.
       // Verification below says whether what is named is whole.
       ++summary.volumes_missing;
-      json::Value rec = json::Value::Object();
-      rec.Set("kind", json::Value::String("missing-volume"));
-      rec.Set("set", json::Value::String(set));
-      rec.Set("volume", json::Value::Number(v));
-      rec.Set("volumes", json::Value::Number(total));
-      emit(rec);
+      emit(records::MissingVolume(set, v, total));
     }
   // Name every image of the set, arrived or not: the directory then says
   // what it should hold, and verification below says what is still missing

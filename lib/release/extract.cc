@@ -8,25 +8,37 @@
 #include <optional>
 #include <vector>
 
-#include "archive/layer_reader.h"
 #include "base/atomic_file.h"
 #include "base/signals.h"
 #include "oci/image_config.h"
+#include "release/stored_layer.h"
 
 namespace mk::release {
 namespace {
 
-// Whether a whiteout entry hides path (".wh.NAME" for a file or a parent,
-// ".wh..wh..opq" for an opaque parent directory).
-bool HiddenBy(const std::string& entry, const std::string& path) {
+// What a whiteout entry does to path: ".wh.NAME" removes NAME (a file, or a
+// parent directory with all below it), also when NAME came earlier in the
+// same layer; ".wh..wh..opq" empties its directory of what lower layers
+// hold, but keeps what its own layer adds (containerd's apply does both).
+enum class Whiteout { kNone, kRemoves, kOpaque };
+Whiteout WhiteoutOf(const std::string& entry, const std::string& path) {
   size_t slash = entry.rfind('/');
   std::string dir = slash == std::string::npos ? "" : entry.substr(0, slash);
   std::string base = slash == std::string::npos ? entry : entry.substr(slash + 1);
-  if (base.rfind(".wh.", 0) != 0) return false;
+  if (base.rfind(".wh.", 0) != 0) return Whiteout::kNone;
   std::string prefix = dir.empty() ? "" : dir + "/";
-  if (base == ".wh..wh..opq") return path.rfind(prefix, 0) == 0;
+  if (base == ".wh..wh..opq") return path.rfind(prefix, 0) == 0 ? Whiteout::kOpaque : Whiteout::kNone;
   std::string hidden = prefix + base.substr(4);
-  return path == hidden || path.rfind(hidden + "/", 0) == 0;
+  return path == hidden || path.rfind(hidden + "/", 0) == 0 ? Whiteout::kRemoves : Whiteout::kNone;
+}
+
+const char* KindOf(archive::Entry::Type type) {
+  switch (type) {
+    case archive::Entry::Type::kSymlink: return "symlink";
+    case archive::Entry::Type::kHardlink: return "hard link";
+    case archive::Entry::Type::kDirectory: return "directory";
+    default: return "special file";
+  }
 }
 
 Result<oci::Manifest> ComponentManifest(store::Store& store, const Reference& ref, const std::string& go_arch) {
@@ -74,6 +86,8 @@ Result<int> WritePlaceholder(int fd, const Placeholder& placeholder, const std::
   std::string window;  // the tail of the previous chunk, so matches may straddle
   off_t window_start = 0;
   for (off_t offset = 0;;) {
+    // A 2 GiB installer takes seconds per placeholder: Ctrl-C must stop it.
+    if (Interrupted()) return Cancelled("interrupted");
     ssize_t n = ::pread(fd, buf.data(), buf.size(), offset);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -118,43 +132,57 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
   if (!manifest.ok()) return manifest.status().WithContext("component " + spec.component);
 
   MK_RETURN_IF_ERROR(MakeDirectories(options.to_dir));
+  // The temporaries of earlier runs killed with SIGKILL (only those no
+  // live writer holds: base/atomic_file.h).
+  MK_RETURN_IF_ERROR(RemoveStaleTemps(options.to_dir, spec.file_name).status());
   std::string final_path = options.to_dir + "/" + spec.file_name;
   MK_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(final_path, 0755));
-  bool found = false, hidden = false;
+  // Within a layer the last entry for the path decides, as tar and container
+  // runtimes apply a layer: a later entry replaces an earlier one (the
+  // temporary is emptied and written again), a later whiteout removes it.
+  // The first layer from the top that decides anything ends the search.
+  enum class State { kAbsent, kFile, kNotRegular, kRemoved };
+  State state = State::kAbsent;
+  const char* not_regular = "";
   uint64_t size = 0;
   Reference repo = image.RepositoryOnly();
-  for (auto layer = manifest->layers.rbegin(); layer != manifest->layers.rend() && !found && !hidden; ++layer) {
+  for (auto layer = manifest->layers.rbegin(); layer != manifest->layers.rend() && state == State::kAbsent; ++layer) {
     if (Interrupted()) return Cancelled("interrupted");
-    Status s = archive::WalkLayer(*store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content)
+    Status s = WalkLayerFromStore(*store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content)
                                                             -> Result<archive::Visit> {
-      if (HiddenBy(e.path, spec.path)) {
-        hidden = true;
+      if (Interrupted()) return Cancelled("interrupted");
+      Whiteout w = WhiteoutOf(e.path, spec.path);
+      if (w == Whiteout::kRemoves || (w == Whiteout::kOpaque && state == State::kAbsent)) state = State::kRemoved;
+      if (w != Whiteout::kNone || e.path != spec.path) return archive::Visit::kContinue;
+      if (state == State::kFile) {
+        MK_RETURN_IF_ERROR(out.Truncate());
+        size = 0;
+      }
+      if (e.type != archive::Entry::Type::kFile) {
+        state = State::kNotRegular;
+        not_regular = KindOf(e.type);
         return archive::Visit::kContinue;
       }
-      if (e.path != spec.path) return archive::Visit::kContinue;
-      if (e.type != archive::Entry::Type::kFile)
-        return PermissionDenied(spec.path + " in the " + spec.component + " image is not a regular file (a " +
-                                (e.type == archive::Entry::Type::kSymlink    ? "symlink"
-                                 : e.type == archive::Entry::Type::kHardlink ? "hard link"
-                                                                             : "special file") +
-                                "); refused");
       if (e.size < 0 || static_cast<uint64_t>(e.size) > options.max_bytes)
         return InvalidArgument(spec.path + " is larger than " + std::to_string(options.max_bytes) + " bytes; refused");
       std::vector<char> buf(1 << 20);
       for (;;) {
+        if (Interrupted()) return Cancelled("interrupted");
         MK_ASSIGN_OR_RETURN(size_t n, content.Read(buf.data(), buf.size()));
         if (n == 0) break;
         size += n;
         if (size > options.max_bytes) return InvalidArgument(spec.path + " grew past the size cap; refused");
         MK_RETURN_IF_ERROR(out.Write(std::string_view(buf.data(), n)));
       }
-      found = true;
-      return archive::Visit::kStop;  // the walk still verifies the whole layer
+      state = State::kFile;
+      return archive::Visit::kContinue;  // a later entry may still replace it
     });
     if (!s.ok()) return s;
-    if (found) hidden = false;  // the same layer may whiteout and re-add
   }
-  if (!found) return NotFound(spec.path + " is not in the " + spec.component + " image " + image.String());
+  if (state == State::kNotRegular)
+    return PermissionDenied(spec.path + " in the " + spec.component + " image is not a regular file (a " + not_regular +
+                            "); refused");
+  if (state != State::kFile) return NotFound(spec.path + " is not in the " + spec.component + " image " + image.String());
 
   ExtractResult result;
   result.path = final_path;
@@ -169,6 +197,8 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
     MK_RETURN_IF_ERROR(WritePlaceholder(out.fd(), VersionPlaceholder(), release.version()).status());
     MK_RETURN_IF_ERROR(WritePlaceholder(out.fd(), ArchitecturePlaceholder(), release.go_arch).status());
   }
+  // The last moment an interrupt can still leave nothing behind.
+  if (Interrupted()) return Cancelled("interrupted");
   MK_RETURN_IF_ERROR(out.Commit());
   return result;
 }

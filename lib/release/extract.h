@@ -8,6 +8,14 @@
 // repository first (a mirror holds every component there, by digest), then
 // at its original pullspec. Its layers are read from the last to the first;
 // the first that has the path decides (a whiteout there means it is gone).
+// Within a layer the last entry decides, as tar and container runtimes
+// apply one: a later entry of the same path replaces an earlier one, a
+// later whiteout removes it (an opaque one hides only lower layers).
+//
+// SIGINT/SIGTERM stop the work at the next chunk — streaming, or rewriting
+// the placeholders — with kCancelled, and the temporary file goes: nothing
+// is left under the final name or a temporary one. Temporaries a SIGKILL
+// left in DIR for the command are removed by the next run.
 //
 // Safety: nothing in the layer chooses where we write — only the one file,
 // to DIR/<command>, through a temporary file renamed after the layer's

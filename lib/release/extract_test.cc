@@ -1,12 +1,15 @@
 #include "release/extract.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include "base/atomic_file.h"
+#include "base/signals.h"
 #include "base/unique_fd.h"
+#include "http/client.h"
 #include "testing/image_builder.h"
 #include "testing/temp_dir.h"
 
@@ -142,6 +145,100 @@ TEST_F(ExtractTest, WhiteoutHidesLowerLayersAndMissingPlaceholderIsRefused) {
   EXPECT_NE(::access((tmp_.path() + "/out/openshift-install").c_str(), F_OK), 0);
   auto big = Release({{{"usr/bin/openshift-install", std::string(2 << 20, 'x')}}});
   EXPECT_NE(Extract(big).status().message().find("larger than"), std::string::npos);
+}
+
+TEST_F(ExtractTest, TheLastEntryOfAPathInALayerWins) {
+  // tar -x and container runtimes apply a layer in order: a later entry of
+  // the same path replaces an earlier one, a later whiteout removes it.
+  const std::string ph = ImagePlaceholder().Bytes();
+  auto twice = Release({{{"usr/bin/openshift-install", "FIRST, and longer than the second" + ph},
+                         {"usr/bin/other", "x"},
+                         {"usr/bin/openshift-install", "LAST" + ph}}});
+  auto got = Extract(twice);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  std::string bin = ReadAll(tmp_.path() + "/out/openshift-install");
+  EXPECT_EQ(bin.substr(0, 4), "LAST");
+  EXPECT_EQ(bin.size(), 4 + ph.size());
+  EXPECT_EQ(got->size, 4 + ph.size());
+
+  auto removed = Release({{{"usr/bin/openshift-install", "lower" + ph}},
+                          {{"usr/bin/openshift-install", "upper" + ph}, {"usr/bin/.wh.openshift-install", ""}}});
+  EXPECT_EQ(Extract(removed).status().code(), Code::kNotFound);
+
+  // A whiteout first, then the file: the file is there.
+  auto readded = Release({{{"usr/bin/openshift-install", "lower" + ph}},
+                          {{"usr/.wh.bin", ""}, {"usr/bin/openshift-install", "readded" + ph}}});
+  got = Extract(readded);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(ReadAll(tmp_.path() + "/out/openshift-install").substr(0, 7), "readded");
+
+  // An opaque directory hides lower layers only, not its own layer's file.
+  auto opaque = Release({{{"usr/bin/openshift-install", "lower" + ph}},
+                         {{"usr/bin/openshift-install", "own" + ph}, {"usr/bin/.wh..wh..opq", ""}}});
+  got = Extract(opaque);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(ReadAll(tmp_.path() + "/out/openshift-install").substr(0, 3), "own");
+
+  // A regular file replaced by a symlink is refused; the reverse is fine.
+  auto to_link = Release({{{"usr/bin/openshift-install", ph}, {"usr/bin/openshift-install", "", AE_IFLNK, "/etc/passwd"}}});
+  EXPECT_EQ(Extract(to_link).status().code(), Code::kPermissionDenied);
+  auto from_link = Release({{{"usr/bin/openshift-install", "", AE_IFLNK, "/etc/passwd"}, {"usr/bin/openshift-install", ph}}});
+  EXPECT_TRUE(Extract(from_link).ok());
+}
+
+// Raises the interrupt flag once the pinning has begun: the temporary file
+// then holds the whole command and the first value written over its
+// placeholder.
+std::string g_probe_dir;
+bool PinningStarted() {
+  DIR* d = ::opendir(g_probe_dir.c_str());
+  if (!d) return false;
+  bool started = false;
+  while (struct dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.rfind(".openshift-install.tmp-", 0) != 0) continue;
+    auto text = ReadFileLimited(g_probe_dir + "/" + name, 64 << 20);
+    started = text.ok() && text->find("mem.test/ocp@sha256:") != std::string::npos;
+  }
+  ::closedir(d);
+  return started;
+}
+
+TEST_F(ExtractTest, InterruptWhilePinningLeavesNoFile) {
+  const std::string ph = ImagePlaceholder().Bytes();
+  // Several read chunks, so that the rewrite polls more than once.
+  auto r = Release({{{"usr/bin/openshift-install", ph + fixtures::RandomBytes(3 << 20, 7) + VersionPlaceholder().Bytes()}}});
+  g_probe_dir = tmp_.path() + "/out";
+  SetInterruptProbeForTest(&PinningStarted);
+  ExtractOptions o;
+  o.command = "openshift-install";
+  o.to_dir = g_probe_dir;
+  o.max_bytes = 16 << 20;
+  auto got = ExtractCommand(stores_, store::Location{"", "mem.test/ocp:4.3.0-x86_64"}, r, o);
+  bool was_interrupted = Interrupted();
+  ResetInterruptedForTest();
+  EXPECT_TRUE(was_interrupted);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.status().code(), Code::kCancelled);
+  DIR* d = ::opendir(g_probe_dir.c_str());
+  ASSERT_NE(d, nullptr);
+  std::vector<std::string> left;
+  while (struct dirent* e = ::readdir(d))
+    if (std::string(e->d_name) != "." && std::string(e->d_name) != "..") left.push_back(e->d_name);
+  ::closedir(d);
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
+TEST_F(ExtractTest, ARerunRemovesTheTemporaryOfAKilledRun) {
+  const std::string ph = ImagePlaceholder().Bytes();
+  auto r = Release({{{"usr/bin/openshift-install", ph}}});
+  ASSERT_TRUE(MakeDirectories(tmp_.path() + "/out").ok());
+  // What a SIGKILL leaves: an unlocked temporary; another command's stays.
+  ASSERT_TRUE(WriteFileAtomic(tmp_.path() + "/out/.openshift-install.tmp-Killed", "half").ok());
+  ASSERT_TRUE(WriteFileAtomic(tmp_.path() + "/out/.oc.tmp-Killed", "half").ok());
+  ASSERT_TRUE(Extract(r).ok());
+  EXPECT_NE(::access((tmp_.path() + "/out/.openshift-install.tmp-Killed").c_str(), F_OK), 0);
+  EXPECT_EQ(::access((tmp_.path() + "/out/.oc.tmp-Killed").c_str(), F_OK), 0);
 }
 
 }  // namespace

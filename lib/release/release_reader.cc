@@ -2,8 +2,8 @@
 
 #include <optional>
 
-#include "archive/layer_reader.h"
 #include "oci/image_config.h"
+#include "release/stored_layer.h"
 #include "store/blob_stream.h"
 
 namespace mk::release {
@@ -52,7 +52,7 @@ Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, cons
 
   std::optional<std::string> references, metadata;
   for (auto layer = manifest.layers.rbegin(); layer != manifest.layers.rend() && !references; ++layer) {
-    Status s = archive::WalkLayer(store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content)
+    Status s = WalkLayerFromStore(store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content)
                                                            -> Result<archive::Visit> {
       if (e.type != archive::Entry::Type::kFile) return archive::Visit::kContinue;
       if (e.path == kImageReferencesPath) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
-#include "archive/layer_reader.h"
+#include "archive/tar.h"
+#include "release/stored_layer.h"
 #include "release/release_contents.h"
 #include "release/release_plan.h"
 #include "release/release_reader.h"
@@ -115,7 +116,7 @@ TEST_F(ReleaseImageTest, CorruptLayerIsNotTrustedEvenWhenFileFoundEarly) {
   layer[layer.size() - 3] ^= 1;  // damage the gzip trailer, after the files
   store_.PutRawBlob("ocp/release", d.digest, layer);
   int seen = 0;
-  Status s = archive::WalkLayer(store_, repo_, d, [&](const archive::Entry& e, archive::EntryContent&) {
+  Status s = WalkLayerFromStore(store_, repo_, d, [&](const archive::Entry& e, archive::EntryContent&) {
     if (e.path == "release-manifests/image-references") ++seen;
     return Result<archive::Visit>(archive::Visit::kStop);
   });
