@@ -22,7 +22,7 @@ CXXFLAGS  ?= $(OPT) -g
 REQUIRED_CXXFLAGS := -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -pthread -Ilib
 ALL_CXXFLAGS = $(REQUIRED_CXXFLAGS) $(CXXFLAGS) $(SANITIZE)
 ALL_LDFLAGS = -pthread $(LDFLAGS) $(SANITIZE)
-LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive -lyaml-cpp
+LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive
 TOOL_LIBS := -lboost_program_options
 TEST_LIBS := -lgtest -lgtest_main
 
@@ -42,7 +42,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages: build, tests (registry, independent clients), run time.
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
-  libboost-program-options-dev libarchive-dev libgtest-dev libyaml-cpp-dev docker-registry skopeo umoci \
+  libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
   parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base \
   clang-format
 

@@ -3,7 +3,7 @@
 // Grammar: digest := algorithm ":" encoded ; encoded is lower-case hex of the
 // algorithm's length (64 for sha256, 128 for sha512).
 //
-// Sha256Hasher/DigestHasher wrap an OpenSSL EVP context (RAII); this module is
+// DigestHasher wraps an OpenSSL EVP context (RAII); this module is
 // the only OpenSSL user. Hashers are not thread-safe; Digest values are.
 #pragma once
 

@@ -1,7 +1,9 @@
 // StoreResolver: maps a reference or a location to the store that holds it,
 // creating one RegistryStore per registry host and one OciDirStore per
 // directory on first use (so connections, tokens and index locks are shared
-// by all images there). Plugin stores register here. Thread-safe.
+// by all images there). Stores for other domains (in-memory ones in tests)
+// are registered. Thread-safe; the transport and the auth store must outlive
+// it, and it owns every store it hands out.
 #pragma once
 
 #include <map>
@@ -37,7 +39,7 @@ class StoreResolver {
   };
   Result<Resolved> ForLocation(const Location& location, bool create, const std::string& default_name = "");
   // Serves every reference of this domain from store instead of a registry
-  // (directory and plugin stores, in-memory stores in tests).
+  // (in-memory stores in tests; directory stores are opened per location).
   void Register(const std::string& domain, std::unique_ptr<Store> store);
 
  private:

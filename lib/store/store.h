@@ -1,6 +1,6 @@
-// Store: one interface for every place images live — a registry today, an
-// OCI image-layout directory and plugin stores next — so copy/ and release/
-// never care which kind they read or write.
+// Store: one interface for every place images live — a registry, an OCI
+// image-layout directory, an in-memory store in tests — so copy/ and
+// release/ never care which kind they read or write.
 //
 // Images are named by Reference: a registry store uses domain and path; a
 // directory store keys images by the full reference string. Blob bodies
