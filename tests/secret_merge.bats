@@ -340,6 +340,33 @@ EOF
     [ ! -e nodir ]
 }
 
+@test "concurrent runs adding different registries to one file: every entry lands, mode 0600" {
+    # Each run reads the file it rewrites; both must see the other's entry
+    # (the lock on the file's directory orders them). 20 pairs, each racing.
+    local i pa pb sa sb
+    for i in $(seq 1 20); do
+        cp "$PS" ps.json
+        chmod 600 ps.json
+        printf 'pw-a\n' | "$MK_BIN/secret-merge" ps.json --registry "a$i.example.com:5000" --username ua \
+            --password-stdin -o ps.json 2>a.err &
+        pa=$!
+        printf 'pw-b\n' | "$MK_BIN/secret-merge" ps.json --registry "b$i.example.com:5000" --username ub \
+            --password-stdin -o ps.json 2>b.err &
+        pb=$!
+        sa=0 sb=0
+        wait "$pa" || sa=$?
+        wait "$pb" || sb=$?
+        [ "$sa" -eq 0 ] || { cat a.err; return 1; }
+        [ "$sb" -eq 0 ] || { cat b.err; return 1; }
+        jq -e --arg a "a$i.example.com:5000" --arg b "b$i.example.com:5000" \
+            '.auths | has($a) and has($b) and has("quay.io") and has("registry.redhat.io")' ps.json >/dev/null ||
+            { echo "pair $i lost an entry: $(keys ps.json)"; return 1; }
+        [ "$(stat -c %a ps.json)" = 600 ]
+    done
+    # Nothing but the file: no lock file, no temporary.
+    [ "$(ls -A | grep -c 'ps.json')" -eq 1 ]
+}
+
 @test "--list and the editing options do not mix; usage errors exit 2" {
     run --separate-stderr "$MK_BIN/secret-merge" --list "$PS" --remove quay.io
     [ "$status" -eq 2 ]

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "auth/secret_edit.h"
+#include "auth/secret_file.h"
 #include "base/atomic_file.h"
 #include "base/signals.h"
 #include "cli/tool.h"
@@ -27,13 +28,6 @@ const cli::ToolInfo kInfo = {
     "pull-only account instead."};
 
 constexpr size_t kMaxInput = 16u << 20;
-
-Result<json::Value> ReadPullSecret(const std::string& file) {
-  bool from_stdin = file.empty() || file == "-";
-  std::string source = from_stdin ? "standard input" : file;
-  MK_ASSIGN_OR_RETURN(std::string text, ReadInputLimited(file, kMaxInput));
-  return auth::ParsePullSecret(text, source);
-}
 
 int Fail(const Status& s) {
   if (s.code() == Code::kCancelled || Interrupted()) return cli::kExitInterrupted;
@@ -110,31 +104,30 @@ int main(int argc, char** argv) {
     edit.add = auth::NewCredential{registry, username, std::move(password).value(), email};
   }
 
-  auto doc = ReadPullSecret(file);
-  if (!doc.ok()) return Fail(doc.status());
-  for (const auto& f : from_files) {
-    auto other = ReadPullSecret(f);
-    if (!other.ok()) return Fail(other.status().WithContext("--from-file"));
-    edit.merge.push_back({f, std::move(other).value()});
+  // Standard input is read before any lock is taken (see auth/secret_file.h).
+  std::string stdin_text;
+  if (file.empty() || file == "-") {
+    auto raw = ReadStdinLimited(kMaxInput);
+    if (!raw.ok()) return Fail(raw.status());
+    stdin_text = std::move(raw).value();
   }
 
   if (list) {
+    auto doc = auth::LoadPullSecret(file, stdin_text, kMaxInput);
+    if (!doc.ok()) return Fail(doc.status());
     json::RecordWriter writer(stdout);
     for (const auto& e : auth::ListEntries(*doc))
       if (!writer.Write(auth::EntryRecord(e))) break;
     return cli::FinishStdout(kInfo, cli::kExitOk, &writer);
   }
 
-  auto report = auth::EditPullSecret(*doc, edit);
-  if (!report.ok()) return Fail(report.status());
+  // With -o, read, edit and write under a lock: concurrent runs on one file
+  // lose no update.
+  auto done = auth::EditPullSecretFiles({file, std::move(stdin_text), from_files, output, std::move(edit), kMaxInput});
+  if (!done.ok()) return Fail(done.status());
+  const auth::EditReport* report = &done->report;
   for (const auto& note : report->notes) cli::Error(kInfo, note);
-  if (Interrupted()) return cli::kExitInterrupted;
-  std::string text = doc->SerializePretty() + "\n";
-  if (!output.empty() && output != "-") {
-    if (Status s = WriteFileAtomic(output, text, 0600); !s.ok()) return Fail(s);
-  } else {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  }
+  if (output.empty() || output == "-") std::fwrite(done->text.data(), 1, done->text.size(), stdout);
   if (report->added && !for_install)
     cli::Error(kInfo, "warning: this pull secret holds credentials for " + registry +
                           " that can write to the mirror: do not use it as the cluster's install pull secret "

@@ -1,0 +1,44 @@
+#include "auth/secret_file.h"
+
+#include "base/atomic_file.h"
+#include "base/signals.h"
+
+namespace mk::auth {
+namespace {
+
+bool IsStdin(const std::string& path) { return path.empty() || path == "-"; }
+
+}  // namespace
+
+Result<json::Value> LoadPullSecret(const std::string& path, const std::string& stdin_text, size_t max_bytes) {
+  if (IsStdin(path)) return ParsePullSecret(stdin_text, "standard input");
+  MK_ASSIGN_OR_RETURN(std::string text, ReadFileLimited(path, max_bytes));
+  return ParsePullSecret(text, path);
+}
+
+Result<SecretFilesResult> EditPullSecretFiles(const SecretFilesEdit& request) {
+  SecretFilesResult result;
+  auto produce = [&]() -> Result<std::string> {
+    MK_ASSIGN_OR_RETURN(json::Value doc, LoadPullSecret(request.input, request.stdin_text, request.max_bytes));
+    EditOptions edit = request.edit;
+    for (const auto& f : request.from_files) {
+      auto other = LoadPullSecret(f, "", request.max_bytes);
+      if (!other.ok()) return other.status().WithContext("--from-file");
+      edit.merge.push_back({f, std::move(other).value()});
+    }
+    MK_ASSIGN_OR_RETURN(result.report, EditPullSecret(doc, edit));
+    if (Interrupted()) return Cancelled("interrupted");
+    return doc.SerializePretty() + "\n";
+  };
+  if (IsStdin(request.output)) {
+    MK_ASSIGN_OR_RETURN(result.text, produce());
+    return result;
+  }
+  MK_RETURN_IF_ERROR(ReplaceFileLocked(request.output, 0600, [&]() -> Result<std::string> {
+    MK_ASSIGN_OR_RETURN(result.text, produce());
+    return result.text;
+  }));
+  return result;
+}
+
+}  // namespace mk::auth
