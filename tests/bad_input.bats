@@ -171,3 +171,104 @@ copy() {
     [ "$status" -eq 1 ]
     [ "$output" = "$want" ]
 }
+
+# Defect 7: a mapping record (kind image or release, or no kind with a
+# source or dest) with a missing or wrong-typed field is an error record
+# naming the line and the field; the exit status is 1; nothing is copied
+# for it, and the good records around it are.
+
+@test "blob-copy: wrong-typed source and dest give an error record with line and field, the others are copied" {
+    in="$BATS_TEST_TMPDIR/in.json"
+    {
+        images 1 bad/types
+        printf '%s\n' '{"source":1,"dest":true}'
+        images 2 bad/types | tail -n 1
+    } >"$in"
+    run --separate-stderr copy <"$in"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 3 ]
+    json_lines_ok <(printf '%s\n' "$output")
+    err=$(jq -c 'select(.kind == "error")' <<<"$output")
+    [ "$(jq -c '{kind, line, field, record}' <<<"$err")" = '{"kind":"error","line":2,"field":"source","record":{"source":1,"dest":true}}' ]
+    [[ $(jq -r .error <<<"$err") == *'"source" is a number'* ]]
+    [ "$(jq -s '[.[] | select(.status == "copied")] | length' <<<"$output")" -eq 2 ]
+    [ "${#stderr_lines[@]}" -eq 1 ] || { echo "$stderr"; return 1; }
+    [[ $stderr == blob-copy:*"line 2"*source* ]]
+}
+
+@test "blob-copy: a misspelled src is an error record, not a record passed on" {
+    cli=$(fixture_component cli source)
+    in="$BATS_TEST_TMPDIR/in.json"
+    {
+        printf '%s\n' "{\"kind\":\"image\",\"src\":\"$cli\",\"dest\":\"$DST_ADDR/bad/src:kind\"}"
+        printf '%s\n' "{\"src\":\"$cli\",\"dst\":\"$DST_ADDR/bad/src:nokind\"}"
+        printf '%s\n' "{\"kind\":\"image\",\"name\":\"nosrc\",\"dest\":\"$DST_ADDR/bad/src:none\"}"
+    } >"$in"
+    run --separate-stderr copy <"$in"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 3 ]
+    [ "$(jq -c '{kind, line, field}' <<<"$output" | sort)" = "$(printf '%s\n' \
+        '{"kind":"error","line":1,"field":"source"}' \
+        '{"kind":"error","line":2,"field":"source"}' \
+        '{"kind":"error","line":3,"field":"source"}')" ]
+    [[ $(jq -r 'select(.line == 1) | .error' <<<"$output") == *'"src"'* ]]
+    [ "${#stderr_lines[@]}" -eq 3 ] || { echo "$stderr"; return 1; }
+    for tag in kind nokind none; do
+        run skopeo inspect --raw --tls-verify=false "docker://$DST_ADDR/bad/src:$tag"
+        [ "$status" -ne 0 ]
+    done
+}
+
+@test "blob-copy: a digest that disagrees with the pinned source is an error record, nothing copied" {
+    cli=$(fixture_component cli source)
+    other=$(fixture_component installer digest)
+    [ "$other" != "$(fixture_component cli digest)" ]
+    rec="{\"kind\":\"image\",\"name\":\"cli\",\"source\":\"$cli\",\"digest\":\"$other\",\"dest\":\"$DST_ADDR/bad/digest:cli\"}"
+    run --separate-stderr copy <<<"$rec"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [ "$(jq -c '{kind, line, field}' <<<"$output")" = '{"kind":"error","line":1,"field":"digest"}' ]
+    [[ $(jq -r .error <<<"$output") == *"$other"*"$(fixture_component cli digest)"* ]]
+    # the record as read is kept, its digest not overwritten
+    [ "$(jq -c .record <<<"$output")" = "$(jq -c . <<<"$rec")" ]
+    run skopeo inspect --raw --tls-verify=false "docker://$DST_ADDR/bad/digest:cli"
+    [ "$status" -ne 0 ]
+}
+
+@test "blob-copy: a tag source that no longer has the record's digest fails, the claimed digest kept" {
+    claimed=$(fixture_component cli digest)
+    [ "$claimed" != "$RELEASE_DIGEST" ]
+    rec="{\"kind\":\"image\",\"source\":\"$RELEASE\",\"digest\":\"$claimed\",\"dest\":\"$DST_ADDR/bad/moved:x\"}"
+    run --separate-stderr copy <<<"$rec"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [ "$(jq -r .status <<<"$output")" = failed ]
+    [ "$(jq -r .digest <<<"$output")" = "$claimed" ]
+    [[ $(jq -r .error <<<"$output") == *"$claimed"* ]]
+    [[ $(jq -r .error <<<"$output") == *"$RELEASE_DIGEST"* ]]
+    [[ $stderr == blob-copy:*"$claimed"* ]]
+}
+
+@test "ics-gen: mapping records with wrong-typed or misspelled fields exit 1 naming line and field; others ignored" {
+    good="$BATS_FILE_TMPDIR/plan.json"
+    run --separate-stderr "$MK_BIN/ics-gen" "$good"
+    [ "$status" -eq 0 ]
+    want=$output
+    in="$BATS_TEST_TMPDIR/in.json"
+    {
+        head -n 2 "$good"
+        printf '%s\n' '{"source":1,"dest":true}'
+        printf '%s\n' "{\"kind\":\"image\",\"src\":\"$SRC_ADDR/x/y:1\",\"dest\":\"$DST_ADDR/x/y:1\"}"
+        tail -n +3 "$good"
+    } >"$in"
+    run --separate-stderr "$MK_BIN/ics-gen" "$in"
+    [ "$status" -eq 1 ]
+    [ "$output" = "$want" ]
+    [ "${#stderr_lines[@]}" -eq 2 ] || { echo "$stderr"; return 1; }
+    [[ ${stderr_lines[0]} == ics-gen:*"line 3"*'"source" is a number'* ]]
+    [[ ${stderr_lines[1]} == ics-gen:*"line 4"*'"src"'* ]]
+    # a record of another kind with odd fields is not a mapping: ignored, exit 0
+    run --separate-stderr "$MK_BIN/ics-gen" <(cat "$good"; printf '%s\n' '{"kind":"note","source":1,"dest":true}')
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ "$output" = "$want" ]
+}

@@ -3,6 +3,7 @@
 #include "auth/auth_file.h"
 #include "base/base64.h"
 #include "base/strings.h"
+#include "records/records.h"
 
 namespace mk::auth {
 namespace {
@@ -303,11 +304,7 @@ std::vector<AuthEntryInfo> ListEntries(const json::Value& doc) {
 }
 
 json::Value EntryRecord(const AuthEntryInfo& entry) {
-  json::Value rec = json::Value::Object();
-  rec.Set("kind", json::Value::String("auth"));
-  rec.Set("registry", json::Value::String(entry.registry));
-  rec.Set("username", json::Value::String(entry.username));
-  return rec;
+  return records::Auth(entry.registry, entry.username);
 }
 
 }  // namespace mk::auth

@@ -1,5 +1,6 @@
 // Plans where a release goes in the mirror, as `oc adm release mirror` does,
-// and renders the plan as mapping records (man/mirrorkit-records.7):
+// and renders the plan as mapping records (records::Release and
+// records::Image; man/mirrorkit-records.7):
 //
 //   {"kind":"release","name":VERSION,"version","arch","from","source","digest","dest"}
 //   {"kind":"image","name":COMPONENT,"release":VERSION,"source","digest","dest"}
