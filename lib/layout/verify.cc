@@ -91,16 +91,12 @@ class Verifier {
           // progress in another process: prune removes only those no live
           // writer holds (base/atomic_file.h), the others are left.
           ++summary.temp_files;
-          json::Value rec = json::Value::Object();
-          rec.Set("kind", json::Value::String("temp"));
-          rec.Set("path", json::Value::String(path));
           bool removed = false;
           if (prune) {
             auto gone = RemoveTempIfStale(path);
             removed = gone.ok() && *gone;
           }
-          rec.Set("status", json::Value::String(removed ? "removed" : "left"));
-          emit_(rec);
+          emit_(records::Temp(path, removed ? "removed" : "left"));
           continue;
         }
         auto digest = Digest::Parse(algo + ":" + name);

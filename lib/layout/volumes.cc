@@ -150,10 +150,6 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
   std::map<std::string, oci::Descriptor> names;  // from every volume's index.json
   const Reference any = Reference::Parse("volume.invalid/x").value();
 
-  auto problem = [&](const std::string& kind, const std::string& path, const std::string& error) {
-    emit(kind == records::kRefused ? records::Refused(path, error) : records::Blob(path, "", error));
-  };
-
   for (const auto& path : paths) {
     int volume = 0;
     Status s = archive::WalkTarFile(path, [&](const archive::Entry& e, archive::EntryContent& content)
@@ -161,7 +157,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
       if (Interrupted()) return Cancelled("interrupted");
       if (e.type != archive::Entry::Type::kFile) {
         ++summary.entries_refused;
-        problem("refused", path, "entry " + Quote(e.path) + " is not a regular file");
+        emit(records::Refused(path, "entry " + Quote(e.path) + " is not a regular file"));
         return archive::Visit::kContinue;
       }
       if (e.path == kVolumeFile) {
@@ -192,7 +188,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
       std::string_view p = e.path;
       if (p.substr(0, 13) != "blobs/sha256/" || !Digest::Parse("sha256:" + std::string(p.substr(13))).ok()) {
         ++summary.entries_refused;
-        problem("refused", path, "unexpected entry " + Quote(e.path));
+        emit(records::Refused(path, "unexpected entry " + Quote(e.path)));
         return archive::Visit::kContinue;
       }
       oci::Descriptor d;
@@ -205,7 +201,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
         ++summary.blobs_written;
       } else {
         ++summary.blobs_failed;
-        problem("blob", path, put.message());
+        emit(records::Blob(path, "", put.message()));
         if (put.code() == Code::kIo || put.code() == Code::kPermissionDenied) return put;  // disk full: stop
       }
       return archive::Visit::kContinue;
