@@ -115,3 +115,25 @@ PY
     [ "$status" -eq 1 ]
     [[ $stderr == *"usr/share/openshift/mac/openshift-install is not in the installer-artifacts image"* ]]
 }
+
+@test "a re-run removes the temporary file a killed run left, never one another run is writing" {
+    out="$BATS_TEST_TMPDIR/bin"
+    mkdir -p "$out"
+    # What a SIGKILL leaves: a temporary nobody holds a lock on.
+    printf 'half an installer' >"$out/.openshift-install.tmp-Killed"
+    # A run still writing holds an flock on its temporary: here this shell
+    # holds one, on a descriptor of its own.
+    printf 'in progress' >"$out/.openshift-install.tmp-Live01"
+    exec {held}<"$out/.openshift-install.tmp-Live01"
+    flock -x "$held"
+    # Another command's temporary is not this run's business.
+    printf 'half of oc' >"$out/.oc.tmp-Killed"
+    run --separate-stderr "$MK_BIN/release-extract" -a "$MIRROR_DIR/auth.json" --ca-file "$MIRROR_DIR/ca.crt" \
+        --command openshift-install --to "$out" "$REPO:4.3.0-x86_64"
+    exec {held}<&-
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ ! -e "$out/.openshift-install.tmp-Killed" ]
+    [ -e "$out/.openshift-install.tmp-Live01" ]
+    [ -e "$out/.oc.tmp-Killed" ]
+    [ "$(ls -A "$out" | LC_ALL=C sort | tr '\n' ' ')" = ".oc.tmp-Killed .openshift-install.tmp-Live01 openshift-install " ]
+}
