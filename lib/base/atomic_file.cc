@@ -147,10 +147,13 @@ Result<int> RemoveStaleTemps(const std::string& dir, const std::string& final_gl
     ::closedir(d);
   }
   int removed = 0;
+  Status first_error;
   for (const auto& name : names) {
-    MK_ASSIGN_OR_RETURN(bool gone, RemoveTempIfStale(dir + "/" + name));
-    removed += gone ? 1 : 0;
+    auto gone = RemoveTempIfStale(dir + "/" + name);
+    if (!gone.ok() && first_error.ok()) first_error = gone.status();
+    removed += gone.ok() && *gone ? 1 : 0;
   }
+  if (!first_error.ok()) return first_error;
   return removed;
 }
 

@@ -66,7 +66,8 @@ Result<bool> RemoveTempIfStale(const std::string& path);
 
 // Removes the stale temporaries in dir whose final name matches final_glob
 // and returns how many went; temporaries of live writers stay. Safe to run
-// while other processes write into dir.
+// while other processes write into dir. One that cannot be removed does not
+// stop the others; the first such error is returned.
 Result<int> RemoveStaleTemps(const std::string& dir, const std::string& final_glob = "*");
 
 // Read-modify-write of one file shared by several processes: holds an

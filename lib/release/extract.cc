@@ -133,8 +133,9 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
 
   MK_RETURN_IF_ERROR(MakeDirectories(options.to_dir));
   // The temporaries of earlier runs killed with SIGKILL (only those no
-  // live writer holds: base/atomic_file.h).
-  MK_RETURN_IF_ERROR(RemoveStaleTemps(options.to_dir, spec.file_name).status());
+  // live writer holds: base/atomic_file.h). Housekeeping: a directory we
+  // cannot clean fails below, at the write, with the clearer error.
+  (void)RemoveStaleTemps(options.to_dir, spec.file_name);
   std::string final_path = options.to_dir + "/" + spec.file_name;
   MK_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(final_path, 0755));
   // Within a layer the last entry for the path decides, as tar and container

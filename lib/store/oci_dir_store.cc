@@ -64,10 +64,12 @@ Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, b
     // Opened for writing: remove the temporaries of writers that were
     // killed (each live writer holds a lock on its own, so those of other
     // processes filling the directory now stay). Under the directory lock,
-    // like every other change of the layout.
+    // like every other change of the layout. Housekeeping only: when a
+    // temporary cannot be removed (a read-only medium), the first write
+    // says so with a clearer error than this could.
     MK_ASSIGN_OR_RETURN(FileLock lock, FileLock::Exclusive(dir));
     for (const std::string& folder : {dir, dir + "/blobs/sha256", dir + "/blobs/sha512"})
-      MK_RETURN_IF_ERROR(RemoveStaleTemps(folder).status());
+      (void)RemoveStaleTemps(folder);
   }
   return store;
 }
