@@ -81,6 +81,13 @@ MappingCheck CheckMapping(const json::Value& record) {
   return c;
 }
 
+bool LacksDest(const json::Value& record) {
+  if (record.Find("dest")) return false;
+  for (const char* m : kDestMisspellings)
+    if (record.Find(m)) return false;
+  return true;
+}
+
 std::optional<Digest> PinnedDigest(const std::string& location) {
   size_t at = location.rfind('@');
   if (at == std::string::npos) return std::nullopt;

@@ -13,6 +13,10 @@
 // source pinned by digest. A "kind" that is not a string is an error too.
 // Anything else is the record's error, naming the field.
 //
+// A consumer that only reads mappings (ics-gen) may ignore a mapping record
+// without a "dest" (LacksDest): release-list without --to plans no
+// destination, oci-dir list and verify write none.
+//
 // Pure functions, thread-safe.
 #pragma once
 
@@ -45,6 +49,9 @@ struct MappingCheck {
   bool ok() const { return error.empty(); }
 };
 MappingCheck CheckMapping(const json::Value& record);
+
+// No "dest" and no misspelling of it: a record that plans no destination.
+bool LacksDest(const json::Value& record);
 
 // The digest a location is pinned to: what follows its last '@', when that
 // parses as a digest ("quay.io/a/b@sha256:…", "dir:D:quay.io/a/b@sha256:…").

@@ -132,6 +132,13 @@ TEST(CheckMapping, NamesTheField) {
   }
 }
 
+TEST(LacksDest, NoDestNorAMisspellingOfIt) {
+  EXPECT_TRUE(LacksDest(Parse(R"({"kind":"release","source":"q/a:1"})")));
+  EXPECT_TRUE(LacksDest(Parse(R"({"kind":"image","name":"x","status":"ok"})")));
+  EXPECT_FALSE(LacksDest(Parse(R"({"kind":"image","source":"q/a:1","dest":1})")));
+  EXPECT_FALSE(LacksDest(Parse(R"({"kind":"image","source":"q/a:1","dst":"m/a:1"})")));
+}
+
 TEST(PinnedDigest, OnlyAValidDigestAfterTheLastAt) {
   EXPECT_EQ(PinnedDigest("q/a@" + kDigestA)->str(), kDigestA);
   EXPECT_EQ(PinnedDigest("dir:/m:q/a@" + kDigestB)->str(), kDigestB);
