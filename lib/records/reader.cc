@@ -1,9 +1,21 @@
 #include "records/reader.h"
 
 #include "base/signals.h"
-#include "records/records.h"
 
 namespace mk::records {
+namespace {
+
+// Parses in.text into in.record or in.problem; false for a blank line.
+bool ParseLine(InputLine& in) {
+  if (in.text.find_first_not_of(" \t") == std::string::npos) return false;
+  auto value = json::Value::Parse(in.text);
+  if (!value.ok()) in.problem = value.status();
+  else if (!value->is_object()) in.problem = InvalidArgument("record is not a JSON object");
+  else in.record = std::move(*value);
+  return true;
+}
+
+}  // namespace
 
 Status ReadRecords(json::LineReader& reader, const std::function<bool(InputLine&)>& handle) {
   while (!Interrupted()) {
@@ -18,11 +30,7 @@ Status ReadRecords(json::LineReader& reader, const std::function<bool(InputLine&
       return Status::Ok();
     } else {
       in.text = std::move(**line);
-      if (in.text.find_first_not_of(" \t") == std::string::npos) continue;
-      auto value = json::Value::Parse(in.text);
-      if (!value.ok()) in.problem = value.status();
-      else if (!value->is_object()) in.problem = InvalidArgument("record is not a JSON object");
-      else in.record = std::move(*value);
+      if (!ParseLine(in)) continue;
     }
     in.line = reader.line_number();
     if (!handle(in)) return Status::Ok();
@@ -30,11 +38,20 @@ Status ReadRecords(json::LineReader& reader, const std::function<bool(InputLine&
   return Cancelled("interrupted");
 }
 
-json::Value ProblemRecord(const InputLine& in) {
-  ErrorRecord e;
-  e.line = in.line;
-  e.error = in.problem.message();
-  return Error(e);
+Status ReadRecordsIn(std::string_view text, const std::function<bool(InputLine&)>& handle) {
+  size_t line = 0;
+  while (!text.empty()) {
+    if (Interrupted()) return Cancelled("interrupted");
+    size_t nl = text.find('\n');
+    InputLine in;
+    in.line = ++line;
+    in.text = std::string(text.substr(0, nl));
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (!in.text.empty() && in.text.back() == '\r') in.text.pop_back();
+    if (!ParseLine(in)) continue;
+    if (!handle(in)) break;
+  }
+  return Status::Ok();
 }
 
 }  // namespace mk::records

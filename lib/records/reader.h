@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "base/status.h"
 #include "json/lines.h"
@@ -34,7 +35,8 @@ struct InputLine {
 // read error when reading failed (reader.line_number() is the last line).
 Status ReadRecords(json::LineReader& reader, const std::function<bool(InputLine&)>& handle);
 
-// The error record for a problem line (kind error, line, error).
-json::Value ProblemRecord(const InputLine& in);
+// The same over records already in memory (a results file read whole):
+// lines split at '\n', numbered from 1, the same problems.
+Status ReadRecordsIn(std::string_view text, const std::function<bool(InputLine&)>& handle);
 
 }  // namespace mk::records

@@ -164,8 +164,20 @@ TEST(ReadRecords, SkipsBlankLinesAndNumbersEveryProblem) {
   EXPECT_FALSE(lines[4].problem.ok());
   EXPECT_EQ(lines[5].line, 8u);
   EXPECT_TRUE(lines[5].record.is_object());
-  json::Value err = ProblemRecord(lines[1]);
-  EXPECT_EQ(err.Serialize(), R"({"kind":"error","line":4,"error":"record is not a JSON object"})");
+}
+
+TEST(ReadRecordsIn, SameLinesFromMemory) {
+  std::vector<InputLine> lines;
+  EXPECT_TRUE(ReadRecordsIn("{\"a\":1}\r\n\n[2]\n{\"b\":3}", [&](InputLine& in) {
+                lines.push_back(std::move(in));
+                return true;
+              }).ok());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].text, "{\"a\":1}");
+  EXPECT_EQ(lines[1].line, 3u);
+  EXPECT_EQ(lines[1].problem.message(), "record is not a JSON object");
+  EXPECT_EQ(lines[2].line, 4u);
+  EXPECT_EQ(*lines[2].record.GetInt("b"), 3);
 }
 
 TEST(ReadRecords, HandlerStopsTheLoop) {

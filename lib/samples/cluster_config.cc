@@ -1,6 +1,6 @@
 #include "samples/cluster_config.h"
 
-#include "base/strings.h"
+#include "records/reader.h"
 
 namespace mk::samples {
 namespace {
@@ -26,19 +26,21 @@ json::Value Object(const std::string& api, const std::string& kind, json::Value 
 
 Result<std::map<std::string, bool>> ParseCopyResults(std::string_view text, const std::string& name) {
   std::map<std::string, bool> out;
-  size_t line_no = 0;
-  for (const auto& line : Split(text, '\n')) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto rec = json::Value::Parse(line);
-    if (!rec.ok()) return InvalidArgument(name + ": line " + std::to_string(line_no) + ": " + rec.status().message());
-    auto dest = rec->GetString("dest");
-    if (!dest) continue;
-    auto status = rec->GetString("status");
-    bool ok = !rec->Find("error") && (status == "copied" || status == "present");
+  Status bad;
+  MK_RETURN_IF_ERROR(records::ReadRecordsIn(text, [&](records::InputLine& in) {
+    if (!in.problem.ok()) {
+      bad = InvalidArgument(name + ": line " + std::to_string(in.line) + ": " + in.problem.message());
+      return false;
+    }
+    auto dest = in.record.GetString("dest");
+    if (!dest) return true;
+    auto status = in.record.GetString("status");
+    bool ok = !in.record.Find("error") && (status == "copied" || status == "present");
     auto it = out.find(*dest);
     out[*dest] = ok && (it == out.end() || it->second);
-  }
+    return true;
+  }));
+  if (!bad.ok()) return bad;
   return out;
 }
 
