@@ -137,3 +137,30 @@ PY
     [ -e "$out/.oc.tmp-Killed" ]
     [ "$(ls -A "$out" | LC_ALL=C sort | tr '\n' ' ')" = ".oc.tmp-Killed .openshift-install.tmp-Live01 openshift-install " ]
 }
+
+@test "SIGINT while a big installer is written: exit 130, no file under its name or a temporary one" {
+    media="$BATS_TEST_TMPDIR/big"
+    "$BATS_TEST_DIRNAME/fixtures/make-big-installer.py" "$media" 1024
+    out="$BATS_TEST_TMPDIR/bin"
+    mkdir -p "$out"
+    "$MK_BIN/release-extract" --command openshift-install --to "$out" "dir:$media:4.3.0-x86_64" \
+        >"$BATS_TEST_TMPDIR/rec.json" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+    pid=$!
+    # Interrupt once the temporary holds some of the installer (at most ~20 s).
+    seen=0
+    for ((i = 0; i < 2000; i++)); do
+        for f in "$out"/.openshift-install.tmp-*; do
+            [ -s "$f" ] && seen=1
+        done
+        [ "$seen" -eq 1 ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.01
+    done
+    kill -INT "$pid" 2>/dev/null || true
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$seen" -eq 1 ] || { echo "the run ended (exit $rc) before it was seen writing"; return 1; }
+    [ "$rc" -eq 130 ] || { echo "exit $rc"; cat "$BATS_TEST_TMPDIR/err"; return 1; }
+    [ ! -s "$BATS_TEST_TMPDIR/rec.json" ]
+    [ -z "$(ls -A "$out")" ] || { ls -la "$out"; return 1; }
+}
