@@ -158,7 +158,9 @@ Result<int> RemoveStaleTemps(const std::string& dir, const std::string& final_gl
 }
 
 Status ReplaceFileLocked(const std::string& path, mode_t mode, const std::function<Result<std::string>()>& produce) {
-  MK_ASSIGN_OR_RETURN(FileLock lock, FileLock::Exclusive(DirectoryOf(path)));
+  auto lock = FileLock::Exclusive(DirectoryOf(path));
+  if (!lock.ok())
+    return lock.status().code() == Code::kCancelled ? lock.status() : lock.status().WithContext("cannot write " + path);
   MK_ASSIGN_OR_RETURN(std::string text, produce());
   return WriteFileAtomic(path, text, mode);
 }
