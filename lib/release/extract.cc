@@ -146,6 +146,7 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
   State state = State::kAbsent;
   const char* not_regular = "";
   uint64_t size = 0;
+  bool written = false;  // the temporary holds an earlier entry's bytes
   Reference repo = image.RepositoryOnly();
   for (auto layer = manifest->layers.rbegin(); layer != manifest->layers.rend() && state == State::kAbsent; ++layer) {
     if (Interrupted()) return Cancelled("interrupted");
@@ -155,9 +156,10 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
       Whiteout w = WhiteoutOf(e.path, spec.path);
       if (w == Whiteout::kRemoves || (w == Whiteout::kOpaque && state == State::kAbsent)) state = State::kRemoved;
       if (w != Whiteout::kNone || e.path != spec.path) return archive::Visit::kContinue;
-      if (state == State::kFile) {
+      if (written) {
         MK_RETURN_IF_ERROR(out.Truncate());
         size = 0;
+        written = false;
       }
       if (e.type != archive::Entry::Type::kFile) {
         state = State::kNotRegular;
@@ -167,6 +169,7 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
       if (e.size < 0 || static_cast<uint64_t>(e.size) > options.max_bytes)
         return InvalidArgument(spec.path + " is larger than " + std::to_string(options.max_bytes) + " bytes; refused");
       std::vector<char> buf(1 << 20);
+      written = true;
       for (;;) {
         if (Interrupted()) return Cancelled("interrupted");
         MK_ASSIGN_OR_RETURN(size_t n, content.Read(buf.data(), buf.size()));

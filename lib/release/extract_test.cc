@@ -161,6 +161,16 @@ TEST_F(ExtractTest, TheLastEntryOfAPathInALayerWins) {
   EXPECT_EQ(bin.size(), 4 + ph.size());
   EXPECT_EQ(got->size, 4 + ph.size());
 
+  // Written, removed, written again: only the last bytes.
+  auto again = Release({{{"usr/bin/openshift-install", "FIRST, and longer than the second" + ph},
+                         {"usr/bin/.wh.openshift-install", ""},
+                         {"usr/bin/openshift-install", "AGAIN" + ph}}});
+  got = Extract(again);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  bin = ReadAll(tmp_.path() + "/out/openshift-install");
+  EXPECT_EQ(bin.size(), 5 + ph.size());
+  EXPECT_EQ(bin.substr(0, 5), "AGAIN");
+
   auto removed = Release({{{"usr/bin/openshift-install", "lower" + ph}},
                           {{"usr/bin/openshift-install", "upper" + ph}, {"usr/bin/.wh.openshift-install", ""}}});
   EXPECT_EQ(Extract(removed).status().code(), Code::kNotFound);
