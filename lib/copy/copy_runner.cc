@@ -191,10 +191,7 @@ RunSummary RunCopyPairs(const std::vector<std::pair<std::string, std::string>>& 
   Runner runner(writer, copier, options);
   for (const auto& [source, dest] : pairs) {
     if (Interrupted()) break;
-    records::ImageRecord rec;
-    rec.source = source;
-    rec.dest = dest;
-    runner.Submit(records::Image(rec));
+    runner.Submit(records::ImagePair(source, dest));
   }
   return runner.Finish();
 }

@@ -54,6 +54,13 @@ Value Image(const ImageRecord& r) {
   return v;
 }
 
+Value ImagePair(const std::string& source, const std::string& dest) {
+  Value v = Start(kImage);
+  v.Set("source", Value::String(source));
+  v.Set("dest", Value::String(dest));
+  return v;
+}
+
 Value Error(const ErrorRecord& r) {
   Value v = Start(kError);
   if (r.line > 0) v.Set("line", Count(r.line));

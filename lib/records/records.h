@@ -44,10 +44,9 @@ json::Value Release(const ReleaseRecord& r);
 
 // An image. One kind for several writers, each filling its own fields:
 // release-list (name, release, source, digest, dest), stream-mirror (name,
-// streams, source, dest), blob-copy's SOURCE DEST pairs (source, dest),
-// oci-dir list (name, source, digest, media_type) and oci-dir verify
-// (name, digest, status, missing, corrupt). Fields are written in this
-// order, empty ones left out.
+// streams, source, dest), oci-dir list (name, source, digest, media_type)
+// and oci-dir verify (name, digest, status, missing, corrupt). Fields are
+// written in this order, empty ones left out.
 struct ImageRecord {
   std::string name;
   std::string release;
@@ -61,6 +60,9 @@ struct ImageRecord {
   std::vector<std::string> corrupt;
 };
 json::Value Image(const ImageRecord& r);
+// blob-copy's record for a SOURCE DEST argument pair: both always written,
+// even empty, as the user gave them.
+json::Value ImagePair(const std::string& source, const std::string& dest);
 
 // An input line or record a tool could not use. line is 1-based (0: not
 // from an input line, left out); field names the culprit field when there

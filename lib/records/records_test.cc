@@ -41,6 +41,7 @@ TEST(Builders, FieldsInDocumentedOrderEmptyOnesLeftOut) {
   pair.source = "quay.io/a/b:1";
   pair.dest = "mirror.test/a/b:1";
   EXPECT_EQ(Image(pair).Serialize(), R"({"kind":"image","source":"quay.io/a/b:1","dest":"mirror.test/a/b:1"})");
+  EXPECT_EQ(ImagePair("", "m/a:1").Serialize(), R"({"kind":"image","source":"","dest":"m/a:1"})");
   ImageRecord stream;
   stream.name = "ruby:2.6";
   stream.streams = {"ruby:2.6", "ruby:latest"};
