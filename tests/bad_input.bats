@@ -247,6 +247,9 @@ copy() {
     [[ $(jq -r .error <<<"$output") == *"$claimed"* ]]
     [[ $(jq -r .error <<<"$output") == *"$RELEASE_DIGEST"* ]]
     [[ $stderr == blob-copy:*"$claimed"* ]]
+    # refused before the copy: the destination holds nothing
+    run skopeo inspect --raw --tls-verify=false "docker://$DST_ADDR/bad/moved:x"
+    [ "$status" -ne 0 ]
 }
 
 @test "ics-gen: mapping records with wrong-typed or misspelled fields exit 1 naming line and field; others ignored" {

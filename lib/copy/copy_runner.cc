@@ -105,7 +105,14 @@ class Runner {
     auto dest = store::Location::Parse(dest_text);
     if (!source.ok()) outcome = source.status();
     else if (!dest.ok()) outcome = dest.status();
-    else outcome = copier_.Copy(*source, *dest);
+    else {
+      // The plan's digest is the image meant: a tag that moved since is
+      // refused before anything is copied.
+      std::optional<Digest> expected;
+      if (auto claimed = record.GetString("digest"))
+        if (auto d = Digest::Parse(*claimed); d.ok()) expected = *d;
+      outcome = copier_.Copy(*source, *dest, expected);
+    }
     bool ok = AnnotateRecord(record, outcome);
     if (!ok) Message(source_text + " -> " + dest_text + ": " + record.GetString("error").value_or("?"));
     Emit(record);

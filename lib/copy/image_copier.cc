@@ -13,7 +13,8 @@ Result<CopyOutcome> ImageCopier::Copy(const Reference& source, const Reference& 
   return Copy(store::Location{"", source.String()}, store::Location{"", dest.String()});
 }
 
-Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const store::Location& dest_loc) {
+Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const store::Location& dest_loc,
+                                      const std::optional<Digest>& expected) {
   MK_ASSIGN_OR_RETURN(auto from, stores_.ForLocation(source_loc, false));
   MK_ASSIGN_OR_RETURN(auto to, stores_.ForLocation(dest_loc, true, from.ref.String()));
   store::Store& src = *from.store;
@@ -21,6 +22,9 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
   const Reference& source = from.ref;
   const Reference& dest = to.ref;
   MK_ASSIGN_OR_RETURN(oci::Manifest manifest, src.GetManifest(source));
+  if (expected && manifest.digest != *expected)
+    return DataLoss(source.String() + " is now " + manifest.digest.str() + ", not the record's \"digest\" " +
+                    expected->str() + " (its tag moved); nothing copied");
   if (dest.digest() && *dest.digest() != manifest.digest)
     return InvalidArgument("destination digest " + dest.digest()->str() + " differs from the source's " +
                            manifest.digest.str());

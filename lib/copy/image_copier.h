@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
@@ -44,8 +45,11 @@ class ImageCopier {
 
   // Copies between locations: registries ("quay.io/a/b:tag") or OCI
   // directories ("dir:PATH[:NAME]"). A directory destination without NAME
-  // stores the image under the source's full name.
-  Result<CopyOutcome> Copy(const store::Location& source, const store::Location& dest);
+  // stores the image under the source's full name. With expected (the
+  // digest a plan recorded), a source that now resolves to another digest
+  // fails with kDataLoss before anything is copied.
+  Result<CopyOutcome> Copy(const store::Location& source, const store::Location& dest,
+                           const std::optional<Digest>& expected = std::nullopt);
   Result<CopyOutcome> Copy(const Reference& source, const Reference& dest);
 
  private:
