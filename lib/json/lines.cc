@@ -42,7 +42,7 @@ Result<std::optional<std::string>> LineReader::Next() {
       ++line_no_;
       if (skipping || nl - pos_ > max_line_) {
         pos_ = nl + 1;
-        return InvalidArgument("line " + std::to_string(line_no_) + " is longer than " +
+        return InvalidArgument("the line is longer than " +
                                std::to_string(max_line_) + " bytes");
       }
       std::string line = buf_.substr(pos_, nl - pos_);
@@ -62,7 +62,7 @@ Result<std::optional<std::string>> LineReader::Next() {
         if (skipping) {
           buf_.clear();
           pos_ = 0;
-          return InvalidArgument("line " + std::to_string(line_no_) + " is longer than " +
+          return InvalidArgument("the line is longer than " +
                                  std::to_string(max_line_) + " bytes");
         }
         std::string line = buf_.substr(pos_);

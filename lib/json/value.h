@@ -82,7 +82,8 @@ class Value {
 
 // Appends s to out as a JSON string literal (quotes included). Control
 // characters are escaped and invalid UTF-8 replaced with U+FFFD, so any
-// bytes (a server's error text) give valid JSON.
+// bytes (a server's error text) give valid JSON (the decoding is
+// base/utf8.h's, shared with the TOML and YAML writers).
 void AppendQuoted(std::string& out, std::string_view s);
 std::string Quoted(std::string_view s);
 
