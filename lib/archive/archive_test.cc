@@ -52,7 +52,8 @@ TEST(Tar, NormalizesPathsAndRefusesNonTar) {
   EXPECT_EQ(NormalizeEntryPath("./a//b/"), "a/b");
   EXPECT_EQ(NormalizeEntryPath("/"), "");
   StringSource junk{std::string(4096, 'j')};
-  Status s = WalkTarStream(junk.Reader(), "junk", [](const Entry&, EntryContent&) -> Result<Visit> { return Visit::kContinue; });
+  Status s = WalkTarStream(junk.Reader(), "junk",
+                           [](const Entry&, EntryContent&) -> Result<Visit> { return Visit::kContinue; });
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
   EXPECT_NE(s.message().find("junk"), std::string::npos);
 }
@@ -82,7 +83,8 @@ TEST(Layer, TheSourceErrorIsReportedFirst) {
   std::string layer = fixtures::MakeTarGz({{"first", "1"}, {"padding", fixtures::RandomBytes(1 << 20, 4)}});
   // Broken after the first entry was seen: during the drain.
   StringSource late{layer, 0, layer.size() - 10};
-  Status s = WalkLayer(late.Reader(), "layer x", [](const Entry&, EntryContent&) -> Result<Visit> { return Visit::kStop; });
+  Status s =
+      WalkLayer(late.Reader(), "layer x", [](const Entry&, EntryContent&) -> Result<Visit> { return Visit::kStop; });
   EXPECT_EQ(s.code(), Code::kDataLoss);
   // Broken in the middle of the tar: the source's error, not libarchive's.
   StringSource early{layer, 0, 300};

@@ -51,10 +51,14 @@ class ArchiveContent : public EntryContent {
 Entry::Type TypeOf(struct archive_entry* e) {
   if (archive_entry_hardlink(e)) return Entry::Type::kHardlink;
   switch (archive_entry_filetype(e)) {
-    case AE_IFREG: return Entry::Type::kFile;
-    case AE_IFDIR: return Entry::Type::kDirectory;
-    case AE_IFLNK: return Entry::Type::kSymlink;
-    default: return Entry::Type::kOther;
+    case AE_IFREG:
+      return Entry::Type::kFile;
+    case AE_IFDIR:
+      return Entry::Type::kDirectory;
+    case AE_IFLNK:
+      return Entry::Type::kSymlink;
+    default:
+      return Entry::Type::kOther;
   }
 }
 
@@ -97,8 +101,10 @@ Status WalkOpened(struct archive* a, const std::string& what, const Status* sour
     entry.type = TypeOf(e);
     entry.size = archive_entry_size(e);
     entry.mode = archive_entry_perm(e);
-    if (const char* l = archive_entry_hardlink(e)) entry.link_target = l;
-    else if (const char* sl = archive_entry_symlink(e)) entry.link_target = sl;
+    if (const char* l = archive_entry_hardlink(e))
+      entry.link_target = l;
+    else if (const char* sl = archive_entry_symlink(e))
+      entry.link_target = sl;
     ArchiveContent content(a);
     auto next = visit(entry, content);
     if (!next.ok()) {
@@ -148,17 +154,18 @@ TarWriter::TarWriter(Sink sink) : impl_(new Impl) {
   archive_write_set_format_pax_restricted(impl_->a);
   archive_write_set_bytes_per_block(impl_->a, 512);
   archive_write_set_bytes_in_last_block(impl_->a, 1);
-  archive_write_open(impl_->a, impl_.get(), nullptr,
-                     [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
-                       auto* impl = static_cast<Impl*>(user);
-                       Status s = impl->sink(static_cast<const char*>(buf), n);
-                       if (!s.ok()) {
-                         impl->error = s;
-                         return -1;
-                       }
-                       return static_cast<la_ssize_t>(n);
-                     },
-                     nullptr);
+  archive_write_open(
+      impl_->a, impl_.get(), nullptr,
+      [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
+        auto* impl = static_cast<Impl*>(user);
+        Status s = impl->sink(static_cast<const char*>(buf), n);
+        if (!s.ok()) {
+          impl->error = s;
+          return -1;
+        }
+        return static_cast<la_ssize_t>(n);
+      },
+      nullptr);
 }
 
 TarWriter::~TarWriter() {
@@ -174,12 +181,14 @@ Status TarWriter::Add(const std::string& path, uint64_t size, const ByteReader& 
   archive_entry_set_mtime(e, 0, 0);
   int rc = archive_write_header(impl_->a, e);
   archive_entry_free(e);
-  if (rc != ARCHIVE_OK) return impl_->error.ok() ? IoError(std::string("tar header: ") + archive_error_string(impl_->a)) : impl_->error;
+  if (rc != ARCHIVE_OK)
+    return impl_->error.ok() ? IoError(std::string("tar header: ") + archive_error_string(impl_->a)) : impl_->error;
   std::vector<char> buf(1 << 20);
   uint64_t done = 0;
   while (done < size) {
     MK_ASSIGN_OR_RETURN(size_t n, source(buf.data(), static_cast<size_t>(std::min<uint64_t>(buf.size(), size - done))));
-    if (n == 0) return DataLoss(path + " ended after " + std::to_string(done) + " of " + std::to_string(size) + " bytes");
+    if (n == 0)
+      return DataLoss(path + " ended after " + std::to_string(done) + " of " + std::to_string(size) + " bytes");
     if (archive_write_data(impl_->a, buf.data(), n) < 0)
       return impl_->error.ok() ? IoError(std::string("tar data: ") + archive_error_string(impl_->a)) : impl_->error;
     done += n;

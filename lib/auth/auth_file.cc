@@ -12,7 +12,8 @@ namespace mk::auth {
 std::string NormalizeAuthKey(std::string_view key) {
   std::string_view k = Trim(key);
   for (std::string_view scheme : {"https://", "http://"})
-    if (k.size() >= scheme.size() && EqualsIgnoreCase(k.substr(0, scheme.size()), scheme)) k.remove_prefix(scheme.size());
+    if (k.size() >= scheme.size() && EqualsIgnoreCase(k.substr(0, scheme.size()), scheme))
+      k.remove_prefix(scheme.size());
   while (!k.empty() && k.back() == '/') k.remove_suffix(1);
   for (std::string_view suffix : {"/v1", "/v2"})
     if (k.size() > suffix.size() && k.substr(k.size() - suffix.size()) == suffix) k.remove_suffix(suffix.size());
@@ -27,7 +28,8 @@ std::string NormalizeAuthKey(std::string_view key) {
 std::vector<std::string> DefaultAuthFiles() {
   std::vector<std::string> files;
   if (const char* f = std::getenv("REGISTRY_AUTH_FILE"); f && *f) files.emplace_back(f);
-  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x) files.push_back(std::string(x) + "/containers/auth.json");
+  if (const char* x = std::getenv("XDG_RUNTIME_DIR"); x && *x)
+    files.push_back(std::string(x) + "/containers/auth.json");
   if (const char* h = std::getenv("HOME"); h && *h) files.push_back(std::string(h) + "/.docker/config.json");
   return files;
 }
@@ -66,8 +68,10 @@ Result<AuthStore> AuthStore::Parse(std::string_view content, const std::string& 
 Result<AuthStore> AuthStore::Load(const std::string& explicit_path) {
   std::vector<std::string> files;
   bool must_exist = !explicit_path.empty();
-  if (must_exist) files.push_back(explicit_path);
-  else files = DefaultAuthFiles();
+  if (must_exist)
+    files.push_back(explicit_path);
+  else
+    files = DefaultAuthFiles();
   AuthStore all;
   for (const auto& path : files) {
     auto content = ReadFileLimited(path, 16 << 20);

@@ -14,9 +14,11 @@ std::string Auth(const std::string& up) { return Base64Encode(up); }
 
 TEST(AuthStore, ReadsEveryCredentialForm) {
   std::string text = R"({"auths":{
-    "cloud.openshift.com":{"auth":")" + Auth("ocm:tok") + R"(","email":"a@b.c"},
+    "cloud.openshift.com":{"auth":")" +
+                     Auth("ocm:tok") + R"(","email":"a@b.c"},
     "https://index.docker.io/v1/":{"username":"hubuser","password":"hubpass"},
-    "mirror.example.com:5000":{"auth":")" + Auth("admin:pa:ss") + R"("},
+    "mirror.example.com:5000":{"auth":")" +
+                     Auth("admin:pa:ss") + R"("},
     "token.example.com":{"identitytoken":"refresh-me"}}})";
   auto store = AuthStore::Parse(text, "pull-secret.json");
   ASSERT_TRUE(store.ok()) << store.status().message();
@@ -33,9 +35,12 @@ TEST(AuthStore, ReadsEveryCredentialForm) {
 
 TEST(AuthStore, LongestRepositoryPrefixWins) {
   std::string text = R"({"auths":{
-    "quay.io":{"auth":")" + Auth("host:1") + R"("},
-    "quay.io/org":{"auth":")" + Auth("org:2") + R"("},
-    "quay.io/org/repo":{"auth":")" + Auth("repo:3") + R"("}}})";
+    "quay.io":{"auth":")" +
+                     Auth("host:1") + R"("},
+    "quay.io/org":{"auth":")" +
+                     Auth("org:2") + R"("},
+    "quay.io/org/repo":{"auth":")" +
+                     Auth("repo:3") + R"("}}})";
   auto store = AuthStore::Parse(text, "auth.json");
   ASSERT_TRUE(store.ok());
   EXPECT_EQ(store->Lookup("quay.io", "org/repo")->username, "repo");
@@ -71,9 +76,10 @@ TEST(AuthStore, ExplicitFileMustExistAndEnvOrderHolds) {
   std::string dir = tmpl;
   ASSERT_TRUE(WriteFileAtomic(dir + "/first.json", R"({"auths":{"r.io":{"auth":")" + Auth("first:1") + R"("}}})").ok());
   ASSERT_TRUE(::mkdir((dir + "/containers").c_str(), 0700) == 0);
-  ASSERT_TRUE(WriteFileAtomic(dir + "/containers/auth.json",
-                              R"({"auths":{"r.io/a/b":{"auth":")" + Auth("second:2") + R"("},"s.io":{"auth":")" +
-                                  Auth("second:3") + R"("}}})").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir + "/containers/auth.json", R"({"auths":{"r.io/a/b":{"auth":")" + Auth("second:2") +
+                                                                 R"("},"s.io":{"auth":")" + Auth("second:3") +
+                                                                 R"("}}})")
+                  .ok());
   ::setenv("REGISTRY_AUTH_FILE", (dir + "/first.json").c_str(), 1);
   ::setenv("XDG_RUNTIME_DIR", dir.c_str(), 1);
   ::setenv("HOME", (dir + "/nohome").c_str(), 1);

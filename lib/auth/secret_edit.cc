@@ -9,12 +9,10 @@ namespace mk::auth {
 namespace {
 
 // Fields that hold credentials or go with them; each must be a string.
-constexpr std::string_view kStringFields[] = {"auth", "username", "password", "identitytoken", "registrytoken",
-                                              "email"};
+constexpr std::string_view kStringFields[] = {"auth",          "username",      "password",
+                                              "identitytoken", "registrytoken", "email"};
 
-std::string Where(const std::string& source, std::string_view key) {
-  return source + ": auths[" + Quote(key) + "]";
-}
+std::string Where(const std::string& source, std::string_view key) { return source + ": auths[" + Quote(key) + "]"; }
 
 bool IsAlnumLower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -37,7 +35,8 @@ bool ValidPathComponent(std::string_view c) {
     size_t j = i;
     while (j < c.size() && !IsAlnumLower(c[j])) ++j;
     std::string_view sep = c.substr(i, j - i);
-    if (!(sep == "." || sep == "_" || sep == "__" || sep.find_first_not_of('-') == std::string_view::npos)) return false;
+    if (!(sep == "." || sep == "_" || sep == "__" || sep.find_first_not_of('-') == std::string_view::npos))
+      return false;
     i = j;
   }
   return true;
@@ -71,8 +70,8 @@ void DropDuplicates(json::Value& auths, const std::vector<std::string>& keys, st
   for (size_t i = 1; i < keys.size(); ++i) {
     auths.Erase(keys[i]);
     if (notes)
-      notes->push_back("removed auths[" + Quote(keys[i]) + "]: it names the same registry as auths[" +
-                       Quote(keys[0]) + "]");
+      notes->push_back("removed auths[" + Quote(keys[i]) + "]: it names the same registry as auths[" + Quote(keys[0]) +
+                       "]");
   }
 }
 
@@ -216,7 +215,8 @@ void MergeAuths(json::Value& doc, const MergeSource& from, bool no_overwrite, st
   json::Value& auths = AuthsOf(doc);
   for (const auto& [key, entry] : from_auths->members()) {
     if (!HasCredential(entry)) {
-      if (notes) notes->push_back(Where(from.source, key) + " holds no credentials (a credential helper's?); not merged");
+      if (notes)
+        notes->push_back(Where(from.source, key) + " holds no credentials (a credential helper's?); not merged");
       continue;
     }
     std::vector<std::string> keys = MatchingKeys(auths, NormalizeAuthKey(key));
@@ -303,8 +303,6 @@ std::vector<AuthEntryInfo> ListEntries(const json::Value& doc) {
   return out;
 }
 
-json::Value EntryRecord(const AuthEntryInfo& entry) {
-  return records::Auth(entry.registry, entry.username);
-}
+json::Value EntryRecord(const AuthEntryInfo& entry) { return records::Auth(entry.registry, entry.username); }
 
 }  // namespace mk::auth

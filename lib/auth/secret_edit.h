@@ -98,7 +98,8 @@ Result<EditReport> EditPullSecret(json::Value& doc, const EditOptions& options);
 // they would compete with the new `auth`. Returns the key written (an
 // existing key naming the registry, else cred.registry), or nullopt when
 // no_overwrite kept an existing entry.
-std::optional<std::string> SetCredential(json::Value& doc, const NewCredential& cred, bool no_overwrite, std::vector<std::string>* notes);
+std::optional<std::string> SetCredential(json::Value& doc, const NewCredential& cred, bool no_overwrite,
+                                         std::vector<std::string>* notes);
 
 // Merges from's auths entries into doc. Entries without any credential (a
 // docker config that keeps them in a credential helper) are skipped.

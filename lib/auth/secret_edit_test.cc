@@ -62,7 +62,7 @@ TEST(SecretEdit, AddAppendsTheMirrorAndKeepsEverythingElse) {
   EXPECT_TRUE(report->added);
   EXPECT_TRUE(report->notes.empty());
   EXPECT_EQ(Keys(doc), (std::vector<std::string>{"cloud.openshift.com", "quay.io", "registry.connect.redhat.com",
-                                                  "registry.redhat.io", "mirror.example.com:5000"}));
+                                                 "registry.redhat.io", "mirror.example.com:5000"}));
   const json::Value* entry = doc.Find("auths")->Find("mirror.example.com:5000");
   ASSERT_NE(entry, nullptr);
   EXPECT_EQ(entry->GetString("auth"), Base64Encode(std::string("mirror:") + kPassword));
@@ -117,8 +117,8 @@ TEST(SecretEdit, NoOverwriteKeepsTheExistingEntry) {
 TEST(SecretEdit, AddCreatesAuthsWhenThereIsNone) {
   json::Value doc = Parse("{}");
   ASSERT_TRUE(SetCredential(doc, Mirror(), false, nullptr).has_value());
-  EXPECT_EQ(doc.Serialize(), R"({"auths":{"mirror.example.com:5000":{"auth":")" + EncodeAuth("mirror", kPassword) +
-                                 R"("}}})");
+  EXPECT_EQ(doc.Serialize(),
+            R"({"auths":{"mirror.example.com:5000":{"auth":")" + EncodeAuth("mirror", kPassword) + R"("}}})");
   json::Value docker = Parse(R"({"credsStore":"desktop"})");
   ASSERT_TRUE(SetCredential(docker, Mirror(), false, nullptr).has_value());
   EXPECT_EQ(docker.members().front().first, "credsStore");
@@ -136,7 +136,7 @@ TEST(SecretEdit, MergeLaterWinsInPlaceAndAppendsNewRegistries) {
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->added);
   EXPECT_EQ(Keys(doc), (std::vector<std::string>{"cloud.openshift.com", "quay.io", "registry.connect.redhat.com",
-                                                  "registry.redhat.io", "new.io", "https://index.docker.io/v1/"}));
+                                                 "registry.redhat.io", "new.io", "https://index.docker.io/v1/"}));
   EXPECT_EQ(doc.Find("auths")->Find("quay.io")->Serialize(), R"({"auth":"YTpi"})");
   EXPECT_EQ(doc.Find("auths")->Find("new.io")->Serialize(), R"({"auth":"YTpk","email":"b@x.y"})");
   // docker config.json's username/password form is copied as it is.
@@ -199,7 +199,7 @@ TEST(SecretEdit, ForInstallLeavesOnlyThePullOnlyCredentialForTheMirror) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->added);
   EXPECT_EQ(Keys(doc), (std::vector<std::string>{"quay.io", "mirror.example.com:5000", "mirror.example.com:443",
-                                                  "mirror.example.com"}));
+                                                 "mirror.example.com"}));
   EXPECT_EQ(doc.Find("auths")->Find("mirror.example.com:5000")->GetString("auth"), EncodeAuth("puller", "pull only"));
   EXPECT_EQ(report->notes.size(), 1u);
 }
@@ -235,7 +235,8 @@ TEST(SecretEdit, ParseSaysWhatIsWrongWhereWithoutTheSecret) {
       {R"({"foo":1})", "p.json: no \"auths\" object"},
       {R"({"auths":[]})", "p.json: \"auths\" is not an object"},
       {R"({"auths":{"a.io":"b3BlbnNoaWZ0OnRva2VuMQ=="}})", "p.json: auths[\"a.io\"] is not an object"},
-      {R"({"auths":{"a.io":{"auth":"b3BlbnNoaWZ0OnRva2VuMQ==$"}}})", "p.json: auths[\"a.io\"].auth is not valid base64"},
+      {R"({"auths":{"a.io":{"auth":"b3BlbnNoaWZ0OnRva2VuMQ==$"}}})",
+       "p.json: auths[\"a.io\"].auth is not valid base64"},
       {R"({"auths":{"a.io":{"auth":")" + Base64Encode("pa ss w0rd s3cret") + R"("}}})",
        "p.json: auths[\"a.io\"].auth does not decode to user:password"},
       {R"({"auths":{"a.io":{"auth":1}}})", "p.json: auths[\"a.io\"].auth is not a string"},
@@ -285,8 +286,8 @@ TEST(SecretEdit, UserNamesAndPasswords) {
 
   EXPECT_EQ(*PasswordFromInput("pa ss:w0rd\n"), "pa ss:w0rd");
   EXPECT_EQ(*PasswordFromInput("pa ss:w0rd"), "pa ss:w0rd");
-  EXPECT_EQ(*PasswordFromInput(" sp \n"), " sp ");          // only the newline goes
-  EXPECT_EQ(*PasswordFromInput("crlf\r\n"), "crlf\r");      // one newline, nothing else
+  EXPECT_EQ(*PasswordFromInput(" sp \n"), " sp ");      // only the newline goes
+  EXPECT_EQ(*PasswordFromInput("crlf\r\n"), "crlf\r");  // one newline, nothing else
   for (const std::string& bad : {std::string(""), std::string("\n"), std::string("pa ss:w0rd s3cret\n\n"),
                                  std::string("pa ss:w0rd s3cret\nmore"), std::string("pa ss:w0rd s3cret\0x", 19)}) {
     auto p = PasswordFromInput(bad);

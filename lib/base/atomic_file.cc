@@ -62,10 +62,7 @@ Result<AtomicFile> AtomicFile::Create(const std::string& path, mode_t mode) {
 }
 
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept
-    : path_(std::move(o.path_)),
-      temp_path_(std::move(o.temp_path_)),
-      fd_(std::move(o.fd_)),
-      committed_(o.committed_) {
+    : path_(std::move(o.path_)), temp_path_(std::move(o.temp_path_)), fd_(std::move(o.fd_)), committed_(o.committed_) {
   o.committed_ = true;  // the moved-from object owns nothing to remove
 }
 
@@ -185,10 +182,12 @@ Result<std::string> ReadStdinLimited(size_t max_bytes) {
   for (;;) {
     ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
     if (n < 0 && errno == EINTR && !Interrupted()) continue;
-    if (n < 0) return errno == EINTR ? Cancelled("interrupted") : IoError("cannot read standard input: " + ErrnoText(errno));
+    if (n < 0)
+      return errno == EINTR ? Cancelled("interrupted") : IoError("cannot read standard input: " + ErrnoText(errno));
     if (n == 0) return text;
     text.append(buf, static_cast<size_t>(n));
-    if (text.size() > max_bytes) return InvalidArgument("standard input is larger than " + std::to_string(max_bytes) + " bytes");
+    if (text.size() > max_bytes)
+      return InvalidArgument("standard input is larger than " + std::to_string(max_bytes) + " bytes");
   }
 }
 

@@ -59,8 +59,8 @@ Result<size_t> BytePipe::Read(char* out, size_t n) {
       }
     } else if (closed_) {
       if (expected_ && delivered_ != *expected_)
-        return DataLoss("stream ended after " + std::to_string(delivered_) + " of " +
-                        std::to_string(*expected_) + " bytes");
+        return DataLoss("stream ended after " + std::to_string(delivered_) + " of " + std::to_string(*expected_) +
+                        " bytes");
       return size_t{0};
     }
     cv_.wait(lock);

@@ -13,7 +13,8 @@ namespace {
 
 Status OpenError(int err, const std::string& path) {
   if (err == ENOENT) return NotFound("no such file or directory: " + path);
-  if (err == EACCES || err == EPERM) return PermissionDenied("cannot open " + path + " to lock it: " + std::strerror(err));
+  if (err == EACCES || err == EPERM)
+    return PermissionDenied("cannot open " + path + " to lock it: " + std::strerror(err));
   return IoError("cannot open " + path + " to lock it: " + std::strerror(err));
 }
 

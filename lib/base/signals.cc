@@ -1,8 +1,7 @@
 #include "base/signals.h"
 
-#include <csignal>
-
 #include <atomic>
+#include <csignal>
 
 namespace mk {
 namespace {

@@ -17,8 +17,8 @@ namespace mk {
 
 enum class Code {
   kOk = 0,
-  kInvalidArgument,   // the input is malformed (a reference, a JSON line)
-  kNotFound,          // a manifest, blob, file or key does not exist
+  kInvalidArgument,  // the input is malformed (a reference, a JSON line)
+  kNotFound,         // a manifest, blob, file or key does not exist
   kAlreadyExists,
   kPermissionDenied,  // 401/403, or a file we may not write
   kUnavailable,       // network failure, 5xx, connection refused: may retry
@@ -66,7 +66,7 @@ inline Status Internal(std::string m) { return Status(Code::kInternal, std::move
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     assert(!status_.ok() && "Result built from an ok Status has no value");
     if (status_.ok()) status_ = Internal("result without value");
@@ -75,9 +75,18 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -92,16 +101,15 @@ class [[nodiscard]] Result {
 
 // Early-return helpers. MK_RETURN_IF_ERROR(expr) returns a non-ok Status;
 // MK_ASSIGN_OR_RETURN(lhs, expr) unwraps a Result or returns its Status.
-#define MK_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::mk::Status mk_status_ = (expr);         \
-    if (!mk_status_.ok()) return mk_status_;  \
+#define MK_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::mk::Status mk_status_ = (expr);        \
+    if (!mk_status_.ok()) return mk_status_; \
   } while (0)
 
 #define MK_CONCAT_INNER(a, b) a##b
 #define MK_CONCAT(a, b) MK_CONCAT_INNER(a, b)
-#define MK_ASSIGN_OR_RETURN(lhs, expr) \
-  MK_ASSIGN_OR_RETURN_IMPL(MK_CONCAT(mk_result_, __LINE__), lhs, expr)
+#define MK_ASSIGN_OR_RETURN(lhs, expr) MK_ASSIGN_OR_RETURN_IMPL(MK_CONCAT(mk_result_, __LINE__), lhs, expr)
 #define MK_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \

@@ -14,6 +14,7 @@ constexpr const char* kVersion = "0.1.0";
 }
 
 void AddRegistryOptions(po::options_description& opts, RegistryFlags& flags) {
+  // clang-format off
   opts.add_options()
       ("registry-config,a", po::value(&flags.registry_config)->value_name("FILE"),
        "credentials file (pull secret, auth.json or docker config.json); default: $REGISTRY_AUTH_FILE, "
@@ -21,6 +22,7 @@ void AddRegistryOptions(po::options_description& opts, RegistryFlags& flags) {
       ("ca-file", po::value(&flags.ca_file)->value_name("FILE"), "extra CA certificates (PEM) to trust")
       ("insecure", po::value(&flags.insecure)->value_name("REGISTRY")->composing(),
        "talk to REGISTRY (host[:port]) without TLS verification, or over plain HTTP; repeatable");
+  // clang-format on
 }
 
 void Error(const ToolInfo& info, const std::string& message) {
@@ -53,8 +55,9 @@ std::optional<int> ParseArgs(const ToolInfo& info, const po::options_description
   try {
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).style(style).run(), vm);
     if (vm.count("help")) {
-      std::cout << "Usage: " << info.usage << "\n\n" << info.summary << "\n\n" << all
-                << "\nExit status: 0 success; 1 some item failed; 2 usage error; 130 interrupted.\n"
+      std::cout << "Usage: " << info.usage << "\n\n"
+                << info.summary << "\n\n"
+                << all << "\nExit status: 0 success; 1 some item failed; 2 usage error; 130 interrupted.\n"
                 << "See " << info.name << "(1) and mirrorkit-records(7).\n";
       return kExitOk;
     }
@@ -76,7 +79,8 @@ int FinishStdout(const ToolInfo& info, int code, const json::RecordWriter* write
   bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) || (writer && writer->failed());
   if (failed) {
     if (errno == EPIPE) return code;
-    Error(info, std::string("write error on standard output") + (errno ? std::string(": ") + std::strerror(errno) : ""));
+    Error(info,
+          std::string("write error on standard output") + (errno ? std::string(": ") + std::strerror(errno) : ""));
     return code == kExitOk ? kExitItemFailed : code;
   }
   return code;

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <boost/program_options.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,8 +35,8 @@ enum ExitCode {
 
 struct ToolInfo {
   const char* name;
-  const char* usage;     // "release-list [OPTIONS] RELEASE"
-  const char* summary;   // one paragraph for --help
+  const char* usage;    // "release-list [OPTIONS] RELEASE"
+  const char* summary;  // one paragraph for --help
 };
 
 // -a, --ca-file and --insecure fill these; blob-copy also sets chunk_size.

@@ -19,8 +19,10 @@ BlobLedger::Claim BlobLedger::Acquire(const std::string& repo_key, const Digest&
 void BlobLedger::Finish(const std::string& repo_key, const Digest& digest, bool present) {
   std::lock_guard<std::mutex> lock(mu_);
   auto key = std::make_pair(repo_key, digest);
-  if (present) state_[key] = State::kPresent;
-  else state_.erase(key);  // failed: the next worker tries again
+  if (present)
+    state_[key] = State::kPresent;
+  else
+    state_.erase(key);  // failed: the next worker tries again
   cv_.notify_all();
 }
 

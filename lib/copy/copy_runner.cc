@@ -103,8 +103,10 @@ class Runner {
     Result<CopyOutcome> outcome = InvalidArgument("not copied");
     auto source = store::Location::Parse(source_text);
     auto dest = store::Location::Parse(dest_text);
-    if (!source.ok()) outcome = source.status();
-    else if (!dest.ok()) outcome = dest.status();
+    if (!source.ok())
+      outcome = source.status();
+    else if (!dest.ok())
+      outcome = dest.status();
     else {
       // The plan's digest is the image meant: a tag that moved since is
       // refused before anything is copied.
@@ -152,9 +154,9 @@ bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
   // gives another: the copy is not the image the record meant. Its digest
   // is kept (it is the claim that failed), never overwritten.
   if (auto claimed = record.GetString("digest"); claimed && *claimed != o.digest.str()) {
-    records::SetCopyFailure(record, "the source is now " + o.digest.str() + ", not the record's \"digest\" " + *claimed +
-                                        " (its tag moved); " + record.GetString("dest").value_or("the dest") +
-                                        " now holds " + o.digest.str());
+    records::SetCopyFailure(record, "the source is now " + o.digest.str() + ", not the record's \"digest\" " +
+                                        *claimed + " (its tag moved); " +
+                                        record.GetString("dest").value_or("the dest") + " now holds " + o.digest.str());
     return false;
   }
   records::CopyResult r;
@@ -185,8 +187,10 @@ RunSummary RunCopyRecords(json::LineReader& reader, json::RecordWriter& writer, 
       return true;
     }
     records::MappingCheck check = records::CheckMapping(in.record);
-    if (!check.ok()) runner.Reject(in.line, check.field, check.error, std::move(in.record));
-    else runner.Submit(std::move(in.record));
+    if (!check.ok())
+      runner.Reject(in.line, check.field, check.error, std::move(in.record));
+    else
+      runner.Submit(std::move(in.record));
     return true;
   });
   if (s.code() == Code::kIo) runner.Reject(reader.line_number() + 1, "", s.message());

@@ -84,8 +84,8 @@ TEST_F(CopyTest, SharedBlobsCopiedOncePerRepositoryUnderConcurrency) {
   std::vector<CopyStats> stats(images.size());
   for (size_t i = 0; i < images.size(); ++i)
     threads.emplace_back([&, i] {
-      auto out = copier.Copy(Ref("src.test/art@" + images[i].digest.str()),
-                             Ref("dst.test/mirror/ocp:t" + std::to_string(i)));
+      auto out =
+          copier.Copy(Ref("src.test/art@" + images[i].digest.str()), Ref("dst.test/mirror/ocp:t" + std::to_string(i)));
       ASSERT_TRUE(out.ok()) << out.status().message();
       stats[i] = out->stats;
     });
@@ -126,13 +126,13 @@ TEST_F(CopyTest, CorruptSourceBlobFailsAndPushesNoManifest) {
 TEST_F(CopyTest, DestinationDigestMustMatch) {
   oci::Manifest m = Image(50);
   ImageCopier copier(resolver_, ledger_);
-  auto out = copier.Copy(Ref("src.test/art@" + m.digest.str()),
-                         Ref("dst.test/x@sha256:" + std::string(64, 'a')));
+  auto out = copier.Copy(Ref("src.test/art@" + m.digest.str()), Ref("dst.test/x@sha256:" + std::string(64, 'a')));
   EXPECT_EQ(out.status().code(), Code::kInvalidArgument);
 }
 
 TEST(AnnotateRecord, AddsResultFieldsAndKeepsOthers) {
-  auto rec = json::Value::Parse(R"({"kind":"image","custom":{"x":1},"source":"a/b@sha256:)" + std::string(64, '0') + R"("})");
+  auto rec =
+      json::Value::Parse(R"({"kind":"image","custom":{"x":1},"source":"a/b@sha256:)" + std::string(64, '0') + R"("})");
   CopyOutcome o;
   o.digest = Digest::Sha256Of("m");
   o.media_type = "application/vnd.oci.image.manifest.v1+json";
@@ -172,10 +172,18 @@ TEST_F(CopyTest, RunCopyRecordsChecksMappingsAndPassesOthersOn) {
   const std::string other = "sha256:" + std::string(64, 'd');
   const std::string passthrough = R"({"kind":"note", "n":1.50,"s":"\u00e9"})";
   std::string input = passthrough + "\n" +
-                      R"({"source":1,"dest":true})" "\n" +
-                      R"({"kind":"image","src":")" + pinned + R"(","dest":"dst.test/m/x:1"})" "\n" +
-                      R"({"kind":"image","source":")" + pinned + R"(","dest":"dst.test/m/x:2","digest":")" + other + R"("})" "\n" +
-                      R"({"kind":"image","source":")" + pinned + R"(","dest":"dst.test/m/x:3","digest":")" + m.digest.str() + R"("})" "\n";
+                      R"({"source":1,"dest":true})"
+                      "\n" +
+                      R"({"kind":"image","src":")" + pinned +
+                      R"(","dest":"dst.test/m/x:1"})"
+                      "\n" +
+                      R"({"kind":"image","source":")" + pinned + R"(","dest":"dst.test/m/x:2","digest":")" + other +
+                      R"("})"
+                      "\n" +
+                      R"({"kind":"image","source":")" + pinned + R"(","dest":"dst.test/m/x:3","digest":")" +
+                      m.digest.str() +
+                      R"("})"
+                      "\n";
   FILE* in = std::tmpfile();
   std::fwrite(input.data(), 1, input.size(), in);
   std::fflush(in);
@@ -203,9 +211,12 @@ TEST_F(CopyTest, RunCopyRecordsChecksMappingsAndPassesOthersOn) {
     if (l == passthrough) continue;
     auto v = json::Value::Parse(l);
     ASSERT_TRUE(v.ok()) << l;
-    if (v->GetString("kind") == "error") errors[v->GetInt("line").value_or(0)] = *v;
-    else if (v->GetString("status") == "copied" && v->GetString("dest") == "dst.test/m/x:3") ++copied;
-    else ADD_FAILURE() << l;
+    if (v->GetString("kind") == "error")
+      errors[v->GetInt("line").value_or(0)] = *v;
+    else if (v->GetString("status") == "copied" && v->GetString("dest") == "dst.test/m/x:3")
+      ++copied;
+    else
+      ADD_FAILURE() << l;
   }
   EXPECT_EQ(copied, 1);
   ASSERT_EQ(errors.size(), 3u);

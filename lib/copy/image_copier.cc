@@ -41,7 +41,8 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
     out.already_present = true;
     return out;
   }
-  MK_RETURN_IF_ERROR(CopyManifestTree(src, source.RepositoryOnly(), dst, dest.RepositoryOnly(), manifest, 0, out.stats));
+  MK_RETURN_IF_ERROR(
+      CopyManifestTree(src, source.RepositoryOnly(), dst, dest.RepositoryOnly(), manifest, 0, out.stats));
   Reference target = dest.tag().empty() ? dest.WithDigest(manifest.digest) : dest.WithTag(dest.tag());
   MK_RETURN_IF_ERROR(dst.PutManifest(target, manifest));
   ++out.stats.manifests_pushed;

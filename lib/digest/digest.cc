@@ -18,11 +18,15 @@ Result<Digest> Digest::Parse(std::string_view text) {
   if (colon == std::string_view::npos) return InvalidArgument("invalid digest " + Quote(text) + ": no algorithm");
   std::string_view algo = text.substr(0, colon), hex = text.substr(colon + 1);
   size_t want = 0;
-  if (algo == "sha256") want = 64;
-  else if (algo == "sha512") want = 128;
-  else return InvalidArgument("unsupported digest algorithm " + Quote(algo));
+  if (algo == "sha256")
+    want = 64;
+  else if (algo == "sha512")
+    want = 128;
+  else
+    return InvalidArgument("unsupported digest algorithm " + Quote(algo));
   if (!IsLowerHex(hex, want))
-    return InvalidArgument("invalid digest " + Quote(text) + ": want " + std::to_string(want) + " lower-case hex digits");
+    return InvalidArgument("invalid digest " + Quote(text) + ": want " + std::to_string(want) +
+                           " lower-case hex digits");
   return Digest(std::string(text));
 }
 

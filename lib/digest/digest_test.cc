@@ -9,8 +9,7 @@ constexpr const char* kEmpty = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e46
 
 TEST(Digest, HashesKnownValues) {
   EXPECT_EQ(Digest::Sha256Of("").str(), kEmpty);
-  EXPECT_EQ(Digest::Sha256Of("abc").str(),
-            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Digest::Sha256Of("abc").str(), "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST(Digest, IncrementalEqualsOneShot) {

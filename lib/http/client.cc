@@ -30,7 +30,7 @@ struct Transfer {
   const Request* request = nullptr;
   const BodySink* sink = nullptr;
   Response* response = nullptr;
-  uint64_t delivered = 0;  // body bytes handed to the sink
+  uint64_t delivered = 0;    // body bytes handed to the sink
   uint64_t resume_from = 0;  // a Range request's first byte, 0 if none
   bool resume_checked = false;
   Status sink_status;
@@ -145,8 +145,7 @@ void Client::Release(std::unique_ptr<Handle> h) {
   if (pool_.size() < 32) pool_.push_back(std::move(h));
 }
 
-Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t resume_from,
-                              uint64_t* delivered) {
+Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t resume_from, uint64_t* delivered) {
   auto handle = Acquire();
   if (!handle) return Internal("cannot create a curl handle");
   CURL* c = handle->curl;
@@ -213,7 +212,8 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
   std::string where = req.method + " " + RedactUrl(req.url);
   if (!t.sink_status.ok()) return t.sink_status;
   if (!t.source_status.ok()) return t.source_status;
-  if (t.body_too_large) return InvalidArgument(where + ": response body larger than " + std::to_string(req.max_body) + " bytes");
+  if (t.body_too_large)
+    return InvalidArgument(where + ": response body larger than " + std::to_string(req.max_body) + " bytes");
   if (rc == CURLE_ABORTED_BY_CALLBACK && Interrupted()) return Cancelled("interrupted");
   if (rc != CURLE_OK) {
     std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);

@@ -35,8 +35,8 @@
 namespace mk::http {
 
 struct ClientOptions {
-  std::string ca_file;        // extra CA bundle; empty: the system's
-  std::string ca_path;        // CA directory also trusted (the system's with ca_file)
+  std::string ca_file;  // extra CA bundle; empty: the system's
+  std::string ca_path;  // CA directory also trusted (the system's with ca_file)
   long connect_timeout_s = 30;
   long stall_timeout_s = 60;  // abort when no byte moves for this long
   int max_attempts = 3;       // for retryable requests
@@ -61,8 +61,7 @@ class Client : public Transport {
   struct Handle;
   std::unique_ptr<Handle> Acquire();
   void Release(std::unique_ptr<Handle> h);
-  Result<Response> Once(const Request& request, const BodySink& sink, uint64_t resume_from,
-                        uint64_t* delivered);
+  Result<Response> Once(const Request& request, const BodySink& sink, uint64_t resume_from, uint64_t* delivered);
 
   ClientOptions options_;
   std::mutex mu_;

@@ -19,7 +19,8 @@ TEST(Challenge, ParsesDockerBearer) {
 }
 
 TEST(Challenge, BasicTokensEscapesAndSeveralChallenges) {
-  auto c = ParseChallenges(R"(Basic realm="basic-realm", Bearer realm="https://a/t?x=1",error=invalid_token, charset=UTF-8)");
+  auto c = ParseChallenges(
+      R"(Basic realm="basic-realm", Bearer realm="https://a/t?x=1",error=invalid_token, charset=UTF-8)");
   ASSERT_TRUE(c.ok());
   ASSERT_EQ(c->size(), 2u);
   EXPECT_EQ((*c)[0].scheme, "basic");

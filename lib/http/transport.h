@@ -28,16 +28,16 @@ struct Request {
   std::string method = "GET";
   std::string url;
   Headers headers;
-  std::string body;               // used when source is empty
-  BodySource source;              // streamed body of source_size bytes
+  std::string body;   // used when source is empty
+  BodySource source;  // streamed body of source_size bytes
   int64_t source_size = -1;
   bool verify_tls = true;
   bool follow_redirects = true;
   // Whether a redirect from https may lead to plain http (only for a
   // registry the user named --insecure); refused otherwise.
   bool allow_plain_http = false;
-  int max_attempts = 0;           // for retryable requests; 0: the client's
-  size_t max_body = 8 << 20;      // cap for bodies kept in memory
+  int max_attempts = 0;       // for retryable requests; 0: the client's
+  size_t max_body = 8 << 20;  // cap for bodies kept in memory
 };
 
 struct Response {

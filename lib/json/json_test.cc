@@ -1,13 +1,11 @@
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <simdjson.h>
+#include <unistd.h>
 
 #include <iterator>
 #include <random>
 #include <thread>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "base/utf8.h"
 #include "json/lines.h"
@@ -60,12 +58,12 @@ TEST(Value, QuotingReplacesEachIllFormedSubpart) {
       {"\xf8\x80\x80", R"("\ufffd\ufffd\ufffd")"},
       {"\xf5\x80\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},
       {"\xff", R"("\ufffd")"},
-      {"\xc0\xaf", R"("\ufffd\ufffd")"},                    // overlong
-      {"\xc1\xbf", R"("\ufffd\ufffd")"},                    // overlong
-      {"\xe0\x80\x80", R"("\ufffd\ufffd\ufffd")"},          // overlong
+      {"\xc0\xaf", R"("\ufffd\ufffd")"},                      // overlong
+      {"\xc1\xbf", R"("\ufffd\ufffd")"},                      // overlong
+      {"\xe0\x80\x80", R"("\ufffd\ufffd\ufffd")"},            // overlong
       {"\xf0\x80\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},  // overlong
       {"\xf4\x90\x80\x80", R"("\ufffd\ufffd\ufffd\ufffd")"},  // past U+10FFFF
-      {"a\xe2\x82z", R"("a\ufffdz")"},                      // truncated: one subpart
+      {"a\xe2\x82z", R"("a\ufffdz")"},                        // truncated: one subpart
       {"\xf0\x9f\x90", R"("\ufffd")"},
       {"\xc3", R"("\ufffd")"},
       {"\xf0\x9f\x90\xb3", "\"\xf0\x9f\x90\xb3\""},  // valid 4-byte kept
@@ -95,9 +93,14 @@ TEST(Value, QuotedRandomBytesAlwaysParse) {
     int n = len(rng);
     for (int k = 0; k < n; ++k) {
       switch (i % 3) {
-        case 0: s += static_cast<char>(byte(rng)); break;
-        case 1: s += static_cast<char>(high(rng)); break;
-        default: s += static_cast<char>(k % 4 == 0 ? edges[edge(rng)] : high(rng));
+        case 0:
+          s += static_cast<char>(byte(rng));
+          break;
+        case 1:
+          s += static_cast<char>(high(rng));
+          break;
+        default:
+          s += static_cast<char>(k % 4 == 0 ? edges[edge(rng)] : high(rng));
       }
     }
     std::string quoted = Quoted(s);
@@ -107,7 +110,9 @@ TEST(Value, QuotedRandomBytesAlwaysParse) {
     const std::string& text = back->as_string();
     ASSERT_TRUE(simdjson::validate_utf8(text.data(), text.size())) << testing::PrintToString(s);
     ASSERT_EQ(text, utf8::Repair(s));
-    if (simdjson::validate_utf8(s.data(), s.size())) ASSERT_EQ(text, s);
+    if (simdjson::validate_utf8(s.data(), s.size())) {
+      ASSERT_EQ(text, s);
+    }
   }
 }
 

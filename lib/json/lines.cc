@@ -42,8 +42,7 @@ Result<std::optional<std::string>> LineReader::Next() {
       ++line_no_;
       if (skipping || nl - pos_ > max_line_) {
         pos_ = nl + 1;
-        return InvalidArgument("the line is longer than " +
-                               std::to_string(max_line_) + " bytes");
+        return InvalidArgument("the line is longer than " + std::to_string(max_line_) + " bytes");
       }
       std::string line = buf_.substr(pos_, nl - pos_);
       pos_ = nl + 1;
@@ -62,8 +61,7 @@ Result<std::optional<std::string>> LineReader::Next() {
         if (skipping) {
           buf_.clear();
           pos_ = 0;
-          return InvalidArgument("the line is longer than " +
-                                 std::to_string(max_line_) + " bytes");
+          return InvalidArgument("the line is longer than " + std::to_string(max_line_) + " bytes");
         }
         std::string line = buf_.substr(pos_);
         buf_.clear();
@@ -82,8 +80,10 @@ bool RecordWriter::WriteLine(const std::string& line) {
   if (broken_pipe_ || failed_) return false;
   if (std::fwrite(line.data(), 1, line.size(), out_) != line.size() || std::fputc('\n', out_) == EOF ||
       std::fflush(out_) != 0) {
-    if (errno == EPIPE) broken_pipe_ = true;
-    else failed_ = true;
+    if (errno == EPIPE)
+      broken_pipe_ = true;
+    else
+      failed_ = true;
     return false;
   }
   return true;

@@ -96,9 +96,7 @@ const Value* Value::Find(std::string_view key) const {
   return nullptr;
 }
 
-Value* Value::Find(std::string_view key) {
-  return const_cast<Value*>(static_cast<const Value*>(this)->Find(key));
-}
+Value* Value::Find(std::string_view key) { return const_cast<Value*>(static_cast<const Value*>(this)->Find(key)); }
 
 std::optional<std::string> Value::GetString(std::string_view key) const {
   const Value* v = Find(key);
@@ -147,13 +145,27 @@ void AppendQuoted(std::string& out, std::string_view s) {
     }
     char c = static_cast<char>(cp.value);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (cp.value < 0x20 || cp.value == 0x7f) {
           out += "\\u00";
@@ -180,12 +192,21 @@ void Value::Write(std::string& out, int indent, int depth) const {
     out.append(static_cast<size_t>(indent * d), ' ');
   };
   switch (type_) {
-    case Type::kNull: out += "null"; return;
+    case Type::kNull:
+      out += "null";
+      return;
     case Type::kBool:
-    case Type::kNumber: out += text_; return;
-    case Type::kString: AppendQuoted(out, text_); return;
+    case Type::kNumber:
+      out += text_;
+      return;
+    case Type::kString:
+      AppendQuoted(out, text_);
+      return;
     case Type::kArray:
-      if (items_.empty()) { out += "[]"; return; }
+      if (items_.empty()) {
+        out += "[]";
+        return;
+      }
       out += '[';
       for (size_t i = 0; i < items_.size(); ++i) {
         if (i) out += ',';
@@ -196,7 +217,10 @@ void Value::Write(std::string& out, int indent, int depth) const {
       out += ']';
       return;
     case Type::kObject:
-      if (members_.empty()) { out += "{}"; return; }
+      if (members_.empty()) {
+        out += "{}";
+        return;
+      }
       out += '{';
       for (size_t i = 0; i < members_.size(); ++i) {
         if (i) out += ',';

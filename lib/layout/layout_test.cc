@@ -1,7 +1,6 @@
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -28,8 +27,9 @@ class LayoutTest : public ::testing::Test {
     auto base = fixtures::PutBlob(mem, "art", fixtures::RandomBytes(40000, 1));
     std::vector<oci::Manifest> images;
     for (unsigned i = 0; i < 3; ++i)
-      images.push_back(fixtures::MakeImage(mem, "art", fixtures::ConfigJson(i == 2 ? "arm64" : "amd64"),
-                                           {base, fixtures::PutBlob(mem, "art", fixtures::RandomBytes(30000, 10 + i))}));
+      images.push_back(
+          fixtures::MakeImage(mem, "art", fixtures::ConfigJson(i == 2 ? "arm64" : "amd64"),
+                              {base, fixtures::PutBlob(mem, "art", fixtures::RandomBytes(30000, 10 + i))}));
     auto index = fixtures::MakeIndex(mem, "art", {{images[1], "amd64"}, {images[2], "arm64"}});
     const Reference src = Reference::Parse("mem.test/art").value();
     for (const auto& m : images)

@@ -63,7 +63,8 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
   MK_ASSIGN_OR_RETURN(std::string layout, ReadFileLimited(dir.dir() + "/oci-layout", 4096));
   MK_ASSIGN_OR_RETURN(std::vector<BlobFile> blobs, ListBlobFiles(dir.dir()));
   MK_RETURN_IF_ERROR(MakeDirectories(options.out_dir));
-  const uint64_t fixed = archive::TarEntryBytes(index.size()) + archive::TarEntryBytes(layout.size()) + archive::kTarEndBytes;
+  const uint64_t fixed =
+      archive::TarEntryBytes(index.size()) + archive::TarEntryBytes(layout.size()) + archive::kTarEndBytes;
 
   // First fit, largest first.
   std::sort(blobs.begin(), blobs.end(), [](const BlobFile& a, const BlobFile& b) {
@@ -126,13 +127,13 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
       UniqueFd fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
       if (!fd.valid()) return IoError("cannot open " + blob_path + ": " + std::strerror(errno));
       DigestHasher hasher;
-      MK_RETURN_IF_ERROR(tar.Add("blobs/sha256/" + std::string(b.digest.hex()), b.size,
-                                 [&](char* buf, size_t cap) -> Result<size_t> {
-                                   ssize_t got = ::read(fd.get(), buf, cap);
-                                   if (got < 0) return IoError("cannot read " + blob_path + ": " + std::strerror(errno));
-                                   hasher.Update(buf, static_cast<size_t>(got));
-                                   return static_cast<size_t>(got);
-                                 }));
+      MK_RETURN_IF_ERROR(
+          tar.Add("blobs/sha256/" + std::string(b.digest.hex()), b.size, [&](char* buf, size_t cap) -> Result<size_t> {
+            ssize_t got = ::read(fd.get(), buf, cap);
+            if (got < 0) return IoError("cannot read " + blob_path + ": " + std::strerror(errno));
+            hasher.Update(buf, static_cast<size_t>(got));
+            return static_cast<size_t>(got);
+          }));
       if (hasher.Finish() != b.digest) return DataLoss(blob_path + " does not match its digest; run oci-dir verify");
     }
     MK_RETURN_IF_ERROR(tar.Close());
@@ -152,60 +153,60 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
 
   for (const auto& path : paths) {
     int volume = 0;
-    Status s = archive::WalkTarFile(path, [&](const archive::Entry& e, archive::EntryContent& content)
-                                              -> Result<archive::Visit> {
-      if (Interrupted()) return Cancelled("interrupted");
-      if (e.type != archive::Entry::Type::kFile) {
-        ++summary.entries_refused;
-        emit(records::Refused(path, "entry " + Quote(e.path) + " is not a regular file"));
-        return archive::Visit::kContinue;
-      }
-      if (e.path == kVolumeFile) {
-        MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
-        auto meta = json::Value::Parse(text);
-        if (!meta.ok() || meta->GetString("kind") != "mirrorkit-volume")
-          return InvalidArgument(path + ": not a mirrorkit volume");
-        std::string this_set = meta->GetString("set").value_or("");
-        if (!set.empty() && this_set != set)
-          return InvalidArgument(path + " belongs to set " + this_set + ", the others to " + set);
-        set = this_set;
-        volume = static_cast<int>(meta->GetInt("volume").value_or(0));
-        total = static_cast<int>(meta->GetInt("volumes").value_or(0));
-        seen.insert(volume);
-        return archive::Visit::kContinue;
-      }
-      if (e.path == "oci-layout") return archive::Visit::kContinue;  // dest has its own
-      if (e.path == "index.json") {
-        MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
-        auto index = oci::Manifest::Parse(text, oci::kOciIndex);
-        if (!index.ok()) return index.status().WithContext(path + ": index.json");
-        for (const auto& d : index->manifests) {
-          auto it = d.annotations.find("org.opencontainers.image.ref.name");
-          if (it != d.annotations.end()) names[it->second] = d;
-        }
-        return archive::Visit::kContinue;
-      }
-      std::string_view p = e.path;
-      if (p.substr(0, 13) != "blobs/sha256/" || !Digest::Parse("sha256:" + std::string(p.substr(13))).ok()) {
-        ++summary.entries_refused;
-        emit(records::Refused(path, "unexpected entry " + Quote(e.path)));
-        return archive::Visit::kContinue;
-      }
-      oci::Descriptor d;
-      d.digest = Digest::Parse("sha256:" + std::string(p.substr(13))).value();
-      d.size = e.size;
-      MK_ASSIGN_OR_RETURN(bool have, dest.HasBlob(any, d));
-      if (have) return archive::Visit::kContinue;
-      Status put = dest.PushBlob(any, d, [&](char* out, size_t n) { return content.Read(out, n); });
-      if (put.ok()) {
-        ++summary.blobs_written;
-      } else {
-        ++summary.blobs_failed;
-        emit(records::Blob(path, "", put.message()));
-        if (put.code() == Code::kIo || put.code() == Code::kPermissionDenied) return put;  // disk full: stop
-      }
-      return archive::Visit::kContinue;
-    });
+    Status s = archive::WalkTarFile(
+        path, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
+          if (Interrupted()) return Cancelled("interrupted");
+          if (e.type != archive::Entry::Type::kFile) {
+            ++summary.entries_refused;
+            emit(records::Refused(path, "entry " + Quote(e.path) + " is not a regular file"));
+            return archive::Visit::kContinue;
+          }
+          if (e.path == kVolumeFile) {
+            MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
+            auto meta = json::Value::Parse(text);
+            if (!meta.ok() || meta->GetString("kind") != "mirrorkit-volume")
+              return InvalidArgument(path + ": not a mirrorkit volume");
+            std::string this_set = meta->GetString("set").value_or("");
+            if (!set.empty() && this_set != set)
+              return InvalidArgument(path + " belongs to set " + this_set + ", the others to " + set);
+            set = this_set;
+            volume = static_cast<int>(meta->GetInt("volume").value_or(0));
+            total = static_cast<int>(meta->GetInt("volumes").value_or(0));
+            seen.insert(volume);
+            return archive::Visit::kContinue;
+          }
+          if (e.path == "oci-layout") return archive::Visit::kContinue;  // dest has its own
+          if (e.path == "index.json") {
+            MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
+            auto index = oci::Manifest::Parse(text, oci::kOciIndex);
+            if (!index.ok()) return index.status().WithContext(path + ": index.json");
+            for (const auto& d : index->manifests) {
+              auto it = d.annotations.find("org.opencontainers.image.ref.name");
+              if (it != d.annotations.end()) names[it->second] = d;
+            }
+            return archive::Visit::kContinue;
+          }
+          std::string_view p = e.path;
+          if (p.substr(0, 13) != "blobs/sha256/" || !Digest::Parse("sha256:" + std::string(p.substr(13))).ok()) {
+            ++summary.entries_refused;
+            emit(records::Refused(path, "unexpected entry " + Quote(e.path)));
+            return archive::Visit::kContinue;
+          }
+          oci::Descriptor d;
+          d.digest = Digest::Parse("sha256:" + std::string(p.substr(13))).value();
+          d.size = e.size;
+          MK_ASSIGN_OR_RETURN(bool have, dest.HasBlob(any, d));
+          if (have) return archive::Visit::kContinue;
+          Status put = dest.PushBlob(any, d, [&](char* out, size_t n) { return content.Read(out, n); });
+          if (put.ok()) {
+            ++summary.blobs_written;
+          } else {
+            ++summary.blobs_failed;
+            emit(records::Blob(path, "", put.message()));
+            if (put.code() == Code::kIo || put.code() == Code::kPermissionDenied) return put;  // disk full: stop
+          }
+          return archive::Visit::kContinue;
+        });
     if (!s.ok()) return s;
     if (volume == 0) return InvalidArgument(path + " has no " + std::string(kVolumeFile) + "; not a mirrorkit volume");
     ++summary.volumes_read;

@@ -25,9 +25,9 @@
 namespace mk::layout {
 
 struct PackOptions {
-  uint64_t max_bytes = 0;        // per volume, including tar overhead
-  std::string out_dir;           // where the volumes go
-  std::string prefix = "mirror"; // PREFIX-001.tar, PREFIX-002.tar, ...
+  uint64_t max_bytes = 0;         // per volume, including tar overhead
+  std::string out_dir;            // where the volumes go
+  std::string prefix = "mirror";  // PREFIX-001.tar, PREFIX-002.tar, ...
 };
 
 Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const Emit& emit);

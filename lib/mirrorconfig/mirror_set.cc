@@ -29,8 +29,10 @@ Result<bool> MirrorSet::AddRecord(const json::Value& record) {
   if (!src.ok()) return src.status();
   // A short directory NAME ("4.3.0-x86_64") would read as a Docker Hub
   // image: insist on a name that carries its registry.
-  if (source_loc->is_dir() && !record.Find("origin") && name.rfind("docker.io/", 0) != 0 && src->domain() == "docker.io")
-    return InvalidArgument(*source + " does not name the original registry; give ics-gen blob-copy's results (they carry \"origin\")");
+  if (source_loc->is_dir() && !record.Find("origin") && name.rfind("docker.io/", 0) != 0 &&
+      src->domain() == "docker.io")
+    return InvalidArgument(
+        *source + " does not name the original registry; give ics-gen blob-copy's results (they carry \"origin\")");
   auto dst = Reference::Parse(*dest);
   if (!dst.ok()) return dst.status();
   Add(src->repository(), dst->repository(), !src->tag().empty() && src->tag() == dst->tag());

@@ -18,10 +18,14 @@ json::Value Rec(const std::string& source, const std::string& dest) {
 
 TEST(MirrorSet, GroupsSortsAndDedupes) {
   MirrorSet set;
-  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-v4.0-art-dev" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64-cli")));
-  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-v4.0-art-dev" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64-etcd")));
-  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64")));
-  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "backup.io/ocp4/openshift4:4.3.0-x86_64")));
+  ASSERT_TRUE(*set.AddRecord(
+      Rec("quay.io/openshift-release-dev/ocp-v4.0-art-dev" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64-cli")));
+  ASSERT_TRUE(*set.AddRecord(
+      Rec("quay.io/openshift-release-dev/ocp-v4.0-art-dev" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64-etcd")));
+  ASSERT_TRUE(
+      *set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "m.io:5000/ocp4/openshift4:4.3.0-x86_64")));
+  ASSERT_TRUE(
+      *set.AddRecord(Rec("quay.io/openshift-release-dev/ocp-release" + kD, "backup.io/ocp4/openshift4:4.3.0-x86_64")));
   EXPECT_EQ(*RenderImageContentSources(set),
             "imageContentSources:\n"
             "- mirrors:\n  - backup.io/ocp4/openshift4\n  - m.io:5000/ocp4/openshift4\n"
@@ -58,7 +62,7 @@ TEST(MirrorSet, MappingsByTagKeepTheTag) {
   MirrorSet set;
   ASSERT_TRUE(*set.AddRecord(Rec("registry.redhat.io/rhscl/ruby-26-rhel7:latest", "m.io/rhscl/ruby-26-rhel7:latest")));
   ASSERT_TRUE(*set.AddRecord(Rec("quay.io/o/rel:4.3.0", "m.io/ocp4/x:4.3.0-x86_64")));  // tag renamed
-  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/o/art" + kD, "m.io/ocp4/x:4.3.0-cli")));        // by digest
+  ASSERT_TRUE(*set.AddRecord(Rec("quay.io/o/art" + kD, "m.io/ocp4/x:4.3.0-cli")));      // by digest
   EXPECT_EQ(set.groups().size(), 3u);
   ASSERT_EQ(set.tag_groups().size(), 1u);
   EXPECT_EQ(set.tag_groups().begin()->first, "registry.redhat.io/rhscl/ruby-26-rhel7");

@@ -15,12 +15,17 @@ bool IsEmptyCollection(const json::Value& v) { return IsCollection(v) && v.size(
 // A value that fits on its key's or dash's line.
 std::string Inline(const json::Value& v) {
   switch (v.type()) {
-    case json::Value::Type::kNull: return "null";
+    case json::Value::Type::kNull:
+      return "null";
     case json::Value::Type::kBool:
-    case json::Value::Type::kNumber: return v.number_text();
-    case json::Value::Type::kString: return YamlScalar(v.as_string());
-    case json::Value::Type::kArray: return "[]";
-    case json::Value::Type::kObject: return "{}";
+    case json::Value::Type::kNumber:
+      return v.number_text();
+    case json::Value::Type::kString:
+      return YamlScalar(v.as_string());
+    case json::Value::Type::kArray:
+      return "[]";
+    case json::Value::Type::kObject:
+      return "{}";
   }
   return "null";
 }
@@ -101,14 +106,29 @@ std::string YamlDoubleQuoted(std::string_view s) {
     char32_t c = cp.value;
     char buf[16];
     switch (c) {
-      case '"': out += "\\\""; return;
-      case '\\': out += "\\\\"; return;
-      case '\n': out += "\\n"; return;
-      case '\t': out += "\\t"; return;
-      case '\r': out += "\\r"; return;
-      case '\b': out += "\\b"; return;
-      case '\f': out += "\\f"; return;
-      default: break;
+      case '"':
+        out += "\\\"";
+        return;
+      case '\\':
+        out += "\\\\";
+        return;
+      case '\n':
+        out += "\\n";
+        return;
+      case '\t':
+        out += "\\t";
+        return;
+      case '\r':
+        out += "\\r";
+        return;
+      case '\b':
+        out += "\\b";
+        return;
+      case '\f':
+        out += "\\f";
+        return;
+      default:
+        break;
     }
     if (c >= 0x20 && c < 0x7F) {
       out += static_cast<char>(c);

@@ -30,30 +30,28 @@ bool PrintableAscii(std::string_view text) {
 // Strings plain YAML would misread, or that cannot be plain at all.
 const std::vector<std::string>& Hostile() {
   static const std::vector<std::string> kHostile = {
-      "", " ", " a", "a ", "a: b", "a:", ":", ":a", "a #b", "a#b", "#a", "-", "- a", "-a", "--", "---", "...",
-      "?", "? a", ",", "a,b", "[", "]", "[a]", "{", "}", "{a: b}", "&a", "*a", "!a", "!!str", "|", ">", "'", "'a'",
-      "\"", "\"a\"", "%", "%YAML", "@", "`", "a\\b", "<<", "=", "~",
+      "", " ", " a", "a ", "a: b", "a:", ":", ":a", "a #b", "a#b", "#a", "-", "- a", "-a", "--", "---", "...", "?",
+      "? a", ",", "a,b", "[", "]", "[a]", "{", "}", "{a: b}", "&a", "*a", "!a", "!!str", "|", ">", "'", "'a'", "\"",
+      "\"a\"", "%", "%YAML", "@", "`", "a\\b", "<<", "=", "~",
       // YAML 1.1 and 1.2 bools and nulls, any case.
-      "y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "true",
-      "True", "TRUE", "false", "False", "null", "Null", "NULL",
+      "y", "Y", "n", "N", "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "true", "True",
+      "TRUE", "false", "False", "null", "Null", "NULL",
       // Numbers and timestamps.
-      "0", "012", "0x1", "0x1f", "0o17", "0b101", "1e3", "1E3", "1.5", ".5", "-1", "+1", "1_000", "190:20:30",
-      "1:20", ".inf", "-.inf", ".Inf", ".nan", ".NaN", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
+      "0", "012", "0x1", "0x1f", "0o17", "0b101", "1e3", "1E3", "1.5", ".5", "-1", "+1", "1_000", "190:20:30", "1:20",
+      ".inf", "-.inf", ".Inf", ".nan", ".NaN", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
       // Line breaks, controls, non-ASCII, ill-formed UTF-8.
-      "a\nb", "a\n", "\n", "a\tb", "\r", "a\r\nb", std::string("\0", 1), "\x01", "\x1b[31m", "\x7f",
-      "\xc2\x85", "\xc2\xa0", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xef\xbb\xbf", "\xef\xbf\xbe", "\xef\xbf\xbd",
-      "caf\xc3\xa9", "\xf0\x9f\x90\xb3", "\xf4\x8f\xbf\xbf", "\xf8\x80\x80", "\xff", "\xc0\xaf", "\xed\xa0\x80",
-      "a\xe2\x82z", "\x85",
+      "a\nb", "a\n", "\n", "a\tb", "\r", "a\r\nb", std::string("\0", 1), "\x01", "\x1b[31m", "\x7f", "\xc2\x85",
+      "\xc2\xa0", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xef\xbb\xbf", "\xef\xbf\xbe", "\xef\xbf\xbd", "caf\xc3\xa9",
+      "\xf0\x9f\x90\xb3", "\xf4\x8f\xbf\xbf", "\xf8\x80\x80", "\xff", "\xc0\xaf", "\xed\xa0\x80", "a\xe2\x82z", "\x85",
       // Plain, and must stay plain.
-      "quay.io/openshift-release-dev/ocp-release", "127.0.0.1:5000/a", "mirrorkit", "ocp-4.3.0", "a:b",
-      "true/x", "1234/x", "yes.no"};
+      "quay.io/openshift-release-dev/ocp-release", "127.0.0.1:5000/a", "mirrorkit", "ocp-4.3.0", "a:b", "true/x",
+      "1234/x", "yes.no"};
   return kHostile;
 }
 
 TEST(YamlWriter, LaysOutBlocksAsOcPrintsThem) {
-  auto doc = Value::Parse(
-      R"({"a":[{"b":["x",["p","q"]],"c":{"d":["w"]}},"v"],"e":"a: b\nc","f":{},"g":[],"h":[{}],)"
-      R"("i":{"j":{"k":"l"}},"m":1,"t":true,"z":null})");
+  auto doc = Value::Parse(R"({"a":[{"b":["x",["p","q"]],"c":{"d":["w"]}},"v"],"e":"a: b\nc","f":{},"g":[],"h":[{}],)"
+                          R"("i":{"j":{"k":"l"}},"m":1,"t":true,"z":null})");
   ASSERT_TRUE(doc.ok());
   std::string text = ToYaml(*doc);
   EXPECT_EQ(text,
@@ -87,8 +85,9 @@ TEST(YamlWriter, QuotesOnlyWhatPlainYamlWouldMisread) {
     EXPECT_FALSE(YamlNeedsQuotes(s)) << s;
     EXPECT_EQ(YamlScalar(s), s);
   }
-  for (std::string s : {"", "true", "True", "no", "on", "Y", "null", "1234", "1e3", "2001-12-14", "0x1f", "a b", "-x",
-                        ".inf", "a:", "[::1]:5000/a", "a#b", "~", "a\nb", "caf\xc3\xa9"})
+  for (std::string s :
+       {"",    "true", "True", "no", "on",           "Y",   "null", "1234", "1e3",        "2001-12-14", "0x1f",
+        "a b", "-x",   ".inf", "a:", "[::1]:5000/a", "a#b", "~",    "a\nb", "caf\xc3\xa9"})
     EXPECT_TRUE(YamlNeedsQuotes(s)) << s;
   EXPECT_EQ(YamlScalar("true"), "\"true\"");
   EXPECT_EQ(YamlScalar("a\"b\\c\n\t\x01\x7f"), "\"a\\\"b\\\\c\\n\\t\\x01\\x7F\"");

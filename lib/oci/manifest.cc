@@ -17,7 +17,8 @@ Result<Descriptor> ParseDescriptor(const json::Value& v, std::string_view where)
   if (!parsed.ok()) return parsed.status().WithContext(std::string(where));
   d.digest = *parsed;
   auto size = v.GetInt("size");
-  if (!size || *size < 0) return InvalidArgument(std::string(where) + ": descriptor " + *digest + " without a valid size");
+  if (!size || *size < 0)
+    return InvalidArgument(std::string(where) + ": descriptor " + *digest + " without a valid size");
   d.size = *size;
   if (const json::Value* p = v.Find("platform"); p && p->is_object()) {
     Platform plat;
@@ -60,9 +61,12 @@ Result<Manifest> Manifest::Parse(std::string raw, std::string_view content_type)
     return Unsupported("docker schema 1 manifest (" + m.digest.str() + ") is not supported; convert it to schema 2");
   if (!IsManifest(mt)) {
     // Neither the document nor the server named a known type: infer it.
-    if (doc.Find("manifests")) mt = std::string(kOciIndex);
-    else if (doc.Find("config") && doc.Find("layers")) mt = std::string(kOciManifest);
-    else return Unsupported("unknown manifest media type " + Quote(mt));
+    if (doc.Find("manifests"))
+      mt = std::string(kOciIndex);
+    else if (doc.Find("config") && doc.Find("layers"))
+      mt = std::string(kOciManifest);
+    else
+      return Unsupported("unknown manifest media type " + Quote(mt));
   }
   m.media_type = mt;
   if (IsIndex(mt)) {

@@ -13,8 +13,9 @@ const std::string kD2 = "sha256:" + std::string(64, '2');
 
 TEST(Manifest, DockerSchema2KeepsRawBytes) {
   std::string raw = "{ \"schemaVersion\": 2, \"mediaType\": \"" + std::string(kDockerManifest) +
-                    "\", \"config\": {\"mediaType\": \"" + std::string(kDockerConfig) + "\", \"size\": 7, \"digest\": \"" +
-                    kD1 + "\"}, \"layers\": [{\"mediaType\": \"x\", \"size\": 9, \"digest\": \"" + kD2 + "\"}] }\n";
+                    "\", \"config\": {\"mediaType\": \"" + std::string(kDockerConfig) +
+                    "\", \"size\": 7, \"digest\": \"" + kD1 +
+                    "\"}, \"layers\": [{\"mediaType\": \"x\", \"size\": 9, \"digest\": \"" + kD2 + "\"}] }\n";
   auto m = Manifest::Parse(raw, "text/plain");
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(m->raw, raw);
@@ -28,7 +29,8 @@ TEST(Manifest, DockerSchema2KeepsRawBytes) {
 
 TEST(Manifest, IndexTypeFromContentTypeWhenDocumentIsSilent) {
   std::string raw = "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + std::string(kOciManifest) +
-                    "\",\"size\":3,\"digest\":\"" + kD1 + "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}}]}";
+                    "\",\"size\":3,\"digest\":\"" + kD1 +
+                    "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}}]}";
   auto m = Manifest::Parse(raw, std::string(kOciIndex) + "; charset=utf-8");
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_TRUE(m->is_index());
@@ -44,15 +46,17 @@ TEST(Manifest, RefusesSchema1AndBrokenDescriptors) {
   EXPECT_NE(s1.status().message().find("schema 1"), std::string::npos);
   auto no_digest = Manifest::Parse(R"({"schemaVersion":2,"config":{"size":1},"layers":[]})", std::string(kOciManifest));
   EXPECT_NE(no_digest.status().message().find("without digest"), std::string::npos);
-  auto bad_size = Manifest::Parse(
-      "{\"schemaVersion\":2,\"config\":{\"size\":-1,\"digest\":\"" + kD1 + "\"},\"layers\":[]}", std::string(kOciManifest));
+  auto bad_size =
+      Manifest::Parse("{\"schemaVersion\":2,\"config\":{\"size\":-1,\"digest\":\"" + kD1 + "\"},\"layers\":[]}",
+                      std::string(kOciManifest));
   EXPECT_FALSE(bad_size.ok());
   EXPECT_FALSE(Manifest::Parse("not json", "").ok());
   EXPECT_EQ(Manifest::Parse(R"({"schemaVersion":2})", "application/weird").status().code(), Code::kUnsupported);
 }
 
 TEST(ImageConfig, PlatformLabelsAndArchNames) {
-  auto c = ImageConfig::Parse(R"({"architecture":"amd64","os":"linux","config":{"Labels":{"io.openshift.release":"4.3.0"}}})");
+  auto c = ImageConfig::Parse(
+      R"({"architecture":"amd64","os":"linux","config":{"Labels":{"io.openshift.release":"4.3.0"}}})");
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->platform.architecture, "amd64");
   EXPECT_EQ(c->labels.at("io.openshift.release"), "4.3.0");

@@ -10,18 +10,25 @@ const std::initializer_list<const char*> kDestMisspellings = {"dst", "destinatio
 
 const char* TypeName(const json::Value& v) {
   switch (v.type()) {
-    case json::Value::Type::kNull: return "null";
-    case json::Value::Type::kBool: return "a boolean";
-    case json::Value::Type::kNumber: return "a number";
-    case json::Value::Type::kString: return "a string";
-    case json::Value::Type::kArray: return "an array";
-    case json::Value::Type::kObject: return "an object";
+    case json::Value::Type::kNull:
+      return "null";
+    case json::Value::Type::kBool:
+      return "a boolean";
+    case json::Value::Type::kNumber:
+      return "a number";
+    case json::Value::Type::kString:
+      return "a string";
+    case json::Value::Type::kArray:
+      return "an array";
+    case json::Value::Type::kObject:
+      return "an object";
   }
   return "?";
 }
 
 // Why field is not a usable string; empty when it is one.
-std::string StringProblem(const json::Value& record, const char* field, std::initializer_list<const char*> misspellings) {
+std::string StringProblem(const json::Value& record, const char* field,
+                          std::initializer_list<const char*> misspellings) {
   const json::Value* v = record.Find(field);
   if (!v) {
     std::string error = std::string("no \"") + field + "\"";
@@ -74,8 +81,8 @@ MappingCheck CheckMapping(const json::Value& record) {
     auto digest = Digest::Parse(d->as_string());
     if (!digest.ok()) return Fail(c, "digest", "\"digest\": " + digest.status().message());
     if (c.mapping.pinned && *c.mapping.pinned != *digest)
-      return Fail(c, "digest", "\"digest\" " + digest->str() + " disagrees with the source, pinned to " +
-                                   c.mapping.pinned->str());
+      return Fail(c, "digest",
+                  "\"digest\" " + digest->str() + " disagrees with the source, pinned to " + c.mapping.pinned->str());
     c.mapping.digest = *digest;
   }
   return c;

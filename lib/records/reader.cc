@@ -9,9 +9,12 @@ namespace {
 bool ParseLine(InputLine& in) {
   if (in.text.find_first_not_of(" \t") == std::string::npos) return false;
   auto value = json::Value::Parse(in.text);
-  if (!value.ok()) in.problem = value.status();
-  else if (!value->is_object()) in.problem = InvalidArgument("record is not a JSON object");
-  else in.record = std::move(*value);
+  if (!value.ok())
+    in.problem = value.status();
+  else if (!value->is_object())
+    in.problem = InvalidArgument("record is not a JSON object");
+  else
+    in.record = std::move(*value);
   return true;
 }
 

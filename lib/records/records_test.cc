@@ -1,3 +1,5 @@
+#include "records/records.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -5,7 +7,6 @@
 
 #include "records/mapping.h"
 #include "records/reader.h"
-#include "records/records.h"
 
 namespace mk::records {
 namespace {
@@ -51,12 +52,13 @@ TEST(Builders, FieldsInDocumentedOrderEmptyOnesLeftOut) {
             R"({"kind":"image","name":"ruby:2.6","streams":["ruby:2.6","ruby:latest"],"source":"s","dest":"d"})");
   ReleaseRecord rel{"4.3.0", "x86_64", "q/r:4.3.0-x86_64", "q/r@" + kDigestA, kDigestA, 2, ""};
   EXPECT_EQ(Release(rel).Serialize(), R"({"kind":"release","name":"4.3.0","version":"4.3.0","arch":"x86_64",)"
-                                      R"("from":"q/r:4.3.0-x86_64","source":"q/r@)" + kDigestA + R"(","digest":")" +
-                                          kDigestA + R"(","components":2})");
+                                      R"("from":"q/r:4.3.0-x86_64","source":"q/r@)" +
+                                          kDigestA + R"(","digest":")" + kDigestA + R"(","components":2})");
   EXPECT_EQ(Auth("mirror.test:5000", "admin").Serialize(),
             R"({"kind":"auth","registry":"mirror.test:5000","username":"admin"})");
   EXPECT_EQ(Blob("v.tar", "", "bad").Serialize(), R"({"kind":"blob","path":"v.tar","error":"bad"})");
-  EXPECT_EQ(MissingVolume("0123", 2, 3).Serialize(), R"({"kind":"missing-volume","set":"0123","volume":2,"volumes":3})");
+  EXPECT_EQ(MissingVolume("0123", 2, 3).Serialize(),
+            R"({"kind":"missing-volume","set":"0123","volume":2,"volumes":3})");
 }
 
 TEST(Builders, ErrorRecordKeepsTheOffendingRecord) {
@@ -75,8 +77,9 @@ TEST(Builders, CopyResultReplacesResultFieldsKeepsOthers) {
   r.media_type = "m";
   r.blobs_copied = 2;
   SetCopyResult(rec, r);
-  EXPECT_EQ(rec.Serialize(), R"({"kind":"image","x":1,"status":"copied","source":"s","dest":"d","digest":")" + kDigestA +
-                                 R"(","media_type":"m","bytes_copied":0,"blobs_copied":2,"blobs_skipped":0,"blobs_mounted":0})");
+  EXPECT_EQ(rec.Serialize(),
+            R"({"kind":"image","x":1,"status":"copied","source":"s","dest":"d","digest":")" + kDigestA +
+                R"(","media_type":"m","bytes_copied":0,"blobs_copied":2,"blobs_skipped":0,"blobs_mounted":0})");
   SetCopyFailure(rec, "boom");
   EXPECT_EQ(*rec.GetString("status"), "failed");
   EXPECT_EQ(*rec.GetString("error"), "boom");
@@ -96,8 +99,8 @@ TEST(Classify, KindDecidesThenFields) {
 }
 
 TEST(CheckMapping, GoodRecord) {
-  auto c = CheckMapping(Parse(R"({"kind":"image","source":"q/a@)" + kDigestA + R"(","digest":")" + kDigestA +
-                              R"(","dest":"m/a:1"})"));
+  auto c = CheckMapping(
+      Parse(R"({"kind":"image","source":"q/a@)" + kDigestA + R"(","digest":")" + kDigestA + R"(","dest":"m/a:1"})"));
   ASSERT_TRUE(c.ok()) << c.error;
   EXPECT_EQ(c.mapping.source, "q/a@" + kDigestA);
   EXPECT_EQ(c.mapping.dest, "m/a:1");
@@ -149,7 +152,8 @@ TEST(PinnedDigest, OnlyAValidDigestAfterTheLastAt) {
 
 TEST(ReadRecords, SkipsBlankLinesAndNumbersEveryProblem) {
   std::string too_long = R"({"x":")" + std::string(200, 'x') + R"("})";
-  auto lines = ReadAll("{\"kind\":\"a\", \"n\":1.50}\n\n \t\n[1,2]\n{broken\n" + too_long + "\n\"str\"\n{\"last\":true}", 100);
+  auto lines =
+      ReadAll("{\"kind\":\"a\", \"n\":1.50}\n\n \t\n[1,2]\n{broken\n" + too_long + "\n\"str\"\n{\"last\":true}", 100);
   ASSERT_EQ(lines.size(), 6u);
   EXPECT_EQ(lines[0].line, 1u);
   EXPECT_TRUE(lines[0].problem.ok());

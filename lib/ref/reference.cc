@@ -49,7 +49,8 @@ Status ValidateDomain(std::string_view d, std::string_view whole) {
   std::string_view host = d, port;
   if (!d.empty() && d.front() == '[') {
     size_t close = d.find(']');
-    if (close == std::string_view::npos) return InvalidArgument("invalid reference " + Quote(whole) + ": unclosed '[' in domain");
+    if (close == std::string_view::npos)
+      return InvalidArgument("invalid reference " + Quote(whole) + ": unclosed '[' in domain");
     std::string_view inside = d.substr(1, close - 1);
     if (inside.empty()) return InvalidArgument("invalid reference " + Quote(whole) + ": empty IPv6 address");
     for (char c : inside)
@@ -57,7 +58,8 @@ Status ValidateDomain(std::string_view d, std::string_view whole) {
         return InvalidArgument("invalid reference " + Quote(whole) + ": bad IPv6 address");
     std::string_view rest = d.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':') return InvalidArgument("invalid reference " + Quote(whole) + ": junk after IPv6 address");
+      if (rest.front() != ':')
+        return InvalidArgument("invalid reference " + Quote(whole) + ": junk after IPv6 address");
       port = rest.substr(1);
       if (port.empty()) return InvalidArgument("invalid reference " + Quote(whole) + ": empty port");
     }
@@ -85,7 +87,8 @@ Status ValidateDomain(std::string_view d, std::string_view whole) {
 }  // namespace
 
 Status ValidateTag(std::string_view tag) {
-  if (tag.empty() || tag.size() > 128) return InvalidArgument("invalid tag " + Quote(tag) + ": want 1 to 128 characters");
+  if (tag.empty() || tag.size() > 128)
+    return InvalidArgument("invalid tag " + Quote(tag) + ": want 1 to 128 characters");
   auto word = [](char c) { return IsAlnum(c) || c == '_'; };
   if (!word(tag[0])) return InvalidArgument("invalid tag " + Quote(tag) + ": must start with a letter, digit or '_'");
   for (char c : tag)
@@ -153,7 +156,8 @@ Result<Reference> Reference::Parse(std::string_view text) {
 
 Result<Reference> Reference::ParseRepository(std::string_view text) {
   MK_ASSIGN_OR_RETURN(Reference r, Parse(text));
-  if (!r.tag_.empty() || r.digest_) return InvalidArgument("want a repository without tag or digest, got " + Quote(text));
+  if (!r.tag_.empty() || r.digest_)
+    return InvalidArgument("want a repository without tag or digest, got " + Quote(text));
   return r;
 }
 

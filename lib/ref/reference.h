@@ -48,9 +48,9 @@ class Reference {
   // Full string: repository[:tag][@digest].
   std::string String() const;
 
-  Reference WithTag(std::string tag) const;        // keeps no digest
-  Reference WithDigest(const Digest& d) const;     // keeps no tag
-  Reference WithPath(std::string path) const;      // same domain, no tag/digest
+  Reference WithTag(std::string tag) const;     // keeps no digest
+  Reference WithDigest(const Digest& d) const;  // keeps no tag
+  Reference WithPath(std::string path) const;   // same domain, no tag/digest
   Reference RepositoryOnly() const;
 
   // The host to connect to: docker.io's API lives at registry-1.docker.io.

@@ -17,7 +17,8 @@ constexpr const char* kDigest = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4
 
 TEST(Reference, ParsesTheGrammar) {
   const Good cases[] = {
-      {"quay.io/openshift-release-dev/ocp-release:4.3.0-x86_64", "quay.io", "openshift-release-dev/ocp-release", "4.3.0-x86_64", false},
+      {"quay.io/openshift-release-dev/ocp-release:4.3.0-x86_64", "quay.io", "openshift-release-dev/ocp-release",
+       "4.3.0-x86_64", false},
       {"busybox", "docker.io", "library/busybox", "", false},
       {"busybox:1.36", "docker.io", "library/busybox", "1.36", false},
       {"user/app", "docker.io", "user/app", "", false},

@@ -27,11 +27,7 @@ std::string RegistryErrorText(const std::string& body) {
 
 RegistryClient::RegistryClient(std::string host, http::Transport& client, const auth::AuthStore& auth,
                                RegistryOptions options)
-    : host_(std::move(host)),
-      client_(client),
-      auth_(auth),
-      options_(options),
-      tokens_(client, !options.insecure) {}
+    : host_(std::move(host)), client_(client), auth_(auth), options_(options), tokens_(client, !options.insecure) {}
 
 Status RegistryClient::Ping() {
   std::lock_guard<std::mutex> lock(ping_mu_);
@@ -106,8 +102,10 @@ Result<http::Response> RegistryClient::Send(http::Request req, const Call& call,
                             "; refused (name the registry with --insecure to allow)");
   const bool own_origin = http::SameOrigin(req.url, base_url_);
   std::optional<auth::Credential> cred;
-  if (!call.scopes.empty()) cred = auth_.Lookup(host_, call.scopes.front().repository);
-  else cred = auth_.Lookup(host_, "");
+  if (!call.scopes.empty())
+    cred = auth_.Lookup(host_, call.scopes.front().repository);
+  else
+    cred = auth_.Lookup(host_, "");
   const bool replayable = !req.source;  // a streamed body cannot be sent twice
   for (int attempt = 0; attempt < 2; ++attempt) {
     http::Request r = req;
@@ -146,13 +144,17 @@ Status RegistryClient::ErrorFor(const http::Response& resp, const Call& call) co
       bool have = auth_.Lookup(host_, call.scopes.empty() ? "" : call.scopes.front().repository).has_value();
       return PermissionDenied(msg + (have ? " (credentials refused)" : " (no credentials for " + host_ + ")"));
     }
-    case 403: return PermissionDenied(msg + " (access denied)");
-    case 404: return NotFound(msg);
+    case 403:
+      return PermissionDenied(msg + " (access denied)");
+    case 404:
+      return NotFound(msg);
     case 400:
     case 405:
     case 413:
-    case 415: return InvalidArgument(msg);
-    default: return Unavailable(msg);
+    case 415:
+      return InvalidArgument(msg);
+    default:
+      return Unavailable(msg);
   }
 }
 
@@ -172,7 +174,8 @@ Result<oci::Manifest> RegistryClient::GetManifest(const std::string& repo, const
   } else if (auto header = resp.Header("Docker-Content-Digest")) {
     auto d = Digest::Parse(*header);
     if (d.ok() && d->algorithm() == "sha256" && *d != manifest->digest)
-      return DataLoss(call.what + ": registry says digest " + d->str() + " but the bytes hash to " + manifest->digest.str());
+      return DataLoss(call.what + ": registry says digest " + d->str() + " but the bytes hash to " +
+                      manifest->digest.str());
   }
   return manifest;
 }
@@ -231,10 +234,12 @@ Status RegistryClient::GetBlob(const std::string& repo, const Digest& digest, co
 }
 
 Result<bool> RegistryClient::MountBlob(const std::string& repo, const Digest& digest, const std::string& from_repo) {
-  Call call{{{repo, "pull,push"}, {from_repo, "pull"}}, "mount " + digest.str() + " from " + from_repo + " into " + host_ + "/" + repo};
+  Call call{{{repo, "pull,push"}, {from_repo, "pull"}},
+            "mount " + digest.str() + " from " + from_repo + " into " + host_ + "/" + repo};
   http::Request req;
   req.method = "POST";
-  req.url = "/v2/" + repo + "/blobs/uploads/?mount=" + http::QueryEscape(digest.str()) + "&from=" + http::QueryEscape(from_repo);
+  req.url = "/v2/" + repo + "/blobs/uploads/?mount=" + http::QueryEscape(digest.str()) +
+            "&from=" + http::QueryEscape(from_repo);
   MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
   if (resp.status == 201) return true;
   if (resp.status == 202) {
@@ -336,7 +341,8 @@ Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& rep
     auto link = resp.Header("Link");
     if (!link) return tags;
     size_t lt = link->find('<'), gt = link->find('>');
-    if (lt == std::string::npos || gt == std::string::npos || gt < lt || link->find("rel=\"next\"") == std::string::npos)
+    if (lt == std::string::npos || gt == std::string::npos || gt < lt ||
+        link->find("rel=\"next\"") == std::string::npos)
       return tags;
     MK_ASSIGN_OR_RETURN(url, FollowLocation(resp, link->substr(lt + 1, gt - lt - 1), call));
     if (!http::SameOrigin(url, base_url_)) return Unavailable(call.what + ": pagination link leaves the registry");

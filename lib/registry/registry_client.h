@@ -37,8 +37,8 @@
 namespace mk::registry {
 
 struct RegistryOptions {
-  bool insecure = false;                // skip TLS verification / allow http
-  uint64_t chunk_size = 64ull << 20;    // blobs larger than this upload in PATCH chunks
+  bool insecure = false;              // skip TLS verification / allow http
+  uint64_t chunk_size = 64ull << 20;  // blobs larger than this upload in PATCH chunks
 };
 
 class RegistryClient {

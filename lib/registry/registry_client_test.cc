@@ -16,7 +16,6 @@ namespace {
 
 using fixtures::FakeTransport;
 
-
 auth::AuthStore Alice(const std::string& host) {
   return auth::AuthStore::Parse(R"({"auths":{")" + host + R"(":{"auth":"YWxpY2U6czNjcmV0"}}})", "test").value();
 }
@@ -55,7 +54,8 @@ TEST(RegistryClientAuth, UploadLocationOnAnotherHostGetsNoCredentials) {
   EXPECT_EQ(log[1].method, "POST");
   EXPECT_TRUE(log[1].Has("Authorization")) << "the registry itself gets the credentials";
   EXPECT_EQ(log[2].method, "PUT");
-  EXPECT_EQ(log[2].url, "https://127.0.0.2:9443/upload/1?_state=s&digest=sha256%3a" + std::string(Digest::Sha256Of("layer bytes").hex()));
+  EXPECT_EQ(log[2].url, "https://127.0.0.2:9443/upload/1?_state=s&digest=sha256%3a" +
+                            std::string(Digest::Sha256Of("layer bytes").hex()));
   EXPECT_FALSE(log[2].Has("Authorization")) << "credentials followed the Location to another origin";
   EXPECT_EQ(log[2].body, "layer bytes");
 }
@@ -69,12 +69,14 @@ TEST(RegistryClientAuth, PlainHttpLocationFromATlsRegistryIsRefused) {
   EXPECT_EQ(s.code(), Code::kPermissionDenied);
   EXPECT_NE(s.message().find("--insecure"), std::string::npos) << s.message();
   EXPECT_EQ(s.message().find("s3cret"), std::string::npos);
-  for (const auto& seen : server.log()) EXPECT_NE(seen.method, "PUT") << "nothing may be sent to the plain-HTTP Location";
+  for (const auto& seen : server.log())
+    EXPECT_NE(seen.method, "PUT") << "nothing may be sent to the plain-HTTP Location";
 }
 
 TEST(RegistryClientAuth, InsecureRegistryMayUsePlainHttpLocationWithoutCredentials) {
   FakeTransport server([](const http::Request& r) {
-    if (r.url == "https://mirror.test/v2/") return FakeTransport::Reply(401, {{"WWW-Authenticate", R"(Basic realm="m")"}});
+    if (r.url == "https://mirror.test/v2/")
+      return FakeTransport::Reply(401, {{"WWW-Authenticate", R"(Basic realm="m")"}});
     if (r.method == "POST") return FakeTransport::Reply(202, {{"Location", "http://mirror.test/up/1"}});
     if (r.method == "PUT") return FakeTransport::Reply(201);
     return FakeTransport::Reply(404);
@@ -86,7 +88,8 @@ TEST(RegistryClientAuth, InsecureRegistryMayUsePlainHttpLocationWithoutCredentia
   ASSERT_TRUE(Push(client, "x").ok());
   auto log = server.log();
   ASSERT_EQ(log.back().method, "PUT");
-  EXPECT_FALSE(log.back().Has("Authorization")) << "http://mirror.test:80 is another origin than https://mirror.test:443";
+  EXPECT_FALSE(log.back().Has("Authorization"))
+      << "http://mirror.test:80 is another origin than https://mirror.test:443";
 }
 
 TEST(RegistryClientAuth, RelativeLocationStaysWithTheRegistryAndKeepsCredentials) {
@@ -95,7 +98,8 @@ TEST(RegistryClientAuth, RelativeLocationStaysWithTheRegistryAndKeepsCredentials
   RegistryClient client("mirror.test", server, auth, {});
   ASSERT_TRUE(Push(client, "x").ok());
   auto log = server.log();
-  EXPECT_EQ(log.back().url.rfind("https://mirror.test/v2/ocp4/release/blobs/uploads/abc?_state=q&digest=sha256%3a", 0), 0u)
+  EXPECT_EQ(log.back().url.rfind("https://mirror.test/v2/ocp4/release/blobs/uploads/abc?_state=q&digest=sha256%3a", 0),
+            0u)
       << log.back().url;
   EXPECT_TRUE(log.back().Has("Authorization"));
 }
@@ -103,7 +107,8 @@ TEST(RegistryClientAuth, RelativeLocationStaysWithTheRegistryAndKeepsCredentials
 TEST(RegistryClientAuth, ChunkedUploadLocationsFollowTheSameRule) {
   std::atomic<int> patches{0};
   FakeTransport server([&patches](const http::Request& r) {
-    if (r.url == "https://mirror.test/v2/") return FakeTransport::Reply(401, {{"WWW-Authenticate", R"(Basic realm="m")"}});
+    if (r.url == "https://mirror.test/v2/")
+      return FakeTransport::Reply(401, {{"WWW-Authenticate", R"(Basic realm="m")"}});
     if (r.method == "POST") return FakeTransport::Reply(202, {{"Location", "/v2/ocp4/release/blobs/uploads/1"}});
     if (r.method == "PATCH")
       return FakeTransport::Reply(202, {{"Location", ++patches == 1 ? "https://elsewhere.test/up/2" : "/v2/up/3"}});
@@ -145,7 +150,8 @@ TEST(RegistryClientAuth, NewChallengeWhileOthersReadIt) {
   // replaced under a lock: run under `make tsan`).
   std::atomic<int> n{0};
   FakeTransport server([&n](const http::Request& r) {
-    if (r.url == "https://mirror.test/v2/") return FakeTransport::Reply(401, {{"WWW-Authenticate", R"(Basic realm="a")"}});
+    if (r.url == "https://mirror.test/v2/")
+      return FakeTransport::Reply(401, {{"WWW-Authenticate", R"(Basic realm="a")"}});
     if (++n % 2 == 0) return FakeTransport::Reply(401, {{"WWW-Authenticate", R"(Basic realm="b")"}});
     return FakeTransport::Reply(200);
   });
@@ -160,8 +166,11 @@ TEST(RegistryClientAuth, NewChallengeWhileOthersReadIt) {
     });
   for (auto& w : workers) w.join();
   EXPECT_GT(ok.load(), 0);
-  for (const auto& s : server.log())
-    if (s.url != "https://mirror.test/v2/") EXPECT_TRUE(s.Has("Authorization"));
+  for (const auto& s : server.log()) {
+    if (s.url != "https://mirror.test/v2/") {
+      EXPECT_TRUE(s.Has("Authorization"));
+    }
+  }
 }
 
 }  // namespace

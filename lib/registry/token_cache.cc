@@ -17,8 +17,9 @@ Result<std::string> TokenCache::FetchToken(const http::Challenge& ch, const std:
   // plain HTTP through its challenge; --insecure registries may.
   bool sends_secret = cred && (!cred->identity_token.empty() || !cred->username.empty());
   if (sends_secret && verify_tls_ && scheme == "http")
-    return PermissionDenied("token realm " + http::RedactUrl(realm) +
-                            " is plain HTTP; refusing to send credentials there (name the registry with --insecure to allow)");
+    return PermissionDenied(
+        "token realm " + http::RedactUrl(realm) +
+        " is plain HTTP; refusing to send credentials there (name the registry with --insecure to allow)");
   std::string service = ch.Param("service");
   http::Request req;
   req.verify_tls = verify_tls_;
@@ -52,9 +53,11 @@ Result<std::string> TokenCache::FetchToken(const http::Challenge& ch, const std:
     return PermissionDenied("token request to " + http::RedactUrl(realm) + " refused (HTTP " +
                             std::to_string(resp.status) + "): check the credentials");
   if (resp.status != 200)
-    return Unavailable("token request to " + http::RedactUrl(realm) + " failed (HTTP " + std::to_string(resp.status) + ")");
+    return Unavailable("token request to " + http::RedactUrl(realm) + " failed (HTTP " + std::to_string(resp.status) +
+                       ")");
   auto doc = json::Value::Parse(resp.body);
-  if (!doc.ok() || !doc->is_object()) return Unavailable("token response from " + http::RedactUrl(realm) + " is not JSON");
+  if (!doc.ok() || !doc->is_object())
+    return Unavailable("token response from " + http::RedactUrl(realm) + " is not JSON");
   std::string token = doc->GetString("token").value_or(doc->GetString("access_token").value_or(""));
   if (token.empty()) return Unavailable("token response from " + http::RedactUrl(realm) + " has no token");
   *expires_in = static_cast<int>(doc->GetInt("expires_in").value_or(60));

@@ -34,10 +34,14 @@ Whiteout WhiteoutOf(const std::string& entry, const std::string& path) {
 
 const char* KindOf(archive::Entry::Type type) {
   switch (type) {
-    case archive::Entry::Type::kSymlink: return "symlink";
-    case archive::Entry::Type::kHardlink: return "hard link";
-    case archive::Entry::Type::kDirectory: return "directory";
-    default: return "special file";
+    case archive::Entry::Type::kSymlink:
+      return "symlink";
+    case archive::Entry::Type::kHardlink:
+      return "hard link";
+    case archive::Entry::Type::kDirectory:
+      return "directory";
+    default:
+      return "special file";
   }
 }
 
@@ -53,7 +57,8 @@ Result<oci::Manifest> ComponentManifest(store::Store& store, const Reference& re
 }  // namespace
 
 Result<CommandSpec> CommandFor(const std::string& command) {
-  if (command == "openshift-install") return CommandSpec{"installer", "usr/bin/openshift-install", "openshift-install", true};
+  if (command == "openshift-install")
+    return CommandSpec{"installer", "usr/bin/openshift-install", "openshift-install", true};
   if (command == "openshift-install-mac")
     return CommandSpec{"installer-artifacts", "usr/share/openshift/mac/openshift-install", "openshift-install", true};
   if (command == "openshift-baremetal-install")
@@ -150,43 +155,45 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
   Reference repo = image.RepositoryOnly();
   for (auto layer = manifest->layers.rbegin(); layer != manifest->layers.rend() && state == State::kAbsent; ++layer) {
     if (Interrupted()) return Cancelled("interrupted");
-    Status s = WalkLayerFromStore(*store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content)
-                                                            -> Result<archive::Visit> {
-      if (Interrupted()) return Cancelled("interrupted");
-      Whiteout w = WhiteoutOf(e.path, spec.path);
-      if (w == Whiteout::kRemoves || (w == Whiteout::kOpaque && state == State::kAbsent)) state = State::kRemoved;
-      if (w != Whiteout::kNone || e.path != spec.path) return archive::Visit::kContinue;
-      if (written) {
-        MK_RETURN_IF_ERROR(out.Truncate());
-        size = 0;
-        written = false;
-      }
-      if (e.type != archive::Entry::Type::kFile) {
-        state = State::kNotRegular;
-        not_regular = KindOf(e.type);
-        return archive::Visit::kContinue;
-      }
-      if (e.size < 0 || static_cast<uint64_t>(e.size) > options.max_bytes)
-        return InvalidArgument(spec.path + " is larger than " + std::to_string(options.max_bytes) + " bytes; refused");
-      std::vector<char> buf(1 << 20);
-      written = true;
-      for (;;) {
-        if (Interrupted()) return Cancelled("interrupted");
-        MK_ASSIGN_OR_RETURN(size_t n, content.Read(buf.data(), buf.size()));
-        if (n == 0) break;
-        size += n;
-        if (size > options.max_bytes) return InvalidArgument(spec.path + " grew past the size cap; refused");
-        MK_RETURN_IF_ERROR(out.Write(std::string_view(buf.data(), n)));
-      }
-      state = State::kFile;
-      return archive::Visit::kContinue;  // a later entry may still replace it
-    });
+    Status s = WalkLayerFromStore(
+        *store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
+          if (Interrupted()) return Cancelled("interrupted");
+          Whiteout w = WhiteoutOf(e.path, spec.path);
+          if (w == Whiteout::kRemoves || (w == Whiteout::kOpaque && state == State::kAbsent)) state = State::kRemoved;
+          if (w != Whiteout::kNone || e.path != spec.path) return archive::Visit::kContinue;
+          if (written) {
+            MK_RETURN_IF_ERROR(out.Truncate());
+            size = 0;
+            written = false;
+          }
+          if (e.type != archive::Entry::Type::kFile) {
+            state = State::kNotRegular;
+            not_regular = KindOf(e.type);
+            return archive::Visit::kContinue;
+          }
+          if (e.size < 0 || static_cast<uint64_t>(e.size) > options.max_bytes)
+            return InvalidArgument(spec.path + " is larger than " + std::to_string(options.max_bytes) +
+                                   " bytes; refused");
+          std::vector<char> buf(1 << 20);
+          written = true;
+          for (;;) {
+            if (Interrupted()) return Cancelled("interrupted");
+            MK_ASSIGN_OR_RETURN(size_t n, content.Read(buf.data(), buf.size()));
+            if (n == 0) break;
+            size += n;
+            if (size > options.max_bytes) return InvalidArgument(spec.path + " grew past the size cap; refused");
+            MK_RETURN_IF_ERROR(out.Write(std::string_view(buf.data(), n)));
+          }
+          state = State::kFile;
+          return archive::Visit::kContinue;  // a later entry may still replace it
+        });
     if (!s.ok()) return s;
   }
   if (state == State::kNotRegular)
     return PermissionDenied(spec.path + " in the " + spec.component + " image is not a regular file (a " + not_regular +
                             "); refused");
-  if (state != State::kFile) return NotFound(spec.path + " is not in the " + spec.component + " image " + image.String());
+  if (state != State::kFile)
+    return NotFound(spec.path + " is not in the " + spec.component + " image " + image.String());
 
   ExtractResult result;
   result.path = final_path;
@@ -197,7 +204,8 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
     // the digest of what that name resolved to (the list, if multi-arch).
     result.pinned_to = release.requested.WithDigest(release.top_digest).String();
     MK_ASSIGN_OR_RETURN(int n, WritePlaceholder(out.fd(), ImagePlaceholder(), result.pinned_to));
-    if (n == 0) return NotFound(spec.path + " has no release image placeholder; refusing to write an unpinned installer");
+    if (n == 0)
+      return NotFound(spec.path + " has no release image placeholder; refusing to write an unpinned installer");
     MK_RETURN_IF_ERROR(WritePlaceholder(out.fd(), VersionPlaceholder(), release.version()).status());
     MK_RETURN_IF_ERROR(WritePlaceholder(out.fd(), ArchitecturePlaceholder(), release.go_arch).status());
   }

@@ -50,7 +50,9 @@ Result<CommandSpec> CommandFor(const std::string& command);
 struct Placeholder {
   std::string marker;  // "_RELEASE_IMAGE_LOCATION_"
   size_t xs;           // how many 'X' follow it
-  std::string Bytes() const { return std::string(1, '\0') + marker + std::string(1, '\0') + std::string(xs, 'X') + std::string(1, '\0'); }
+  std::string Bytes() const {
+    return std::string(1, '\0') + marker + std::string(1, '\0') + std::string(xs, 'X') + std::string(1, '\0');
+  }
 };
 const Placeholder& ImagePlaceholder();
 const Placeholder& VersionPlaceholder();
@@ -61,16 +63,16 @@ const Placeholder& ArchitecturePlaceholder();
 Result<int> WritePlaceholder(int fd, const Placeholder& placeholder, const std::string& value);
 
 struct ExtractOptions {
-  std::string command;         // "openshift-install" or "oc"
+  std::string command;  // "openshift-install" or "oc"
   std::string to_dir = ".";
   uint64_t max_bytes = 2ull << 30;
 };
 
 struct ExtractResult {
-  std::string path;            // where the command was written
+  std::string path;  // where the command was written
   uint64_t size = 0;
-  std::string component;       // the image it came from (a reference)
-  std::string pinned_to;       // the release pullspec written into it, "" for oc
+  std::string component;  // the image it came from (a reference)
+  std::string pinned_to;  // the release pullspec written into it, "" for oc
 };
 
 // release_location: what the user named (a registry reference or a dir:

@@ -2,9 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "base/atomic_file.h"
 #include "base/signals.h"
@@ -119,7 +118,8 @@ TEST_F(ExtractTest, RefusesSymlinksHardLinksAndLeavesNothing) {
   auto got = Extract(sym);
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.status().message().find("symlink"), std::string::npos);
-  auto hard = Release({{{"etc/passwd", "root:x:0:0"}, {"usr/bin/openshift-install", "", AE_IFREG, "etc/passwd", true}}});
+  auto hard =
+      Release({{{"etc/passwd", "root:x:0:0"}, {"usr/bin/openshift-install", "", AE_IFREG, "etc/passwd", true}}});
   got = Extract(hard);
   ASSERT_FALSE(got.ok());
   EXPECT_NE(got.status().message().find("hard link"), std::string::npos);
@@ -190,9 +190,11 @@ TEST_F(ExtractTest, TheLastEntryOfAPathInALayerWins) {
   EXPECT_EQ(ReadAll(tmp_.path() + "/out/openshift-install").substr(0, 3), "own");
 
   // A regular file replaced by a symlink is refused; the reverse is fine.
-  auto to_link = Release({{{"usr/bin/openshift-install", ph}, {"usr/bin/openshift-install", "", AE_IFLNK, "/etc/passwd"}}});
+  auto to_link =
+      Release({{{"usr/bin/openshift-install", ph}, {"usr/bin/openshift-install", "", AE_IFLNK, "/etc/passwd"}}});
   EXPECT_EQ(Extract(to_link).status().code(), Code::kPermissionDenied);
-  auto from_link = Release({{{"usr/bin/openshift-install", "", AE_IFLNK, "/etc/passwd"}, {"usr/bin/openshift-install", ph}}});
+  auto from_link =
+      Release({{{"usr/bin/openshift-install", "", AE_IFLNK, "/etc/passwd"}, {"usr/bin/openshift-install", ph}}});
   EXPECT_TRUE(Extract(from_link).ok());
 }
 
@@ -217,7 +219,8 @@ bool PinningStarted() {
 TEST_F(ExtractTest, InterruptWhilePinningLeavesNoFile) {
   const std::string ph = ImagePlaceholder().Bytes();
   // Several read chunks, so that the rewrite polls more than once.
-  auto r = Release({{{"usr/bin/openshift-install", ph + fixtures::RandomBytes(3 << 20, 7) + VersionPlaceholder().Bytes()}}});
+  auto r =
+      Release({{{"usr/bin/openshift-install", ph + fixtures::RandomBytes(3 << 20, 7) + VersionPlaceholder().Bytes()}}});
   g_probe_dir = tmp_.path() + "/out";
   SetInterruptProbeForTest(&PinningStarted);
   ExtractOptions o;

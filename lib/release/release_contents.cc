@@ -12,7 +12,8 @@ Result<ReleaseContents> ParseImageReferences(std::string_view text) {
   if (!doc.ok()) return doc.status().WithContext("image-references");
   if (!doc->is_object()) return InvalidArgument("image-references: not a JSON object");
   if (doc->GetString("kind").value_or("") != "ImageStream")
-    return InvalidArgument("image-references: kind is " + Quote(doc->GetString("kind").value_or("")) + ", want ImageStream");
+    return InvalidArgument("image-references: kind is " + Quote(doc->GetString("kind").value_or("")) +
+                           ", want ImageStream");
   ReleaseContents out;
   if (const json::Value* meta = doc->Find("metadata")) out.name = meta->GetString("name").value_or("");
   const json::Value* spec = doc->Find("spec");
@@ -24,17 +25,20 @@ Result<ReleaseContents> ParseImageReferences(std::string_view text) {
     std::string where = "image-references: spec.tags[" + std::to_string(i) + "]";
     auto name = tag.GetString("name");
     if (!name || name->empty()) return InvalidArgument(where + " has no name");
-    if (ValidateTag(*name).ok() == false) return InvalidArgument(where + ": component name " + Quote(*name) + " is not a valid tag");
+    if (ValidateTag(*name).ok() == false)
+      return InvalidArgument(where + ": component name " + Quote(*name) + " is not a valid tag");
     if (!seen.insert(*name).second) return InvalidArgument(where + ": component " + Quote(*name) + " listed twice");
     const json::Value* from = tag.Find("from");
     if (!from || !from->is_object()) return InvalidArgument(where + " (" + *name + ") has no from");
     std::string kind = from->GetString("kind").value_or("");
-    if (kind != "DockerImage") return InvalidArgument(where + " (" + *name + "): from.kind " + Quote(kind) + ", want DockerImage");
+    if (kind != "DockerImage")
+      return InvalidArgument(where + " (" + *name + "): from.kind " + Quote(kind) + ", want DockerImage");
     auto pullspec = from->GetString("name");
     if (!pullspec) return InvalidArgument(where + " (" + *name + ") has no from.name");
     auto ref = Reference::Parse(*pullspec);
     if (!ref.ok()) return ref.status().WithContext(where + " (" + *name + ")");
-    if (!ref->digest()) return InvalidArgument(where + " (" + *name + "): " + Quote(*pullspec) + " is not pinned by digest");
+    if (!ref->digest())
+      return InvalidArgument(where + " (" + *name + "): " + Quote(*pullspec) + " is not pinned by digest");
     out.components.push_back({*name, ref->WithDigest(*ref->digest())});
   }
   if (out.components.empty()) return InvalidArgument("image-references: no components");

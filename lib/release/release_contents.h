@@ -25,9 +25,9 @@ struct Component {
 };
 
 struct ReleaseContents {
-  std::string name;                  // ImageStream metadata.name
-  std::vector<Component> components; // in the order of spec.tags
-  std::string metadata_version;      // release-metadata "version", "" when absent
+  std::string name;                   // ImageStream metadata.name
+  std::vector<Component> components;  // in the order of spec.tags
+  std::string metadata_version;       // release-metadata "version", "" when absent
   std::vector<std::string> previous;
   std::vector<std::string> next;
   std::string version() const { return metadata_version.empty() ? name : metadata_version; }

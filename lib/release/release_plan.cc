@@ -30,7 +30,8 @@ Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const 
   if (!options.to_dir.empty()) {
     // The tag the user asked for, so the restricted side can select it.
     Reference named = release.requested.digest() && release.requested.tag().empty()
-                          ? release.pinned : release.requested.WithTag(release.requested.tag());
+                          ? release.pinned
+                          : release.requested.WithTag(release.requested.tag());
     rel.dest = to_dir(named.String());
   } else if (options.to_release_image) {
     rel.dest = options.to_release_image->String();

@@ -52,16 +52,16 @@ Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, cons
 
   std::optional<std::string> references, metadata;
   for (auto layer = manifest.layers.rbegin(); layer != manifest.layers.rend() && !references; ++layer) {
-    Status s = WalkLayerFromStore(store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content)
-                                                           -> Result<archive::Visit> {
-      if (e.type != archive::Entry::Type::kFile) return archive::Visit::kContinue;
-      if (e.path == kImageReferencesPath) {
-        MK_ASSIGN_OR_RETURN(references, content.ReadAll(16 << 20));
-      } else if (e.path == kReleaseMetadataPath) {
-        MK_ASSIGN_OR_RETURN(metadata, content.ReadAll(1 << 20));
-      }
-      return references && metadata ? archive::Visit::kStop : archive::Visit::kContinue;
-    });
+    Status s = WalkLayerFromStore(
+        store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
+          if (e.type != archive::Entry::Type::kFile) return archive::Visit::kContinue;
+          if (e.path == kImageReferencesPath) {
+            MK_ASSIGN_OR_RETURN(references, content.ReadAll(16 << 20));
+          } else if (e.path == kReleaseMetadataPath) {
+            MK_ASSIGN_OR_RETURN(metadata, content.ReadAll(1 << 20));
+          }
+          return references && metadata ? archive::Visit::kStop : archive::Visit::kContinue;
+        });
     if (!s.ok()) return s.WithContext(what);
   }
   if (!references)

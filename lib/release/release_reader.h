@@ -16,13 +16,13 @@
 namespace mk::release {
 
 struct ReleaseImage {
-  Reference requested;       // as the user named it
-  Reference pinned;          // repository@digest of the platform manifest
-  Digest top_digest;         // of what ref named: the list for a multi-arch release
-  oci::Manifest manifest;    // the platform manifest
-  std::string go_arch;       // "amd64"
-  std::string arch;          // OpenShift's name: "x86_64"
-  std::string label_version; // io.openshift.release, "" when absent
+  Reference requested;        // as the user named it
+  Reference pinned;           // repository@digest of the platform manifest
+  Digest top_digest;          // of what ref named: the list for a multi-arch release
+  oci::Manifest manifest;     // the platform manifest
+  std::string go_arch;        // "amd64"
+  std::string arch;           // OpenShift's name: "x86_64"
+  std::string label_version;  // io.openshift.release, "" when absent
   ReleaseContents contents;
   std::string version() const;
 };

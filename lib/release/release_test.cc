@@ -1,10 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "archive/tar.h"
-#include "release/stored_layer.h"
 #include "release/release_contents.h"
 #include "release/release_plan.h"
 #include "release/release_reader.h"
+#include "release/stored_layer.h"
 #include "store/memory_store.h"
 #include "testing/image_builder.h"
 
@@ -14,7 +14,8 @@ namespace {
 std::string Digest64(char c) { return "sha256:" + std::string(64, c); }
 
 std::string ImageReferences(const std::vector<std::pair<std::string, std::string>>& tags) {
-  std::string out = R"({"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"name":"4.3.0"},"spec":{"tags":[)";
+  std::string out =
+      R"({"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"name":"4.3.0"},"spec":{"tags":[)";
   for (size_t i = 0; i < tags.size(); ++i)
     out += std::string(i ? "," : "") + R"({"name":")" + tags[i].first + R"(","from":{"kind":"DockerImage","name":")" +
            tags[i].second + R"("}})";
@@ -22,14 +23,16 @@ std::string ImageReferences(const std::vector<std::pair<std::string, std::string
 }
 
 TEST(ReleaseContents, ParsesImageReferences) {
-  auto c = ParseImageReferences(ImageReferences({{"cli", "quay.io/openshift-release-dev/ocp-v4.0-art-dev@" + Digest64('1')},
-                                                 {"installer", "quay.io/openshift-release-dev/ocp-v4.0-art-dev@" + Digest64('2')}}));
+  auto c = ParseImageReferences(
+      ImageReferences({{"cli", "quay.io/openshift-release-dev/ocp-v4.0-art-dev@" + Digest64('1')},
+                       {"installer", "quay.io/openshift-release-dev/ocp-v4.0-art-dev@" + Digest64('2')}}));
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->name, "4.3.0");
   ASSERT_EQ(c->components.size(), 2u);
   EXPECT_EQ(c->components[1].name, "installer");
   EXPECT_EQ(c->components[1].source.String(), "quay.io/openshift-release-dev/ocp-v4.0-art-dev@" + Digest64('2'));
-  ASSERT_TRUE(ParseReleaseMetadata(R"({"kind":"cincinnati-metadata-v0","version":"4.3.0","previous":["4.2.16"]})", *c).ok());
+  ASSERT_TRUE(
+      ParseReleaseMetadata(R"({"kind":"cincinnati-metadata-v0","version":"4.3.0","previous":["4.2.16"]})", *c).ok());
   EXPECT_EQ(c->version(), "4.3.0");
   EXPECT_EQ(c->previous.size(), 1u);
 }
@@ -38,11 +41,13 @@ TEST(ReleaseContents, RefusesWhatOcRefuses) {
   auto tag = ParseImageReferences(ImageReferences({{"cli", "quay.io/a/b:latest"}}));
   ASSERT_FALSE(tag.ok());
   EXPECT_NE(tag.status().message().find("not pinned by digest"), std::string::npos);
-  EXPECT_FALSE(ParseImageReferences(ImageReferences({{"cli", "quay.io/a/b@" + Digest64('1')},
-                                                     {"cli", "quay.io/a/b@" + Digest64('2')}})).ok());
+  EXPECT_FALSE(ParseImageReferences(
+                   ImageReferences({{"cli", "quay.io/a/b@" + Digest64('1')}, {"cli", "quay.io/a/b@" + Digest64('2')}}))
+                   .ok());
   EXPECT_FALSE(ParseImageReferences(R"({"kind":"Pod"})").ok());
   EXPECT_FALSE(ParseImageReferences(ImageReferences({})).ok());
-  auto kind = ParseImageReferences(R"({"kind":"ImageStream","spec":{"tags":[{"name":"a","from":{"kind":"ImageStreamTag","name":"x:y"}}]}})");
+  auto kind = ParseImageReferences(
+      R"({"kind":"ImageStream","spec":{"tags":[{"name":"a","from":{"kind":"ImageStreamTag","name":"x:y"}}]}})");
   EXPECT_NE(kind.status().message().find("DockerImage"), std::string::npos);
 }
 
@@ -52,7 +57,8 @@ class ReleaseImageTest : public ::testing::Test {
   store::MemoryStore store_{"mem.test"};
 
   // Builds a release image whose last layer holds files.
-  oci::Manifest Build(const std::vector<std::pair<std::string, std::string>>& files, const std::string& arch = "amd64") {
+  oci::Manifest Build(const std::vector<std::pair<std::string, std::string>>& files,
+                      const std::string& arch = "amd64") {
     auto base = fixtures::PutBlob(store_, "ocp/release", fixtures::MakeTarGz({{"usr/bin/cvo", "binary"}}));
     auto top = fixtures::PutBlob(store_, "ocp/release", fixtures::MakeTarGz(files));
     return fixtures::MakeImage(store_, "ocp/release", fixtures::ConfigJson(arch, "4.3.0"), {base, top});
@@ -108,9 +114,10 @@ TEST_F(ReleaseImageTest, NoImageReferencesIsAClearError) {
 
 TEST_F(ReleaseImageTest, CorruptLayerIsNotTrustedEvenWhenFileFoundEarly) {
   std::string refs = ImageReferences({{"cli", "quay.io/o/art@" + Digest64('1')}});
-  std::string layer = fixtures::MakeTarGz({{"release-manifests/image-references", refs},
-                                           {"release-manifests/release-metadata", "{}"},
-                                           {"padding", fixtures::RandomBytes(3 << 20, 9)}});  // more than the pipe holds,
+  std::string layer =
+      fixtures::MakeTarGz({{"release-manifests/image-references", refs},
+                           {"release-manifests/release-metadata", "{}"},
+                           {"padding", fixtures::RandomBytes(3 << 20, 9)}});  // more than the pipe holds,
   // so the producer cannot finish (and fail) before the entry is seen
   oci::Descriptor d = fixtures::PutBlob(store_, "ocp/release", layer);
   layer[layer.size() - 3] ^= 1;  // damage the gzip trailer, after the files

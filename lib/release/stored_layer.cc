@@ -15,8 +15,8 @@ Status WalkLayerFromStore(store::Store& store, const Reference& repo, const oci:
     fetch_status = store::FetchVerified(store, repo, layer, [&](const char* d, size_t n) { return pipe.Write(d, n); });
     pipe.Close(fetch_status);
   });
-  Status walk_status = archive::WalkLayer([&](char* out, size_t n) { return pipe.Read(out, n); },
-                                          "layer " + layer.digest.str(), visit);
+  Status walk_status =
+      archive::WalkLayer([&](char* out, size_t n) { return pipe.Read(out, n); }, "layer " + layer.digest.str(), visit);
   // On failure the producer may be blocked on a full pipe: abort wakes it.
   if (!walk_status.ok()) pipe.Abort(walk_status);
   producer.join();

@@ -55,9 +55,8 @@ Result<ImageStreams> ImageStreams::Parse(std::string_view text) {
 }
 
 bool IsPayloadStream(const std::string& s) {
-  static const std::set<std::string> kPayload = {"jenkins", "jenkins-agent-maven", "jenkins-agent-nodejs",
-                                                 "cli",     "installer",           "must-gather",
-                                                 "test"};
+  static const std::set<std::string> kPayload = {
+      "jenkins", "jenkins-agent-maven", "jenkins-agent-nodejs", "cli", "installer", "must-gather", "test"};
   return kPayload.count(s) > 0;
 }
 
@@ -65,8 +64,10 @@ Result<Reference> MirrorDestination(const std::string& mirror, const Reference& 
   std::string base = mirror;
   while (!base.empty() && base.back() == '/') base.pop_back();
   std::string text = base + "/" + source.path();
-  if (!source.tag().empty()) text += ":" + source.tag();
-  else if (source.digest()) text += "@" + source.digest()->str();
+  if (!source.tag().empty())
+    text += ":" + source.tag();
+  else if (source.digest())
+    text += "@" + source.digest()->str();
   auto dest = Reference::Parse(text);
   if (!dest.ok()) return dest.status().WithContext("mirror destination for " + source.String());
   std::string host = base.substr(0, base.find('/'));
@@ -83,8 +84,10 @@ Result<Selection> Select(const ImageStreams& in, const SelectOptions& options) {
 
   for (const auto& stream : in.streams) {
     if (IsPayloadStream(stream)) continue;
-    if (options.only_streams.empty() || options.only_streams.count(stream)) out.managed_streams.insert(stream);
-    else out.unselected_streams.insert(stream);
+    if (options.only_streams.empty() || options.only_streams.count(stream))
+      out.managed_streams.insert(stream);
+    else
+      out.unselected_streams.insert(stream);
   }
 
   for (const auto& t : in.tags) {
@@ -117,7 +120,8 @@ Result<Selection> Select(const ImageStreams& in, const SelectOptions& options) {
     }
     if (failed) continue;
     if (cur->from_kind != "DockerImage") {
-      skip(cur->from_name, cur->from_kind.empty() ? "tag has no from" : "from kind " + cur->from_kind + " is not mirrored");
+      skip(cur->from_name,
+           cur->from_kind.empty() ? "tag has no from" : "from kind " + cur->from_kind + " is not mirrored");
       continue;
     }
     auto source = Reference::Parse(cur->from_name);

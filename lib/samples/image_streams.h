@@ -60,9 +60,9 @@ struct Skip {
 
 struct Selection {
   std::vector<Mapping> mappings;
-  std::vector<Skip> skipped;                // tags not mirrored, and why
-  std::set<std::string> managed_streams;    // non-payload streams selected
-  std::set<std::string> unselected_streams; // non-payload streams --streams left out
+  std::vector<Skip> skipped;                 // tags not mirrored, and why
+  std::set<std::string> managed_streams;     // non-payload streams selected
+  std::set<std::string> unselected_streams;  // non-payload streams --streams left out
 };
 
 Result<Selection> Select(const ImageStreams& streams, const SelectOptions& options);

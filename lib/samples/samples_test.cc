@@ -36,7 +36,7 @@ TEST(ImageStreams, SelectsResolvesAndLeavesOutPayloadStreams) {
   ASSERT_NE(ruby, nullptr);
   EXPECT_EQ(ruby->source.String(), "registry.redhat.io/rhscl/ruby-26-rhel7:latest");
   EXPECT_EQ(ruby->dest.String(), "mirror.example.com:5000/rhscl/ruby-26-rhel7:latest");
-  EXPECT_EQ(ruby->stream_tags.size(), 2u);  // one copy serves 2.6 and latest
+  EXPECT_EQ(ruby->stream_tags.size(), 2u);        // one copy serves 2.6 and latest
   EXPECT_NE(Find(*s, "nodejs:latest"), nullptr);  // "nodejs:10" form
   EXPECT_EQ(Find(*s, "jenkins:2"), nullptr);
   EXPECT_EQ(Find(*s, "cli:latest"), nullptr);
@@ -74,7 +74,9 @@ TEST(ImageStreams, StreamsAndRegistriesFilter) {
 }
 
 TEST(ImageStreams, InputForms) {
-  auto one = ImageStreams::Parse(R"({"kind":"ImageStream","metadata":{"name":"x"},"spec":{"tags":[{"name":"1","from":{"kind":"DockerImage","name":"registry.redhat.io/a/b@sha256:)" + std::string(64, 'a') + R"("}}]}})");
+  auto one = ImageStreams::Parse(
+      R"({"kind":"ImageStream","metadata":{"name":"x"},"spec":{"tags":[{"name":"1","from":{"kind":"DockerImage","name":"registry.redhat.io/a/b@sha256:)" +
+      std::string(64, 'a') + R"("}}]}})");
   ASSERT_TRUE(one.ok());
   SelectOptions o;
   o.mirror = "m.io:5000/prefix";
@@ -102,7 +104,8 @@ TEST(ClusterConfig, ObjectsKeysAndSkippedFromResults) {
   co.ca_pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
   co.results = *ParseCopyResults(
       "{\"dest\":\"mirror.example.com:5000/rhscl/ruby-25-rhel7:latest\",\"status\":\"copied\"}\n"
-      "{\"dest\":\"mirror.example.com:5000/rhscl/mysql-80-rhel7:latest\",\"status\":\"failed\",\"error\":\"schema 1\"}\n",
+      "{\"dest\":\"mirror.example.com:5000/rhscl/mysql-80-rhel7:latest\",\"status\":\"failed\",\"error\":\"schema "
+      "1\"}\n",
       "results");
   auto skipped = SkippedStreams(sel, co);
   // mysql failed, the rest of ruby/nodejs/httpd/python:3.6 are absent from
@@ -122,7 +125,9 @@ TEST(ClusterConfig, ObjectsKeysAndSkippedFromResults) {
   ASSERT_TRUE(isi.ok());
   EXPECT_EQ(*isi->GetString("kind"), "ImageStreamImport");
   EXPECT_EQ(isi->Find("spec")->Find("images")->size(), 1u);
-  co.ca_pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE KEY-----\n";
+  co.ca_pem =
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n-----BEGIN PRIVATE KEY-----\nx\n-----END PRIVATE "
+      "KEY-----\n";
   EXPECT_NE(ClusterObjects(sel, co).status().message().find("private key"), std::string::npos);
   co.ca_pem = "not a certificate";
   EXPECT_FALSE(ClusterObjects(sel, co).ok());
@@ -137,7 +142,8 @@ TEST(ClusterConfig, ObjectsWithOddBytesStayValidJson) {
   Selection sel = *Select(Fixture(), o);
   ConfigOptions co;
   co.mirror = "mirror.example.com:5000/\xf8\x80\x80";
-  co.ca_pem = "-----BEGIN CERTIFICATE-----\nMI\xff\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\x01IB\n-----END CERTIFICATE-----\n";
+  co.ca_pem =
+      "-----BEGIN CERTIFICATE-----\nMI\xff\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\x01IB\n-----END CERTIFICATE-----\n";
   auto list = ClusterObjects(sel, co);
   ASSERT_TRUE(list.ok()) << list.status().message();
   // One U+FFFD for each ill-formed part (base/utf8.h).

@@ -27,10 +27,10 @@ namespace mk::session {
 
 // The registry options every registry-speaking tool takes.
 struct Options {
-  std::string registry_config;        // -a FILE; "" for the default search list
-  std::string ca_file;                // extra CA bundle (PEM), added to the system's
-  std::vector<std::string> insecure;  // host[:port] spoken to without TLS verification / over http
-  uint64_t chunk_size = 64ull << 20;  // uploads larger than this go in PATCH chunks
+  std::string registry_config;             // -a FILE; "" for the default search list
+  std::string ca_file;                     // extra CA bundle (PEM), added to the system's
+  std::vector<std::string> insecure;       // host[:port] spoken to without TLS verification / over http
+  uint64_t chunk_size = 64ull << 20;       // uploads larger than this go in PATCH chunks
   std::string ca_path = "/etc/ssl/certs";  // the system's CA directory, kept trusted with ca_file
 };
 
@@ -51,7 +51,6 @@ Result<store::Location> ParseReleaseArg(const std::string& text);
 // Reads the release a location names; arch: "" for this machine's. An
 // explicit arch that a single-architecture release does not have is
 // kNotFound.
-Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location,
-                                            const std::string& arch);
+Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch);
 
 }  // namespace mk::session

@@ -21,7 +21,8 @@ TEST(Session, BadCaFileIsAUsageError) {
 TEST(Session, MalformedCredentialsAreBadInputNotUsage) {
   fixtures::ScopedTempDir tmp;
   const std::string path = tmp.path() + "/auth.json";
-  ASSERT_TRUE(WriteFileAtomic(path, R"({"auths":{"r.example":{"auth":"bm90LWEtcGFpcg=="}}, "secret-canary")", 0600).ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(path, R"({"auths":{"r.example":{"auth":"bm90LWEtcGFpcg=="}}, "secret-canary")", 0600).ok());
   Options o;
   o.registry_config = path;
   auto s = Session::Open(o);
@@ -58,7 +59,8 @@ class ReadReleaseTest : public ::testing::Test {
     std::string refs = R"({"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"name":"4.3.0"},)"
                        R"("spec":{"tags":[{"name":"cli","from":{"kind":"DockerImage","name":"quay.io/o/c@sha256:)" +
                        std::string(64, 'a') + R"("}}]}})";
-    auto layer = fixtures::PutBlob(*store_, "ocp/release", fixtures::MakeTarGz({{"release-manifests/image-references", refs}}));
+    auto layer =
+        fixtures::PutBlob(*store_, "ocp/release", fixtures::MakeTarGz({{"release-manifests/image-references", refs}}));
     return fixtures::MakeImage(*store_, "ocp/release", fixtures::ConfigJson(arch, "4.3.0"), {layer});
   }
   fixtures::ScopedTempDir tmp_;

@@ -18,7 +18,8 @@ Status FetchVerified(Store& store, const Reference& repo, const oci::Descriptor&
   });
   MK_RETURN_IF_ERROR(s);
   if (hasher.bytes() != want)
-    return DataLoss(what + ": got " + std::to_string(hasher.bytes()) + " bytes, descriptor says " + std::to_string(want));
+    return DataLoss(what + ": got " + std::to_string(hasher.bytes()) + " bytes, descriptor says " +
+                    std::to_string(want));
   Digest got = hasher.Finish();
   if (got != blob.digest) return DataLoss(what + ": content does not match its digest (got " + got.str() + ")");
   return Status::Ok();
@@ -40,7 +41,8 @@ Status CopyBlob(Store& from, const Reference& from_repo, Store& to, const Refere
   return push_status;
 }
 
-Result<std::string> ReadBlobToString(Store& store, const Reference& repo, const oci::Descriptor& blob, size_t max_bytes) {
+Result<std::string> ReadBlobToString(Store& store, const Reference& repo, const oci::Descriptor& blob,
+                                     size_t max_bytes) {
   if (blob.size < 0 || static_cast<uint64_t>(blob.size) > max_bytes)
     return InvalidArgument("blob " + blob.digest.str() + " is larger than " + std::to_string(max_bytes) + " bytes");
   std::string out;

@@ -24,7 +24,8 @@ Status MemoryStore::PutManifest(const Reference& ref, const oci::Manifest& manif
       if (!manifests_.count({path, child.digest.str()}))
         return InvalidArgument("manifest blob unknown: child " + child.digest.str() + " not in " + path);
   } else {
-    if (!blobs_.count({path, manifest.config.digest})) return InvalidArgument("blob unknown: config " + manifest.config.digest.str());
+    if (!blobs_.count({path, manifest.config.digest}))
+      return InvalidArgument("blob unknown: config " + manifest.config.digest.str());
     for (const auto& layer : manifest.layers)
       if (layer.urls.empty() && !blobs_.count({path, layer.digest}))
         return InvalidArgument("blob unknown: layer " + layer.digest.str());

@@ -50,8 +50,7 @@ Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, b
   auto existing = ReadFileLimited(layout, 4096);
   if (existing.ok()) {
     auto v = json::Value::Parse(*existing);
-    if (!v.ok() || !v->GetString("imageLayoutVersion"))
-      return InvalidArgument(layout + " is not an OCI layout file");
+    if (!v.ok() || !v->GetString("imageLayoutVersion")) return InvalidArgument(layout + " is not an OCI layout file");
   } else if (existing.status().code() == Code::kNotFound) {
     if (!create) return NotFound(dir + " is not an OCI image layout (no oci-layout file)");
     Status s = WriteFileAtomic(layout, kLayout);
@@ -121,7 +120,8 @@ Result<Reference> OciDirStore::ResolveName(const std::string& name) {
   if (name.empty()) {
     MK_ASSIGN_OR_RETURN(std::vector<NamedImage> all, List());
     if (all.size() == 1 && !all[0].name.empty()) return ResolveName(all[0].name);
-    return InvalidArgument("name one of the " + std::to_string(all.size()) + " images in " + dir_ + " (dir:" + dir_ + ":NAME)");
+    return InvalidArgument("name one of the " + std::to_string(all.size()) + " images in " + dir_ + " (dir:" + dir_ +
+                           ":NAME)");
   }
   MK_ASSIGN_OR_RETURN(std::vector<NamedImage> hits, Match(name));
   if (hits.empty()) {
@@ -139,8 +139,8 @@ Result<Reference> OciDirStore::ResolveName(const std::string& name) {
   if (hits.size() > 1) {
     std::string names;
     for (size_t i = 0; i < hits.size() && i < 5; ++i) names += (i ? ", " : "") + hits[i].name;
-    return InvalidArgument(Quote(name) + " matches " + std::to_string(hits.size()) + " images in " + dir_ + ": " + names +
-                           (hits.size() > 5 ? ", ..." : ""));
+    return InvalidArgument(Quote(name) + " matches " + std::to_string(hits.size()) + " images in " + dir_ + ": " +
+                           names + (hits.size() > 5 ? ", ..." : ""));
   }
   auto ref = Reference::Parse(hits[0].name);
   if (!ref.ok()) return ref.status().WithContext(dir_ + "/index.json");
@@ -288,7 +288,8 @@ Status OciDirStore::PushBlob(const Reference&, const oci::Descriptor& blob, cons
     return DataLoss("blob " + blob.digest.str() + " ended after " + std::to_string(hasher.bytes()) + " of " +
                     std::to_string(blob.size) + " bytes");
   Digest got = hasher.Finish();
-  if (got != blob.digest) return DataLoss("blob " + blob.digest.str() + " does not match its digest (got " + got.str() + ")");
+  if (got != blob.digest)
+    return DataLoss("blob " + blob.digest.str() + " does not match its digest (got " + got.str() + ")");
   return file->Commit();
 }
 

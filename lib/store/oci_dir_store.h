@@ -30,7 +30,7 @@
 namespace mk::store {
 
 struct NamedImage {
-  std::string name;        // ref.name annotation ("" when absent)
+  std::string name;  // ref.name annotation ("" when absent)
   oci::Descriptor descriptor;
 };
 

@@ -1,9 +1,8 @@
 #include "store/oci_dir_store.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -122,8 +121,10 @@ TEST_F(DirTest, ResolveNameByTagGlobOrFullName) {
   MemoryStore mem("src");
   auto m = fixtures::MakeImage(mem, "art", fixtures::ConfigJson("amd64"), {});
   ASSERT_TRUE(CopyBlob(mem, Ref("mem.test/art"), *dir_, Ref("x.io/y"), m.config).ok());
-  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/openshift-release-dev/ocp-release:4.3.0-x86_64"), m, ManifestRole::kTop).ok());
-  ASSERT_TRUE(dir_->PutManifest(Ref("quay.io/openshift-release-dev/ocp-release:4.3.1-x86_64"), m, ManifestRole::kTop).ok());
+  ASSERT_TRUE(
+      dir_->PutManifest(Ref("quay.io/openshift-release-dev/ocp-release:4.3.0-x86_64"), m, ManifestRole::kTop).ok());
+  ASSERT_TRUE(
+      dir_->PutManifest(Ref("quay.io/openshift-release-dev/ocp-release:4.3.1-x86_64"), m, ManifestRole::kTop).ok());
   EXPECT_EQ(dir_->ResolveName("4.3.0-x86_64")->tag(), "4.3.0-x86_64");
   EXPECT_EQ(dir_->ResolveName("openshift-release-dev/ocp-release:4.3.1*")->tag(), "4.3.1-x86_64");
   auto ambiguous = dir_->ResolveName("4.3.*");
@@ -167,8 +168,10 @@ TEST_F(DirTest, ConcurrentNamingKeepsEveryEntry) {
       auto other = OciDirStore::Open(root_ + "/mirror", false);
       ASSERT_TRUE(other.ok());
       for (int i = 0; i < 10; ++i)
-        ASSERT_TRUE((*other)->PutManifest(Ref("q.io/a:t" + std::to_string(t) + "-" + std::to_string(i)), m,
-                                          ManifestRole::kTop).ok());
+        ASSERT_TRUE(
+            (*other)
+                ->PutManifest(Ref("q.io/a:t" + std::to_string(t) + "-" + std::to_string(i)), m, ManifestRole::kTop)
+                .ok());
     });
   for (auto& th : threads) th.join();
   EXPECT_EQ(dir_->List()->size(), 40u);

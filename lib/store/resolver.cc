@@ -26,7 +26,7 @@ Store& StoreResolver::ForReference(const Reference& ref) {
 }
 
 Result<StoreResolver::Resolved> StoreResolver::ForLocation(const Location& location, bool create,
-                                                          const std::string& default_name) {
+                                                           const std::string& default_name) {
   if (!location.is_dir()) {
     MK_ASSIGN_OR_RETURN(Reference ref, Reference::Parse(location.name));
     return Resolved{&ForReference(ref), ref};

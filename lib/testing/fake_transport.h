@@ -23,7 +23,8 @@ class FakeTransport : public http::Transport {
     bool Has(std::string_view name) const {
       for (const auto& h : headers)
         if (h.first.size() == name.size() &&
-            std::equal(h.first.begin(), h.first.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+            std::equal(h.first.begin(), h.first.end(), name.begin(),
+                       [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
           return true;
       return false;
     }

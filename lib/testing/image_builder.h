@@ -41,20 +41,23 @@ inline std::string MakeTarGzEntries(const std::vector<TarEntry>& entries) {
   struct archive* a = archive_write_new();
   archive_write_add_filter_gzip(a);
   archive_write_set_format_pax_restricted(a);
-  archive_write_open(a, &out, nullptr,
-                     [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
-                       static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
-                       return static_cast<la_ssize_t>(n);
-                     },
-                     nullptr);
+  archive_write_open(
+      a, &out, nullptr,
+      [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
+        static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
+        return static_cast<la_ssize_t>(n);
+      },
+      nullptr);
   for (const auto& t : entries) {
     bool data = t.type == AE_IFREG && !t.hardlink;
     struct archive_entry* e = archive_entry_new();
     archive_entry_set_pathname(e, t.path.c_str());
     archive_entry_set_filetype(e, t.type);
     archive_entry_set_perm(e, 0755);
-    if (t.hardlink) archive_entry_set_hardlink(e, t.link.c_str());
-    else if (t.type == AE_IFLNK) archive_entry_set_symlink(e, t.link.c_str());
+    if (t.hardlink)
+      archive_entry_set_hardlink(e, t.link.c_str());
+    else if (t.type == AE_IFLNK)
+      archive_entry_set_symlink(e, t.link.c_str());
     archive_entry_set_size(e, data ? static_cast<la_int64_t>(t.content.size()) : 0);
     archive_write_header(a, e);
     if (data) archive_write_data(a, t.content.data(), t.content.size());
@@ -114,8 +117,8 @@ inline oci::Manifest MakeIndex(store::MemoryStore& s, const std::string& repo,
   std::string raw = "{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciIndex) + "\",\"manifests\":[";
   for (size_t i = 0; i < children.size(); ++i) {
     const auto& [m, arch] = children[i];
-    raw += std::string(i ? "," : "") + "{\"mediaType\":\"" + m.media_type + "\",\"size\":" +
-           std::to_string(m.raw.size()) + ",\"digest\":\"" + m.digest.str() +
+    raw += std::string(i ? "," : "") + "{\"mediaType\":\"" + m.media_type +
+           "\",\"size\":" + std::to_string(m.raw.size()) + ",\"digest\":\"" + m.digest.str() +
            "\",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\"}}";
   }
   raw += "]}";

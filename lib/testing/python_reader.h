@@ -63,7 +63,9 @@ print(json.dumps(check(doc)))
     out << script;
     if (!out.good()) return IoError("cannot write " + script_file);
   }
-  const char* kind = format == PythonFormat::kYaml ? "yaml" : format == PythonFormat::kYamlStream ? "yaml-stream" : "toml";
+  const char* kind = format == PythonFormat::kYaml         ? "yaml"
+                     : format == PythonFormat::kYamlStream ? "yaml-stream"
+                                                           : "toml";
   std::string command = "python3 '" + script_file + "' " + kind + " '" + file + "' 2>&1";
   FILE* p = ::popen(command.c_str(), "r");
   if (!p) return IoError("cannot run python3");

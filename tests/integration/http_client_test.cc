@@ -1,16 +1,14 @@
 // http::Client against a real (misbehaving) HTTP server on loopback:
 // tests/fixtures/http-test-server.py, started and stopped by this fixture.
-#include "http/client.h"
-
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <string>
 
+#include "http/client.h"
 #include "json/value.h"
 #include "registry/registry_client.h"
 
@@ -197,7 +195,8 @@ namespace {
 // 127.0.0.2; the PUT there must carry no Authorization.
 TEST_F(ServerTest, UploadLocationOnAnotherHostGetsNoCredentials) {
   const std::string host = "127.0.0.1:" + std::to_string(port_a_);
-  auto auth = auth::AuthStore::Parse(R"({"auths":{")" + host + R"(":{"auth":"Y2FuYXJ5OmNhbmFyeS1zZWNyZXQ="}}})", "test");
+  auto auth =
+      auth::AuthStore::Parse(R"({"auths":{")" + host + R"(":{"auth":"Y2FuYXJ5OmNhbmFyeS1zZWNyZXQ="}}})", "test");
   ASSERT_TRUE(auth.ok());
   registry::RegistryOptions o;
   o.insecure = true;

@@ -3,9 +3,8 @@
 // tests/lib/registry.bash — the same helper the Bats tests use.
 #include "registry/registry_client.h"
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -46,7 +45,7 @@ class RealRegistry : public ::testing::Test {
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     addr_ = Shell("bash -c 'source \"" + SourceDir() + "tests/lib/registry.bash\" && registry_start \"" + dir_ +
-                "/r\"' 3>&-");
+                  "/r\"' 3>&-");
     ASSERT_NE(addr_.find("127.0.0.1:"), std::string::npos) << "registry did not start: " << addr_;
   }
   static void TearDownTestSuite() {

@@ -26,10 +26,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> args;
   cli::RegistryFlags registry;
   po::options_description opts("Options");
+  // clang-format off
   opts.add_options()
       ("jobs,j", po::value(&jobs)->value_name("N")->default_value(6), "images copied at once")
       ("chunk-size", po::value(&chunk_mib)->value_name("MIB")->default_value(64), "upload blobs larger than this in chunks of this size (MiB)")
       ("image", po::value(&args)->value_name("SOURCE DEST"), "pairs of images (positional)");
+  // clang-format on
   cli::AddRegistryOptions(opts, registry);
   po::positional_options_description positional;
   positional.add("image", -1);

@@ -46,8 +46,8 @@ bool ReadInput(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set
         if (in.record.GetString("kind") == records::kError)
           fail(in.line, "upstream error record: " + in.record.GetString("error").value_or("?"));
         else
-          fail(in.line, in.record.GetString("source").value_or("an image") + " was not mirrored: " +
-                            in.record.GetString("error").value_or("?"));
+          fail(in.line, in.record.GetString("source").value_or("an image") +
+                            " was not mirrored: " + in.record.GetString("error").value_or("?"));
         return true;
       case records::Role::kMapping:
         // A plan without destinations (release-list without --to, oci-dir
@@ -71,12 +71,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
   std::string format_name, object_name;
   po::options_description opts("Options");
+  // clang-format off
   opts.add_options()
       ("format", po::value(&format_name)->value_name("FORMAT")->default_value("install-config"),
        "install-config, install-config-idms, icsp, idms, itms or registries-conf")
       ("name", po::value(&object_name)->value_name("NAME")->default_value(mirrorconfig::kDefaultObjectName),
        "metadata.name of the icsp, idms and itms objects (a DNS-1123 subdomain)")
       ("file", po::value(&files)->value_name("FILE"), "record files (positional); - or none: standard input");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("file", -1);
   po::variables_map vm;

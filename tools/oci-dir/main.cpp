@@ -31,13 +31,19 @@ std::optional<uint64_t> ParseSize(const std::string& s) {
   unsigned long long n = std::strtoull(s.c_str(), &end, 10);
   if (errno || end == s.c_str()) return std::nullopt;
   std::string suffix(end);
-  int shift = suffix.empty() ? 0 : suffix == "K" ? 10 : suffix == "M" ? 20 : suffix == "G" ? 30 : suffix == "T" ? 40 : -1;
+  int shift = suffix.empty()  ? 0
+              : suffix == "K" ? 10
+              : suffix == "M" ? 20
+              : suffix == "G" ? 30
+              : suffix == "T" ? 40
+                              : -1;
   if (shift < 0 || n > (~0ull >> shift)) return std::nullopt;
   return n << shift;
 }
 
-int Finish(json::RecordWriter& out, bool ok) { return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed, &out); }
-
+int Finish(json::RecordWriter& out, bool ok) {
+  return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed, &out);
+}
 
 }  // namespace
 
@@ -46,6 +52,7 @@ int main(int argc, char** argv) {
   bool prune = false;
   std::vector<std::string> args;
   po::options_description opts("Options");
+  // clang-format off
   opts.add_options()
       ("prune-temp", po::bool_switch(&prune), "verify: remove temporary files left by interrupted writes")
       ("max-size", po::value(&max_size)->value_name("SIZE"), "pack: largest volume, in bytes or with K/M/G/T (binary); 4095M for FAT32")
@@ -54,6 +61,7 @@ int main(int argc, char** argv) {
       ("to", po::value(&to)->value_name("DIR"), "unpack: the directory to fill (made when missing)")
       ("command", po::value(&command), "list, verify, pack or unpack (positional)")
       ("args", po::value(&args), "arguments (positional)");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("command", 1).add("args", -1);
   po::variables_map vm;
@@ -94,15 +102,18 @@ int main(int argc, char** argv) {
     if (command == "verify") {
       auto summary = layout::VerifyDirectory(**dir, prune, emit);
       if (!summary.ok()) return fail(summary.status());
-      std::fprintf(stderr, "oci-dir: %s: %d images ok, %d damaged; %d blobs checked, %d corrupt, %d missing; %d temporary files, %d stray files\n",
+      std::fprintf(stderr,
+                   "oci-dir: %s: %d images ok, %d damaged; %d blobs checked, %d corrupt, %d missing; %d temporary "
+                   "files, %d stray files\n",
                    args[0].c_str(), summary->images_ok, summary->images_damaged, summary->blobs_checked,
                    summary->blobs_corrupt, summary->blobs_missing, summary->temp_files, summary->stray_files);
       return Finish(out, summary->ok());
     }
     auto size = ParseSize(max_size);
     if (!size || *size < 64 * 1024)
-      return cli::UsageError(kInfo, max_size.empty() ? "pack needs --max-size SIZE"
-                                                     : "invalid --max-size " + max_size + " (bytes, or with K/M/G/T; at least 64K)");
+      return cli::UsageError(kInfo, max_size.empty()
+                                        ? "pack needs --max-size SIZE"
+                                        : "invalid --max-size " + max_size + " (bytes, or with K/M/G/T; at least 64K)");
     if (out_dir.empty()) return cli::UsageError(kInfo, "pack needs --out OUTDIR");
     Status s = layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix}, emit);
     if (!s.ok()) return fail(s);
@@ -111,14 +122,17 @@ int main(int argc, char** argv) {
   if (command == "unpack") {
     if (args.empty() || to.empty()) return cli::UsageError(kInfo, "unpack takes VOLUME... --to DIR");
     for (const auto& v : args)
-      if (::access(v.c_str(), R_OK) != 0) return fail(NotFound("cannot read volume " + v + ": " + std::strerror(errno)));
+      if (::access(v.c_str(), R_OK) != 0)
+        return fail(NotFound("cannot read volume " + v + ": " + std::strerror(errno)));
     auto dir = store::OciDirStore::Open(to, true);
     if (!dir.ok()) return fail(dir.status());
     auto summary = layout::UnpackVolumes(args, **dir, emit);
     if (!summary.ok()) return fail(summary.status());
-    std::fprintf(stderr, "oci-dir: %d volumes read, %d missing, %d blobs written, %d refused entries; %d images ok, %d damaged\n",
-                 summary->volumes_read, summary->volumes_missing, summary->blobs_written, summary->entries_refused,
-                 summary->verify.images_ok, summary->verify.images_damaged);
+    std::fprintf(
+        stderr,
+        "oci-dir: %d volumes read, %d missing, %d blobs written, %d refused entries; %d images ok, %d damaged\n",
+        summary->volumes_read, summary->volumes_missing, summary->blobs_written, summary->entries_refused,
+        summary->verify.images_ok, summary->verify.images_damaged);
     return Finish(out, summary->ok());
   }
   return cli::UsageError(kInfo, "unknown command " + command + " (list, verify, pack, unpack)");

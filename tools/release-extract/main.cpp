@@ -26,12 +26,14 @@ int main(int argc, char** argv) {
   uint64_t max_mib = 2048;
   cli::RegistryFlags registry;
   po::options_description opts("Options");
+  // clang-format off
   opts.add_options()
       ("command", po::value(&command)->value_name("COMMAND"), "openshift-install, openshift-install-mac, openshift-baremetal-install or oc")
       ("to", po::value(&to)->value_name("DIR")->default_value("."), "where to write the command (made when missing)")
       ("arch", po::value(&arch)->value_name("ARCH"), "architecture to pick from a multi-arch release; default: this machine's")
       ("max-size", po::value(&max_mib)->value_name("MIB")->default_value(2048), "refuse a command larger than this (MiB)")
       ("release", po::value(&release)->value_name("RELEASE"), "the release image (positional)");
+  // clang-format on
   cli::AddRegistryOptions(opts, registry);
   po::positional_options_description positional;
   positional.add("release", 1);
@@ -39,7 +41,8 @@ int main(int argc, char** argv) {
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
   if (release.empty()) return cli::UsageError(kInfo, "missing RELEASE");
   if (command.empty()) return cli::UsageError(kInfo, "missing --command");
-  if (!release::CommandFor(command).ok()) return cli::UsageError(kInfo, release::CommandFor(command).status().message());
+  if (!release::CommandFor(command).ok())
+    return cli::UsageError(kInfo, release::CommandFor(command).status().message());
   if (max_mib < 1) return cli::UsageError(kInfo, "--max-size must be at least 1 MiB");
   auto location = session::ParseReleaseArg(release);
   if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
   if (!result.ok()) return cli::Error(kInfo, result.status().message()), cli::FinishStdout(kInfo, cli::kExitItemFailed);
 
   json::RecordWriter writer(stdout);
-  writer.Write(records::Command({command, result->path, result->size, result->component, image->version(), result->pinned_to}));
+  writer.Write(
+      records::Command({command, result->path, result->size, result->component, image->version(), result->pinned_to}));
   return cli::FinishStdout(kInfo, cli::kExitOk, &writer);
 }

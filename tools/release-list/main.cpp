@@ -24,12 +24,14 @@ int main(int argc, char** argv) {
   std::string release, to, to_release_image, to_dir, arch;
   cli::RegistryFlags registry;
   po::options_description opts("Options");
+  // clang-format off
   opts.add_options()
       ("to", po::value(&to)->value_name("REPO"), "mirror repository for every component, e.g. registry.example.com:5000/ocp4/openshift4")
       ("to-release-image", po::value(&to_release_image)->value_name("REF"), "where the release image itself goes (default REPO:<version>-<arch>)")
       ("to-dir", po::value(&to_dir)->value_name("DIR"), "plan every image into the OCI directory DIR (removable media) under its original name")
       ("arch", po::value(&arch)->value_name("ARCH"), "architecture to pick from a manifest list (amd64/x86_64, arm64/aarch64, …); default: this machine's")
       ("release", po::value(&release)->value_name("RELEASE"), "the release image (positional)");
+  // clang-format on
   cli::AddRegistryOptions(opts, registry);
   po::positional_options_description positional;
   positional.add("release", 1);
@@ -42,7 +44,8 @@ int main(int argc, char** argv) {
   release::PlanOptions plan;
   if (!to_dir.empty() && (!to.empty() || !to_release_image.empty()))
     return cli::UsageError(kInfo, "--to-dir goes without --to and --to-release-image");
-  if (to_dir.find(':') != std::string::npos) return cli::UsageError(kInfo, "--to-dir: a directory name may not contain ':'");
+  if (to_dir.find(':') != std::string::npos)
+    return cli::UsageError(kInfo, "--to-dir: a directory name may not contain ':'");
   plan.to_dir = to_dir;
   if (location->is_dir()) plan.from_dir = location->dir;
   if (!to.empty()) {

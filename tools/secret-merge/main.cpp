@@ -45,13 +45,15 @@ int main(int argc, char** argv) {
     if (arg.substr(0, 17) == "--password-stdin=")
       return cli::UsageError(kInfo, "--password-stdin takes no value: the password comes from standard input");
     if (arg.substr(0, 3) == "--p" && arg != "--password-stdin")
-      return cli::UsageError(kInfo, "there is no --password option (every user can read a command line with ps): "
-                                    "give the password on standard input with --password-stdin");
+      return cli::UsageError(kInfo,
+                             "there is no --password option (every user can read a command line with ps): "
+                             "give the password on standard input with --password-stdin");
   }
   std::string file, output, registry, username, email;
   std::vector<std::string> from_files, removes;
   bool password_stdin = false, no_overwrite = false, list = false, for_install = false;
   po::options_description opts("Options");
+  // clang-format off
   opts.add_options()
       ("registry", po::value(&registry)->value_name("HOST[:PORT]"), "add or replace the auths entry for this registry (the mirror)")
       ("username", po::value(&username)->value_name("USER"), "with --registry: the user name")
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
       ("for-install", po::bool_switch(&for_install), "with --registry: USER is a pull-only account; make an install pull secret")
       ("output,o", po::value(&output)->value_name("FILE"), "write to FILE (atomically, mode 0600; may be PULL_SECRET) instead of standard output")
       ("file", po::value(&file)->value_name("PULL_SECRET"), "the pull secret (positional; - or none: standard input)");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
@@ -95,8 +98,10 @@ int main(int argc, char** argv) {
   edit.for_install = for_install;
   edit.remove = removes;
   if (!registry.empty()) {
-    if (Status s = auth::ValidateRegistryName(registry); !s.ok()) return cli::UsageError(kInfo, "--registry: " + s.message());
-    if (Status s = auth::ValidateUsername(username); !s.ok()) return cli::UsageError(kInfo, "--username: " + s.message());
+    if (Status s = auth::ValidateRegistryName(registry); !s.ok())
+      return cli::UsageError(kInfo, "--registry: " + s.message());
+    if (Status s = auth::ValidateUsername(username); !s.ok())
+      return cli::UsageError(kInfo, "--username: " + s.message());
     auto raw = ReadStdinLimited(64 << 10);
     if (!raw.ok()) return Fail(raw.status());
     auto password = auth::PasswordFromInput(std::move(raw).value());

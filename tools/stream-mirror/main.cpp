@@ -3,9 +3,8 @@
 // operator at the mirror. See stream-mirror(1).
 #include <unistd.h>
 
-#include <cstdio>
-
 #include <algorithm>
+#include <cstdio>
 
 #include "base/atomic_file.h"
 #include "base/strings.h"
@@ -36,6 +35,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> registries, only;
   bool config = false, must_gather = false;
   po::options_description opts("Options");
+  // clang-format off
   opts.add_options()
       ("to", po::value(&to)->value_name("MIRROR"), "the mirror: host[:port][/prefix], e.g. mirror.example.com:5000")
       ("registry", po::value(&registries)->value_name("HOST")->composing(), "mirror images from HOST (repeatable; default registry.redhat.io)")
@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
       ("mirror-ca", po::value(&ca_file)->value_name("FILE"), "with --config: the mirror's CA certificate (PEM) for the registry-config ConfigMap")
       ("results", po::value(&results_file)->value_name("FILE"), "with --config: blob-copy's result records; streams whose images failed are skipped")
       ("file", po::value(&file)->value_name("FILE"), "image streams JSON (positional; - or none: standard input)");
+  // clang-format on
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
@@ -52,7 +53,8 @@ int main(int argc, char** argv) {
   if (to.empty()) return cli::UsageError(kInfo, "missing --to MIRROR");
   if (!config && (!ca_file.empty() || !results_file.empty()))
     return cli::UsageError(kInfo, "--mirror-ca and --results go with --config");
-  if (config && must_gather) return cli::UsageError(kInfo, "--config and --import-must-gather print different things; give one");
+  if (config && must_gather)
+    return cli::UsageError(kInfo, "--config and --import-must-gather print different things; give one");
 
   samples::SelectOptions select;
   select.mirror = to;
@@ -103,7 +105,8 @@ int main(int argc, char** argv) {
 
   json::RecordWriter writer(stdout);
   for (const auto& s : selection->skipped) {
-    cli::Error(kInfo, "not mirrored: " + s.stream + ":" + s.tag + (s.from.empty() ? "" : " (" + s.from + ")") + ": " + s.reason);
+    cli::Error(kInfo, "not mirrored: " + s.stream + ":" + s.tag + (s.from.empty() ? "" : " (" + s.from + ")") + ": " +
+                          s.reason);
     writer.Write(records::Skipped({s.stream, s.tag, s.from, s.reason}));
   }
   for (const auto& m : selection->mappings) {
