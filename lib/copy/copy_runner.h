@@ -11,6 +11,10 @@
 // with its pinned source, becomes an error record (records::Error, with the
 // line and the field) and the run goes on. Memory is bounded: at most
 // 2 × jobs records are in flight. See man/mirrorkit-records.7 for the fields.
+//
+// Threads: each run starts `jobs` workers and joins them before it returns;
+// the reader, writer and copier must outlive the call (the writer and the
+// copier are shared by the workers, and are thread-safe).
 #pragma once
 
 #include <cstdint>

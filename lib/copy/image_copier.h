@@ -7,7 +7,8 @@
 // whose destination already resolves to the source digest is skipped whole.
 // Each blob: known present (ledger) → skip; HEAD at the destination → skip;
 // mount from a repository of the same store that holds it → mount; else a
-// verified streaming copy. Thread-safe: workers share one copier.
+// verified streaming copy. Thread-safe: workers share one copier. The
+// resolver and the ledger must outlive it.
 #pragma once
 
 #include <cstdint>
