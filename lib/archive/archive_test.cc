@@ -98,3 +98,42 @@ TEST(Layer, TheSourceErrorIsReportedFirst) {
 
 }  // namespace
 }  // namespace mk::archive
+
+namespace mk::archive {
+namespace {
+
+TEST(Decompress, GzipAndPlainStreamsGiveTheirBytes) {
+  const std::string tar = fixtures::MakeTarGz({{"a/b", "hello"}});
+  std::string out;
+  size_t off = 0;
+  ByteReader read = [&](char* buf, size_t n) -> Result<size_t> {
+    size_t k = std::min(n, tar.size() - off);
+    std::copy_n(tar.data() + off, k, buf);
+    off += k;
+    return k;
+  };
+  ASSERT_TRUE(Decompress(read, "layer", [&](const char* d, size_t n) {
+                out.append(d, n);
+                return Status::Ok();
+              }).ok());
+  // A tar: 512-byte blocks, the entry's name in the first header.
+  EXPECT_EQ(out.size() % 512, 0u);
+  EXPECT_EQ(out.substr(0, 3), "a/b");
+  const std::string plain = "not compressed at all";
+  off = 0;
+  std::string again;
+  ByteReader read_plain = [&](char* buf, size_t n) -> Result<size_t> {
+    size_t k = std::min(n, plain.size() - off);
+    std::copy_n(plain.data() + off, k, buf);
+    off += k;
+    return k;
+  };
+  ASSERT_TRUE(Decompress(read_plain, "blob", [&](const char* d, size_t n) {
+                again.append(d, n);
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(again, plain);
+}
+
+}  // namespace
+}  // namespace mk::archive

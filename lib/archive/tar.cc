@@ -134,6 +134,33 @@ Status WalkTarStream(const ByteReader& read, const std::string& what, const Entr
   return WalkOpened(a.get(), what, &source.error, visit);
 }
 
+Status Decompress(const ByteReader& read, const std::string& what,
+                  const std::function<Status(const char* data, size_t n)>& sink) {
+  ReaderSource source{&read};
+  std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_raw(a.get());
+  if (archive_read_open(a.get(), &source, nullptr, ReadCallback, nullptr) != ARCHIVE_OK)
+    return source.error.ok() ? InvalidArgument(what + ": cannot read: " + archive_error_string(a.get())) : source.error;
+  struct archive_entry* entry = nullptr;
+  int rc = archive_read_next_header(a.get(), &entry);
+  if (rc == ARCHIVE_EOF) return Status::Ok();  // an empty stream
+  if (rc != ARCHIVE_OK) {
+    if (!source.error.ok()) return source.error;
+    return DataLoss(what + ": cannot decompress: " + archive_error_string(a.get()));
+  }
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    la_ssize_t got = archive_read_data(a.get(), buf.data(), buf.size());
+    if (got < 0) {
+      if (!source.error.ok()) return source.error;
+      return DataLoss(what + ": cannot decompress: " + archive_error_string(a.get()));
+    }
+    if (got == 0) return Status::Ok();
+    MK_RETURN_IF_ERROR(sink(buf.data(), static_cast<size_t>(got)));
+  }
+}
+
 Status WalkTarFile(const std::string& path, const EntryVisitor& visit) {
   auto a = NewReader();
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK)

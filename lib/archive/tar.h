@@ -52,6 +52,12 @@ using ByteReader = std::function<Result<size_t>(char* out, size_t n)>;
 // the stream in messages.
 Status WalkTarStream(const ByteReader& read, const std::string& what, const EntryVisitor& visit);
 
+// Streams the decompressed bytes of read (gzip, zstd, ..., or none: what
+// libarchive recognizes) to sink, to the end of the source; for a layer's
+// uncompressed digest (its diff_id) without holding it.
+Status Decompress(const ByteReader& read, const std::string& what,
+                  const std::function<Status(const char* data, size_t n)>& sink);
+
 // Walks a tar file on disk (uncompressed or compressed), e.g. a volume
 // written by TarWriter.
 Status WalkTarFile(const std::string& path, const EntryVisitor& visit);

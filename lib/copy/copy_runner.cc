@@ -13,6 +13,7 @@
 #include "records/mapping.h"
 #include "records/reader.h"
 #include "records/records.h"
+#include "records/rewrite.h"
 
 namespace mk::copy {
 namespace {
@@ -113,7 +114,12 @@ class Runner {
       std::optional<Digest> expected;
       if (auto claimed = record.GetString("digest"))
         if (auto d = Digest::Parse(*claimed); d.ok()) expected = *d;
-      outcome = copier_.Copy(*source, *dest, expected);
+      if (records::IsRewritten(record)) {
+        auto overlay = OverlayFor(record);
+        outcome = overlay.ok() ? copier_.Copy(*source, *dest, expected, &*overlay) : Result<CopyOutcome>(overlay.status());
+      } else {
+        outcome = copier_.Copy(*source, *dest, expected);
+      }
     }
     bool ok = AnnotateRecord(record, outcome);
     if (!ok) Message(source_text + " -> " + dest_text + ": " + record.GetString("error").value_or("?"));
@@ -143,6 +149,27 @@ class Runner {
 };
 
 }  // namespace
+
+Result<store::Overlay> OverlayFor(const json::Value& record) {
+  MK_ASSIGN_OR_RETURN(records::Rewritten rewritten, records::ReadRewritten(record));
+  store::Overlay overlay;
+  auto add = [&overlay](const records::InlineContent& m) -> Status {
+    auto parsed = oci::Manifest::Parse(m.data, m.media_type);
+    if (!parsed.ok()) return parsed.status().WithContext("rewritten manifest " + m.digest.str());
+    overlay.manifests.push_back(std::move(*parsed));
+    return Status::Ok();
+  };
+  MK_RETURN_IF_ERROR(add(rewritten.manifest));
+  for (const auto& child : rewritten.children) MK_RETURN_IF_ERROR(add(child));
+  for (auto& blob : rewritten.blobs) {
+    oci::Descriptor d;
+    d.media_type = blob.media_type;
+    d.digest = blob.digest;
+    d.size = blob.size();
+    overlay.blobs.emplace_back(std::move(d), std::move(blob.data));
+  }
+  return overlay;
+}
 
 bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
   if (!outcome.ok()) {

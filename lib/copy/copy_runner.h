@@ -51,6 +51,10 @@ RunSummary RunCopyRecords(json::LineReader& reader, json::RecordWriter& writer, 
 RunSummary RunCopyPairs(const std::vector<std::pair<std::string, std::string>>& pairs, json::RecordWriter& writer,
                         ImageCopier& copier, const RunOptions& options);
 
+// The content a rewritten record carries (records/rewrite.h), verified and
+// parsed, for the copier.
+Result<store::Overlay> OverlayFor(const json::Value& record);
+
 // Fills a record's result fields from one copy (exposed for tests). False
 // when the record failed: the copy failed, or it copied another image than
 // the record's `digest` names (a source tag that moved).

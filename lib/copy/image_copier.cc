@@ -14,14 +14,18 @@ Result<CopyOutcome> ImageCopier::Copy(const Reference& source, const Reference& 
 }
 
 Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const store::Location& dest_loc,
-                                      const std::optional<Digest>& expected) {
+                                      const std::optional<Digest>& expected, const store::Overlay* overlay) {
   MK_ASSIGN_OR_RETURN(auto from, stores_.ForLocation(source_loc, false));
   MK_ASSIGN_OR_RETURN(auto to, stores_.ForLocation(dest_loc, true, from.ref.String()));
-  store::Store& src = *from.store;
+  std::optional<store::OverlayStore> rewritten;
+  if (overlay) rewritten.emplace(*from.store, from.ref, *overlay);
+  store::Store& src = rewritten ? static_cast<store::Store&>(*rewritten) : *from.store;
   store::Store& dst = *to.store;
   const Reference& source = from.ref;
   const Reference& dest = to.ref;
   MK_ASSIGN_OR_RETURN(oci::Manifest manifest, src.GetManifest(source));
+  if (manifest.is_schema1())
+    return Unsupported(source.String() + " is a Docker schema 1 image; convert it with manifest-rewrite --convert docker");
   if (expected && manifest.digest != *expected)
     return DataLoss(source.String() + " is now " + manifest.digest.str() + ", not the record's \"digest\" " +
                     expected->str() + " (its tag moved); nothing copied");
@@ -66,6 +70,9 @@ Status ImageCopier::CopyManifestTree(store::Store& src, const Reference& src_rep
   for (const auto& child_desc : manifest.manifests) {
     if (Interrupted()) return Cancelled("interrupted");
     MK_ASSIGN_OR_RETURN(oci::Manifest child, src.GetManifest(src_repo.WithDigest(child_desc.digest)));
+    if (child.is_schema1())
+      return Unsupported(src_repo.WithDigest(child.digest).String() +
+                         " is a Docker schema 1 image; convert it with manifest-rewrite --convert docker");
     if (static_cast<int64_t>(child.raw.size()) != child_desc.size)
       return DataLoss("child manifest " + child_desc.digest.str() + " has " + std::to_string(child.raw.size()) +
                       " bytes, the index says " + std::to_string(child_desc.size));
@@ -100,7 +107,9 @@ Status ImageCopier::EnsureBlob(store::Store& src, const Reference& src_repo, sto
   // Mount from the source repository when it is in the same store, or from
   // any destination repository this run already filled.
   std::vector<Reference> candidates;
-  if (&src == &dst) candidates.push_back(src_repo);
+  store::Store* real_src = &src;  // a rewritten image's source is an overlay on the real store
+  if (auto* overlay = dynamic_cast<store::OverlayStore*>(&src)) real_src = &overlay->base();
+  if (real_src == &dst) candidates.push_back(src_repo);
   for (const auto& path : ledger_.Locations(dst.Name(), blob.digest))
     if (path != dst_repo.path()) candidates.push_back(dst_repo.WithPath(path));
   for (const auto& from : candidates) {

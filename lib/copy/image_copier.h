@@ -20,6 +20,7 @@
 #include "oci/manifest.h"
 #include "ref/reference.h"
 #include "store/location.h"
+#include "store/overlay_store.h"
 #include "store/resolver.h"
 
 namespace mk::copy {
@@ -49,8 +50,13 @@ class ImageCopier {
   // stores the image under the source's full name. With expected (the
   // digest a plan recorded), a source that now resolves to another digest
   // fails with kDataLoss before anything is copied.
+  //
+  // With overlay (a rewritten image: records/rewrite.h), the source's
+  // manifest is the overlay's new top manifest, and manifests and blobs the
+  // overlay holds come from it; everything else from the source.
   Result<CopyOutcome> Copy(const store::Location& source, const store::Location& dest,
-                           const std::optional<Digest>& expected = std::nullopt);
+                           const std::optional<Digest>& expected = std::nullopt,
+                           const store::Overlay* overlay = nullptr);
   Result<CopyOutcome> Copy(const Reference& source, const Reference& dest);
 
  private:

@@ -1,5 +1,6 @@
 #include "mirrorconfig/mirror_set.h"
 
+#include "records/rewrite.h"
 #include "ref/reference.h"
 #include "store/location.h"
 
@@ -35,7 +36,17 @@ Result<bool> MirrorSet::AddRecord(const json::Value& record) {
         *source + " does not name the original registry; give ics-gen blob-copy's results (they carry \"origin\")");
   auto dst = Reference::Parse(*dest);
   if (!dst.ok()) return dst.status();
-  Add(src->repository(), dst->repository(), !src->tag().empty() && src->tag() == dst->tag());
+  const bool by_tag = !src->tag().empty() && src->tag() == dst->tag();
+  if (records::IsRewritten(record)) {
+    if (!by_tag) {
+      ++rewritten_left_out_;
+      return false;
+    }
+    if (src->repository() != dst->repository()) tag_groups_[src->repository()].insert(dst->repository());
+    ++rewritten_by_tag_;
+    return true;
+  }
+  Add(src->repository(), dst->repository(), by_tag);
   return true;
 }
 

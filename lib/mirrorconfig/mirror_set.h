@@ -26,18 +26,25 @@ class MirrorSet {
   // resolved name) or else NAME, which must then be a full reference.
   // The mapping is by tag when the source names a tag and the dest has the
   // same tag (stream-mirror's records); release-list's, from digests to
-  // new tags, are by digest only.
+  // new tags, are by digest only. A rewritten record (manifest-rewrite:
+  // the mirror holds new content, not the source's digest) is never a
+  // digest mapping: by tag it is a tag mapping only, else it is left out;
+  // both are counted (rewritten_by_tag(), rewritten_left_out()).
   Result<bool> AddRecord(const json::Value& record);
 
   // Every mapping: any image in the source repository can be pulled by
   // digest from these mirrors (a copy keeps its digest).
   const std::map<std::string, std::set<std::string>>& groups() const { return groups_; }
-  // The mappings by tag, a subset of groups(): the mirror also answers
-  // for the source's tags.
+  // The mappings by tag: the mirror also answers for the source's tags.
+  // All of groups()' by-tag mappings, and rewritten images' by-tag ones.
   const std::map<std::string, std::set<std::string>>& tag_groups() const { return tag_groups_; }
-  bool empty() const { return groups_.empty(); }
+  bool empty() const { return groups_.empty() && tag_groups_.empty(); }
+  int rewritten_by_tag() const { return rewritten_by_tag_; }
+  int rewritten_left_out() const { return rewritten_left_out_; }
 
  private:
+  int rewritten_by_tag_ = 0;
+  int rewritten_left_out_ = 0;
   std::map<std::string, std::set<std::string>> groups_;
   std::map<std::string, std::set<std::string>> tag_groups_;
 };

@@ -2,6 +2,8 @@
 
 #include <initializer_list>
 
+#include "records/rewrite.h"
+
 namespace mk::records {
 namespace {
 
@@ -80,11 +82,32 @@ MappingCheck CheckMapping(const json::Value& record) {
     if (!d->is_string()) return Fail(c, "digest", std::string("\"digest\" is ") + TypeName(*d) + ", not a string");
     auto digest = Digest::Parse(d->as_string());
     if (!digest.ok()) return Fail(c, "digest", "\"digest\": " + digest.status().message());
-    if (c.mapping.pinned && *c.mapping.pinned != *digest)
-      return Fail(c, "digest",
-                  "\"digest\" " + digest->str() + " disagrees with the source, pinned to " + c.mapping.pinned->str());
     c.mapping.digest = *digest;
   }
+  if (IsRewritten(record)) {
+    // The source is pinned to what the rewrite was made from, and the
+    // record's digest is the rewrite's own (ReadRewritten checks both).
+    const json::Value* sd = record.Find("source_digest");
+    if (!sd || !sd->is_string()) return Fail(c, "source_digest", "a rewritten record needs a \"source_digest\" string");
+    auto source_digest = Digest::Parse(sd->as_string());
+    if (!source_digest.ok()) return Fail(c, "source_digest", "\"source_digest\": " + source_digest.status().message());
+    if (c.mapping.pinned && *c.mapping.pinned != *source_digest)
+      return Fail(c, "source_digest",
+                  "\"source_digest\" " + source_digest->str() + " disagrees with the source, pinned to " +
+                      c.mapping.pinned->str());
+    auto rewritten = ReadRewritten(record);
+    if (!rewritten.ok()) {
+      const std::string& m = rewritten.status().message();
+      return Fail(c, m.rfind("\"digest\"", 0) == 0 ? "digest" : "rewrite", m);
+    }
+    c.mapping.source_digest = *source_digest;
+    c.mapping.rewritten = true;
+    return c;
+  }
+  if (c.mapping.digest && c.mapping.pinned && *c.mapping.pinned != *c.mapping.digest)
+    return Fail(c, "digest",
+                "\"digest\" " + c.mapping.digest->str() + " disagrees with the source, pinned to " +
+                    c.mapping.pinned->str());
   return c;
 }
 

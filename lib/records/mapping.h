@@ -10,7 +10,9 @@
 //   3. Any other record (another kind) is passed on untouched.
 // A mapping record must have "source" and "dest", non-empty strings, and a
 // "digest", when it has one, must be a digest string that agrees with a
-// source pinned by digest. A "kind" that is not a string is an error too.
+// source pinned by digest (for a rewritten record, records/rewrite.h, its
+// "source_digest" must, and its "rewrite" section must be whole and match
+// its "digest"). A "kind" that is not a string is an error too.
 // Anything else is the record's error, naming the field.
 //
 // A consumer that only reads mappings (ics-gen) may ignore a mapping record
@@ -40,6 +42,10 @@ struct Mapping {
   std::string dest;
   std::optional<Digest> digest;  // the record's claim, when it has one
   std::optional<Digest> pinned;  // the digest in source, when pinned
+  // A rewritten record (records/rewrite.h): digest is the new manifest's,
+  // source_digest the one the source is pinned to.
+  bool rewritten = false;
+  std::optional<Digest> source_digest;
 };
 
 struct MappingCheck {

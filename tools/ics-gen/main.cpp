@@ -109,6 +109,20 @@ int main(int argc, char** argv) {
     cli::Error(kInfo, "no mapping records with a source and a dest were read");
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);
   }
+  // A rewritten image (manifest-rewrite) has new digests: never a digest
+  // mirror. By tag it can be a tag mirror (itms); otherwise it is left out.
+  const bool tag_format = *format == mirrorconfig::Format::kItms;
+  if (int n = set.rewritten_by_tag(); n > 0)
+    cli::Error(kInfo, std::to_string(n) + " rewritten image(s) " +
+                          (tag_format ? "mirrored by tag" : "left out (only --format itms can mirror them, by tag)") +
+                          ": a digest mirror cannot serve an image whose digest changed");
+  if (int n = set.rewritten_left_out(); n > 0)
+    cli::Error(kInfo, std::to_string(n) + " rewritten image(s) left out: their dest does not keep the source's tag, " +
+                          "and a digest mirror cannot serve an image whose digest changed");
+  if (!tag_format && set.groups().empty()) {
+    cli::Error(kInfo, "no mapping records that a digest mirror can serve were read");
+    return cli::FinishStdout(kInfo, cli::kExitItemFailed);
+  }
   auto text = mirrorconfig::Render(set, *format, object_name);
   if (!text.ok()) {
     cli::Error(kInfo, text.status().message());
