@@ -207,7 +207,10 @@ Result<ExtractResult> ExtractCommand(store::StoreResolver& stores, const store::
     if (n == 0)
       return NotFound(spec.path + " has no release image placeholder; refusing to write an unpinned installer");
     MK_RETURN_IF_ERROR(WritePlaceholder(out.fd(), VersionPlaceholder(), release.version()).status());
-    MK_RETURN_IF_ERROR(WritePlaceholder(out.fd(), ArchitecturePlaceholder(), release.go_arch).status());
+    // oc writes "multi (linux/ARCH)" for a list, which the installer reads
+    // as a multi-arch payload (installer pkg/version cleanArch).
+    const std::string arch = release.from_list ? "multi (linux/" + release.go_arch + ")" : release.go_arch;
+    MK_RETURN_IF_ERROR(WritePlaceholder(out.fd(), ArchitecturePlaceholder(), arch).status());
   }
   // The last moment an interrupt can still leave nothing behind.
   if (Interrupted()) return Cancelled("interrupted");

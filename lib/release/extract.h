@@ -17,6 +17,12 @@
 // is left under the final name or a temporary one. Temporaries a SIGKILL
 // left in DIR for the command are removed by the next run.
 //
+// A multi-arch release (a manifest list) is given resolved to one child
+// (session::ReadReleaseForArch): the command is that architecture's, taken
+// from the child's image-references, while the pin names the LIST digest —
+// what a cluster pulls, whatever its nodes' architectures — and the
+// architecture placeholder says "multi (linux/ARCH)", as oc writes it.
+//
 // Safety: nothing in the layer chooses where we write — only the one file,
 // to DIR/<command>, through a temporary file renamed after the layer's
 // digest checked out and the pin was written; the entry must be a regular

@@ -25,7 +25,7 @@ Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const 
   rel.arch = release.arch;
   rel.from = release.requested.String();
   rel.source = located(release.pinned.String());
-  rel.digest = release.manifest.digest.str();
+  rel.digest = release.digest().str();
   rel.components = static_cast<int64_t>(release.contents.components.size());
   if (!options.to_dir.empty()) {
     // The tag the user asked for, so the restricted side can select it.

@@ -7,7 +7,10 @@
 //
 // Every source is pinned by digest. With --to REPO, components go to
 // REPO:<version>-<arch>-<component> and the release to --to-release-image,
-// by default REPO:<version>-<arch>. With --to-dir DIR every image goes to
+// by default REPO:<version>-<arch>. A release kept whole as its manifest
+// list has arch "multi": its source and digest are the list's (blob-copy
+// copies a list with every child), its tags <version>-multi[-<component>];
+// its components keep their own sources, lists themselves on real payloads. With --to-dir DIR every image goes to
 // "dir:DIR:<its original name>" (components by digest, the release by the
 // tag it was asked for), so the restricted side can plan without the
 // internet. A release read from a directory has "dir:DIR:NAME" sources.

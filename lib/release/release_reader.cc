@@ -14,40 +14,66 @@ std::string ReleaseImage::version() const {
   return contents.name;
 }
 
+namespace {
+
+bool IsLinux(const oci::Platform& p) { return p.os.empty() || p.os == "linux"; }
+
+// The child of a list a release is read from: go_arch's, or for a list
+// kept whole linux/amd64's, else the first (a child without a platform
+// included: a list kept whole is copied whole, whatever its entries say).
+Result<const oci::Descriptor*> PickChild(const oci::Manifest& list, const std::string& go_arch,
+                                         const std::string& what) {
+  const bool whole = go_arch.empty() || go_arch == kMultiArch;
+  const std::string want = whole ? "amd64" : go_arch;
+  std::string seen;
+  for (const auto& d : list.manifests) {
+    if (!d.platform) continue;
+    seen += (seen.empty() ? "" : ", ") + d.platform->String();
+    if (d.platform->architecture == want && IsLinux(*d.platform)) return &d;
+  }
+  if (whole && !list.manifests.empty()) return &list.manifests.front();
+  if (whole) return InvalidArgument(what + ": the manifest list is empty");
+  return NotFound(what + ": no " + go_arch + " image in the manifest list (has " + (seen.empty() ? "none" : seen) +
+                  ")");
+}
+
+}  // namespace
+
 Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, const std::string& go_arch) {
   const std::string what = "release " + ref.String();
   auto top = store.GetManifest(ref);
   if (!top.ok()) return top.status();
   oci::Manifest manifest = std::move(top).value();
-  const Digest top_digest = manifest.digest;
+  ReleaseImage out;
+  out.requested = ref;
+  out.top_digest = manifest.digest;
   if (manifest.is_index()) {
-    const oci::Descriptor* pick = nullptr;
-    std::string seen;
-    for (const auto& d : manifest.manifests) {
-      if (!d.platform) continue;
-      seen += (seen.empty() ? "" : ", ") + d.platform->String();
-      if (d.platform->architecture == go_arch && (d.platform->os.empty() || d.platform->os == "linux")) {
-        pick = &d;
-        break;
-      }
-    }
-    if (!pick) return NotFound(what + ": no " + go_arch + " image in the manifest list (has " + seen + ")");
+    out.from_list = true;
+    out.list_digest = manifest.digest;
+    out.list_media_type = manifest.media_type;
+    out.multi = go_arch.empty() || go_arch == kMultiArch;
+    MK_ASSIGN_OR_RETURN(const oci::Descriptor* pick, PickChild(manifest, go_arch, what));
     auto child = store.GetManifest(ref.WithDigest(pick->digest));
-    if (!child.ok()) return child.status();
+    if (!child.ok()) return child.status().WithContext(what + ": child " + pick->digest.str());
     manifest = std::move(child).value();
     if (manifest.is_index()) return InvalidArgument(what + ": nested manifest lists are not a release image");
   }
-  ReleaseImage out;
-  out.requested = ref;
-  out.pinned = ref.WithDigest(manifest.digest);
-  out.top_digest = top_digest;
+  out.pinned = ref.WithDigest(out.multi ? out.list_digest : manifest.digest);
   Reference repo = ref.RepositoryOnly();
   auto config_raw = store::ReadBlobToString(store, repo, manifest.config, 8 << 20);
   if (!config_raw.ok()) return config_raw.status().WithContext(what + ": config");
   auto config = oci::ImageConfig::Parse(*config_raw);
   if (!config.ok()) return config.status().WithContext(what + ": config");
-  out.go_arch = config->platform.architecture.empty() ? go_arch : config->platform.architecture;
-  out.arch = oci::OpenShiftArch(out.go_arch);
+  if (!config->platform.architecture.empty())
+    out.go_arch = config->platform.architecture;
+  else if (!go_arch.empty() && go_arch != kMultiArch)
+    out.go_arch = go_arch;
+  else
+    out.go_arch = "amd64";  // what a config without an architecture means to a runtime
+  out.arch = out.multi ? kMultiArch : oci::OpenShiftArch(out.go_arch);
+  if (go_arch == kMultiArch && !out.from_list)
+    return InvalidArgument(what + " is a single-architecture image (" + out.go_arch +
+                           "), not a manifest list; it cannot be mirrored as multi");
   if (auto it = config->labels.find("io.openshift.release"); it != config->labels.end()) out.label_version = it->second;
 
   std::optional<std::string> references, metadata;

@@ -6,6 +6,7 @@
 #include "release/release_reader.h"
 #include "release/stored_layer.h"
 #include "store/memory_store.h"
+#include "oci/media_types.h"
 #include "testing/image_builder.h"
 
 namespace mk::release {
@@ -100,9 +101,94 @@ TEST_F(ReleaseImageTest, ManifestListResolvesToArchitecture) {
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->arch, "aarch64");
   EXPECT_EQ(r->manifest.digest, arm.digest);
+  // A child asked for is a single-arch release that remembers its list.
+  EXPECT_FALSE(r->multi);
+  EXPECT_TRUE(r->from_list);
+  EXPECT_EQ(r->list_digest, index.digest);
+  EXPECT_EQ(r->digest(), arm.digest);
+  EXPECT_EQ(r->pinned.String(), "mem.test/ocp/release@" + arm.digest.str());
   auto missing = ReadRelease(store_, repo_.WithDigest(index.digest), "s390x");
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
   EXPECT_NE(missing.status().message().find("linux/amd64"), std::string::npos);
+}
+
+TEST_F(ReleaseImageTest, ManifestListIsKeptWholeByDefault) {
+  // Each child names its own components, so the test sees which was read.
+  oci::Manifest arm = Build({{"release-manifests/image-references",
+                              ImageReferences({{"cli", "quay.io/o/art@" + Digest64('2')}})}},
+                            "arm64");
+  oci::Manifest amd = Build({{"release-manifests/image-references",
+                              ImageReferences({{"cli", "quay.io/o/art@" + Digest64('1')}})}},
+                            "amd64");
+  oci::Manifest index = fixtures::MakeIndex(store_, "ocp/release", {{arm, "arm64"}, {amd, "amd64"}});
+  for (const char* arch : {"", "multi"}) {
+    auto r = ReadRelease(store_, repo_.WithDigest(index.digest), arch);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_TRUE(r->multi);
+    EXPECT_TRUE(r->from_list);
+    EXPECT_EQ(r->arch, "multi");
+    EXPECT_EQ(r->list_digest, index.digest);
+    EXPECT_EQ(r->list_media_type, oci::kOciIndex);
+    EXPECT_EQ(r->manifest.digest, amd.digest) << "image-references comes from linux/amd64, not the first child";
+    EXPECT_EQ(r->pinned.String(), "mem.test/ocp/release@" + index.digest.str());
+    ASSERT_EQ(r->contents.components.size(), 1u);
+    EXPECT_EQ(r->contents.components[0].source.digest()->str(), Digest64('1'));
+  }
+
+  auto r = ReadRelease(store_, repo_.WithTag("4.3.0-multi"), "");
+  ASSERT_FALSE(r.ok()) << "not tagged yet";
+  ASSERT_TRUE(store_.PutManifest(repo_.WithTag("4.3.0-multi"), index).ok());
+  r = ReadRelease(store_, repo_.WithTag("4.3.0-multi"), "");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  PlanOptions plan;
+  plan.to = Reference::Parse("mirror.example.com:5000/ocp4/openshift4").value();
+  auto records = PlanRecords(*r, plan);
+  ASSERT_TRUE(records.ok()) << records.status().message();
+  ASSERT_EQ(records->size(), 2u);
+  const json::Value& rel = (*records)[0];
+  EXPECT_EQ(*rel.GetString("arch"), "multi");
+  EXPECT_EQ(*rel.GetString("digest"), index.digest.str());
+  EXPECT_EQ(*rel.GetString("source"), "mem.test/ocp/release@" + index.digest.str());
+  EXPECT_EQ(*rel.GetString("dest"), "mirror.example.com:5000/ocp4/openshift4:4.3.0-multi");
+  EXPECT_EQ(*(*records)[1].GetString("dest"), "mirror.example.com:5000/ocp4/openshift4:4.3.0-multi-cli");
+  EXPECT_EQ(*(*records)[1].GetString("source"), "quay.io/o/art@" + Digest64('1'));
+
+  // --to-dir keeps the list under the name it was asked by.
+  PlanOptions dir;
+  dir.to_dir = "/media/usb";
+  auto in_dir = PlanRecords(*r, dir);
+  ASSERT_TRUE(in_dir.ok());
+  EXPECT_EQ(*(*in_dir)[0].GetString("dest"), "dir:/media/usb:mem.test/ocp/release:4.3.0-multi");
+  EXPECT_EQ(*(*in_dir)[0].GetString("digest"), index.digest.str());
+}
+
+TEST_F(ReleaseImageTest, ListWithoutAmd64IsReadFromItsFirstChild) {
+  std::string refs = ImageReferences({{"cli", "quay.io/o/art@" + Digest64('3')}});
+  oci::Manifest s390 = Build({{"release-manifests/image-references", refs}}, "s390x");
+  oci::Manifest ppc = Build({{"release-manifests/image-references", refs}}, "ppc64le");
+  oci::Manifest index = fixtures::MakeIndex(store_, "ocp/release", {{s390, "s390x"}, {ppc, "ppc64le"}});
+  auto r = ReadRelease(store_, repo_.WithDigest(index.digest), "");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->manifest.digest, s390.digest);
+  EXPECT_EQ(r->arch, "multi");
+  EXPECT_EQ(r->digest(), index.digest);
+}
+
+TEST_F(ReleaseImageTest, MultiOnASingleArchReleaseIsRefused) {
+  std::string refs = ImageReferences({{"cli", "quay.io/o/art@" + Digest64('1')}});
+  oci::Manifest m = Build({{"release-manifests/image-references", refs}});
+  auto r = ReadRelease(store_, repo_.WithDigest(m.digest), "multi");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("single-architecture"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find(m.digest.str()), std::string::npos) << "names the release";
+  // The default reads it as it is.
+  auto plain = ReadRelease(store_, repo_.WithDigest(m.digest), "");
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_FALSE(plain->multi);
+  EXPECT_FALSE(plain->from_list);
+  EXPECT_EQ(plain->arch, "x86_64");
+  EXPECT_EQ(plain->digest(), m.digest);
 }
 
 TEST_F(ReleaseImageTest, NoImageReferencesIsAClearError) {

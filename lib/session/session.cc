@@ -42,15 +42,32 @@ Result<store::Location> ParseReleaseArg(const std::string& text) {
   return location;
 }
 
-Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location,
-                                            const std::string& arch) {
+namespace {
+
+Result<release::ReleaseImage> Read(Session& session, const store::Location& location, const std::string& go_arch,
+                                   bool must_match) {
   MK_ASSIGN_OR_RETURN(auto where, session.stores->ForLocation(location, false));
-  const std::string go_arch = arch.empty() ? oci::HostGoArch() : oci::GoArch(arch);
   MK_ASSIGN_OR_RETURN(release::ReleaseImage image, release::ReadRelease(*where.store, where.ref, go_arch));
   // A single-architecture release cannot honour an explicit --arch.
-  if (!arch.empty() && go_arch != image.go_arch)
+  if (must_match && !image.multi && go_arch != image.go_arch)
     return NotFound("release " + image.requested.String() + " is for " + image.go_arch + ", not " + go_arch);
   return image;
+}
+
+}  // namespace
+
+Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location,
+                                            const std::string& arch) {
+  if (arch.empty() || arch == release::kMultiArch) return Read(session, location, arch, false);
+  return Read(session, location, oci::GoArch(arch), true);
+}
+
+Result<release::ReleaseImage> ReadReleaseForArch(Session& session, const store::Location& location,
+                                                 const std::string& arch) {
+  if (arch == release::kMultiArch)
+    return InvalidArgument("--arch multi names a whole manifest list; name one architecture (amd64, arm64, ...)");
+  if (arch.empty()) return Read(session, location, oci::HostGoArch(), false);
+  return Read(session, location, oci::GoArch(arch), true);
 }
 
 }  // namespace mk::session

@@ -48,9 +48,21 @@ struct Session {
 // is kInvalidArgument (a usage error).
 Result<store::Location> ParseReleaseArg(const std::string& text);
 
-// Reads the release a location names; arch: "" for this machine's. An
-// explicit arch that a single-architecture release does not have is
-// kNotFound.
+// Reads the release a location names, for planning a mirror. arch: "" —
+// a manifest list is kept whole (arch "multi"), a single-architecture
+// release read as it is; "multi" — the same, but a single-architecture
+// release is kInvalidArgument; any other name (amd64/x86_64, arm64/aarch64,
+// ...) — that child of a list (kNotFound when it has none), and a
+// single-architecture release for another architecture is kNotFound.
 Result<release::ReleaseImage> ReadReleaseAt(Session& session, const store::Location& location, const std::string& arch);
+
+// Reads one architecture's view of a release, for taking files out of it
+// (release-extract): a list is resolved to the child for arch, "" meaning
+// this machine's, and from_list/list_digest keep what the list was (the
+// digest a cluster pulls). A single-architecture release is read as it is
+// when arch is "", refused as above for another explicit arch; "multi" is
+// kInvalidArgument (files come from one architecture).
+Result<release::ReleaseImage> ReadReleaseForArch(Session& session, const store::Location& location,
+                                                 const std::string& arch);
 
 }  // namespace mk::session

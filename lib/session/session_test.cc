@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/atomic_file.h"
+#include "oci/image_config.h"
 #include "testing/image_builder.h"
 #include "testing/temp_dir.h"
 
@@ -55,10 +56,10 @@ class ReadReleaseTest : public ::testing::Test {
     store_ = mem.get();
     session_->stores->Register("mem.test", std::move(mem));
   }
-  oci::Manifest Build(const std::string& arch) {
+  oci::Manifest Build(const std::string& arch, char component = 'a') {
     std::string refs = R"({"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"name":"4.3.0"},)"
                        R"("spec":{"tags":[{"name":"cli","from":{"kind":"DockerImage","name":"quay.io/o/c@sha256:)" +
-                       std::string(64, 'a') + R"("}}]}})";
+                       std::string(64, component) + R"("}}]}})";
     auto layer =
         fixtures::PutBlob(*store_, "ocp/release", fixtures::MakeTarGz({{"release-manifests/image-references", refs}}));
     return fixtures::MakeImage(*store_, "ocp/release", fixtures::ConfigJson(arch, "4.3.0"), {layer});
@@ -84,6 +85,65 @@ TEST_F(ReadReleaseTest, ExplicitArchASingleArchReleaseLacksIsRefused) {
   ASSERT_FALSE(image.ok());
   EXPECT_EQ(image.status().code(), Code::kNotFound);
   EXPECT_NE(image.status().message().find("not s390x"), std::string::npos) << image.status().message();
+}
+
+TEST_F(ReadReleaseTest, AListIsPlannedWholeUnlessAnArchIsNamed) {
+  oci::Manifest amd = Build("amd64", 'a');
+  oci::Manifest arm = Build("arm64", 'b');
+  oci::Manifest index = fixtures::MakeIndex(*store_, "ocp/release", {{amd, "amd64"}, {arm, "arm64"}});
+  auto loc = ParseReleaseArg("mem.test/ocp/release@" + index.digest.str());
+  ASSERT_TRUE(loc.ok());
+  for (const char* arch : {"", "multi"}) {
+    auto whole = ReadReleaseAt(*session_, *loc, arch);
+    ASSERT_TRUE(whole.ok()) << whole.status().message();
+    EXPECT_EQ(whole->arch, "multi");
+    EXPECT_EQ(whole->digest(), index.digest);
+  }
+  for (const char* arch : {"arm64", "aarch64"}) {
+    auto child = ReadReleaseAt(*session_, *loc, arch);
+    ASSERT_TRUE(child.ok()) << child.status().message();
+    EXPECT_EQ(child->arch, "aarch64");
+    EXPECT_EQ(child->digest(), arm.digest);
+    EXPECT_EQ(child->contents.components[0].source.digest()->str(), "sha256:" + std::string(64, 'b'));
+  }
+  auto missing = ReadReleaseAt(*session_, *loc, "s390x");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Code::kNotFound);
+}
+
+TEST_F(ReadReleaseTest, MultiOnASingleArchReleaseIsRefused) {
+  oci::Manifest m = Build("amd64");
+  auto loc = ParseReleaseArg("mem.test/ocp/release@" + m.digest.str());
+  auto image = ReadReleaseAt(*session_, *loc, "multi");
+  ASSERT_FALSE(image.ok());
+  EXPECT_EQ(image.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(image.status().message().find("not a manifest list"), std::string::npos) << image.status().message();
+  EXPECT_EQ(image.status().message().find('\n'), std::string::npos) << "one line";
+}
+
+TEST_F(ReadReleaseTest, ForArchResolvesAListButRemembersItsDigest) {
+  oci::Manifest amd = Build("amd64", 'a');
+  oci::Manifest arm = Build("arm64", 'b');
+  oci::Manifest index = fixtures::MakeIndex(*store_, "ocp/release", {{amd, "amd64"}, {arm, "arm64"}});
+  auto loc = ParseReleaseArg("mem.test/ocp/release@" + index.digest.str());
+  auto arm_view = ReadReleaseForArch(*session_, *loc, "arm64");
+  ASSERT_TRUE(arm_view.ok()) << arm_view.status().message();
+  EXPECT_FALSE(arm_view->multi);
+  EXPECT_TRUE(arm_view->from_list);
+  EXPECT_EQ(arm_view->go_arch, "arm64");
+  EXPECT_EQ(arm_view->manifest.digest, arm.digest);
+  EXPECT_EQ(arm_view->top_digest, index.digest) << "what an installer is pinned to";
+  auto host = ReadReleaseForArch(*session_, *loc, "");
+  ASSERT_TRUE(host.ok()) << host.status().message();
+  EXPECT_EQ(host->go_arch, oci::HostGoArch() == "arm64" ? "arm64" : "amd64");
+  EXPECT_EQ(ReadReleaseForArch(*session_, *loc, "multi").status().code(), Code::kInvalidArgument);
+  // A single-arch release with no --arch is read as it is, whatever this machine is.
+  oci::Manifest s390 = Build("s390x");
+  auto single = ParseReleaseArg("mem.test/ocp/release@" + s390.digest.str());
+  auto read = ReadReleaseForArch(*session_, *single, "");
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(read->go_arch, "s390x");
+  EXPECT_FALSE(read->from_list);
 }
 
 }  // namespace

@@ -15,8 +15,9 @@ const mk::cli::ToolInfo kInfo = {
     "Find the component image of RELEASE that carries COMMAND (openshift-install, openshift-install-mac,\n"
     "openshift-baremetal-install, oc), stream its layers and write only that file, mode 0755, to\n"
     "DIR/COMMAND; an installer gets the release pullspec (RELEASE's repository by digest) written over\n"
-    "its placeholder, as `oc adm release extract --command` does. RELEASE is a registry reference (the\n"
-    "mirror) or dir:DIR:NAME. Prints one record describing what was written."};
+    "its placeholder, as `oc adm release extract --command` does (a multi-arch release: its list digest).\n"
+    "RELEASE is a registry reference (the mirror) or dir:DIR:NAME. Prints one record describing what was\n"
+    "written."};
 }
 
 int main(int argc, char** argv) {
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
   opts.add_options()
       ("command", po::value(&command)->value_name("COMMAND"), "openshift-install, openshift-install-mac, openshift-baremetal-install or oc")
       ("to", po::value(&to)->value_name("DIR")->default_value("."), "where to write the command (made when missing)")
-      ("arch", po::value(&arch)->value_name("ARCH"), "architecture to pick from a multi-arch release; default: this machine's")
+      ("arch", po::value(&arch)->value_name("ARCH"), "whose command to take from a multi-arch release (amd64, arm64, …); default: this machine's")
       ("max-size", po::value(&max_mib)->value_name("MIB")->default_value(2048), "refuse a command larger than this (MiB)")
       ("release", po::value(&release)->value_name("RELEASE"), "the release image (positional)");
   // clang-format on
@@ -44,12 +45,13 @@ int main(int argc, char** argv) {
   if (!release::CommandFor(command).ok())
     return cli::UsageError(kInfo, release::CommandFor(command).status().message());
   if (max_mib < 1) return cli::UsageError(kInfo, "--max-size must be at least 1 MiB");
+  if (arch == release::kMultiArch) return cli::UsageError(kInfo, "--arch: a command is for one architecture, not multi");
   auto location = session::ParseReleaseArg(release);
   if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
 
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
-  auto image = session::ReadReleaseAt(**session, *location, arch);
+  auto image = session::ReadReleaseForArch(**session, *location, arch);
   if (!image.ok()) return cli::Error(kInfo, image.status().message()), cli::FinishStdout(kInfo, cli::kExitItemFailed);
 
   release::ExtractOptions options;

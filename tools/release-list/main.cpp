@@ -15,7 +15,8 @@ const mk::cli::ToolInfo kInfo = {
     "JSON record for the release and one per component image, each pinned by digest. With --to, each\n"
     "record also gets the destination the mirror will use (REPO:<version>-<arch>-<component>), ready\n"
     "for blob-copy; with --to-dir, a directory on removable media. RELEASE may be dir:DIR:NAME, a release\n"
-    "carried in such a directory (NAME: its original reference, its tag, or a glob)."};
+    "carried in such a directory (NAME: its original reference, its tag, or a glob). A release that is a\n"
+    "manifest list is planned whole, arch multi (REPO:<version>-multi); --arch picks one of its children."};
 }
 
 int main(int argc, char** argv) {
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
       ("to", po::value(&to)->value_name("REPO"), "mirror repository for every component, e.g. registry.example.com:5000/ocp4/openshift4")
       ("to-release-image", po::value(&to_release_image)->value_name("REF"), "where the release image itself goes (default REPO:<version>-<arch>)")
       ("to-dir", po::value(&to_dir)->value_name("DIR"), "plan every image into the OCI directory DIR (removable media) under its original name")
-      ("arch", po::value(&arch)->value_name("ARCH"), "architecture to pick from a manifest list (amd64/x86_64, arm64/aarch64, …); default: this machine's")
+      ("arch", po::value(&arch)->value_name("ARCH"), "one architecture of a multi-arch release (amd64/x86_64, arm64/aarch64, …), or multi; default: a list whole, multi")
       ("release", po::value(&release)->value_name("RELEASE"), "the release image (positional)");
   // clang-format on
   cli::AddRegistryOptions(opts, registry);
