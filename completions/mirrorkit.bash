@@ -1,8 +1,8 @@
 # bash completion for the mirrorkit tools: release-list, blob-copy, ics-gen,
-# oci-dir, stream-mirror, secret-merge, release-extract.
+# oci-dir, stream-mirror, secret-merge, release-extract, manifest-rewrite.
 #
 # Install: copy or link this file to
-# /usr/share/bash-completion/completions/{release-list,blob-copy,ics-gen,oci-dir,stream-mirror,secret-merge,release-extract}
+# /usr/share/bash-completion/completions/{release-list,blob-copy,ics-gen,oci-dir,stream-mirror,secret-merge,release-extract,manifest-rewrite}
 # (bash-completion loads a file by command name), or `source` it from
 # ~/.bashrc.  Works with or without the bash-completion package.
 #
@@ -21,6 +21,8 @@ _mirrorkit_options() {
             printf '%s\n' -h --help --version -j --jobs --chunk-size --image "${registry[@]}" ;;
         ics-gen)
             printf '%s\n' -h --help --version --format --name --file ;;
+        manifest-rewrite)
+            printf '%s\n' -h --help --version --include --exclude --map --tag --filter-by-os --convert --input "${registry[@]}" ;;
         stream-mirror)
             printf '%s\n' -h --help --version --to --registry --streams --config --import-must-gather --mirror-ca --results --file ;;
         secret-merge)
@@ -105,8 +107,20 @@ _mirrorkit() {
         -a | --registry-config | --ca-file)
             _mirrorkit_files "$cur"
             return ;;
-        --file)
-            [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge ]] && _mirrorkit_files "$cur"
+        --file | --input)
+            [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge || $tool == manifest-rewrite ]] &&
+                _mirrorkit_files "$cur"
+            return ;;
+        --convert)
+            [[ $tool == manifest-rewrite ]] && mapfile -t COMPREPLY < <(compgen -W 'oci docker' -- "$cur")
+            return ;;
+        --filter-by-os)
+            # manifest-rewrite: a regular expression over os/arch[/variant].
+            [[ $tool == manifest-rewrite ]] &&
+                mapfile -t COMPREPLY < <(compgen -W 'linux/amd64 linux/arm64 linux/ppc64le linux/s390x' -- "$cur")
+            return ;;
+        --include | --exclude | --map | --tag)
+            # Globs, prefixes and templates: nothing to offer.
             return ;;
         --mirror-ca | --results)
             # stream-mirror: the mirror's CA certificate, blob-copy's results.
@@ -187,8 +201,9 @@ _mirrorkit() {
     # Positional arguments: record files for ics-gen, the image streams JSON
     # for stream-mirror; image references (release-list, blob-copy) cannot be
     # completed.
-    [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge ]] && _mirrorkit_files "$cur"
+    [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge || $tool == manifest-rewrite ]] &&
+        _mirrorkit_files "$cur"
     return 0
 }
 
-complete -F _mirrorkit release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract
+complete -F _mirrorkit release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
