@@ -253,3 +253,45 @@ component() { # component JSONFILE NAME FIELD
     # stopping twice is harmless
     registry_stop "$d"
 }
+
+@test "--multi docker|oci: the release is a list of amd64 and arm64 release images, tagged VERSION-multi" {
+    for flavour in docker oci; do
+        # a product repository of its own: the other tests' repositories stay as they were
+        run --separate-stderr "$MKREL" --registry "$PLAIN_ADDR" --plain --seed 7 --version "4.14.0-$flavour" \
+            --multi "$flavour" --product-repo selftest-multi
+        [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+        f="$BATS_TEST_TMPDIR/$flavour.json"
+        printf '%s\n' "$output" >"$f"
+        want_mt=application/vnd.oci.image.index.v1+json
+        [ "$flavour" = oci ] || want_mt=application/vnd.docker.distribution.manifest.list.v2+json
+        jq -e --arg a "$PLAIN_ADDR" --arg v "4.14.0-$flavour" --arg mt "$want_mt" '
+            .release == ($a + "/selftest-multi/ocp-release:" + $v + "-multi")
+            and .release_media_type == $mt
+            and ([.children[].architecture] == ["amd64", "arm64"])
+            and all(.children[]; (.components | length) == 24)
+            and .components == .children[0].components
+        ' "$f" >/dev/null || { cat "$f"; return 1; }
+        # skopeo: the tag is the list, byte for byte, and names the children
+        rel=$(jq -r .release "$f")
+        [ "$(raw_digest "$PLAIN_DIR" "$rel")" = "$(jq -r .release_digest "$f")" ]
+        skopeo inspect --raw $(skopeo_args "$PLAIN_DIR") "docker://$rel" >"$BATS_TEST_TMPDIR/list.json"
+        [ "$(jq -r .mediaType "$BATS_TEST_TMPDIR/list.json")" = "$want_mt" ]
+        diff <(jq -r '.manifests[] | "\(.platform.architecture) \(.digest)"' "$BATS_TEST_TMPDIR/list.json") \
+            <(jq -r '.children[] | "\(.architecture) \(.digest)"' "$f")
+        # each child is a release image of its architecture
+        for arch in amd64 arm64; do
+            child=$(jq -r --arg a "$arch" '.children[] | select(.architecture == $a) | .digest' "$f")
+            run skopeo inspect $(skopeo_args "$PLAIN_DIR") "docker://${rel%:*}@$child"
+            [ "$status" -eq 0 ]
+            [ "$(jq -r .Architecture <<<"$output")" = "$arch" ]
+            [ "$(jq -r '.Labels["io.openshift.release"]' <<<"$output")" = "4.14.0-$flavour" ]
+        done
+        # the arm64 child names arm64 components, except the shared lists
+        [ "$(jq '[.children[0].components[] as $a | .children[1].components[]
+                  | select(.name == $a.name and .digest == $a.digest)] | length' "$f")" -eq 2 ]
+        src=$(jq -r '.children[1].components[] | select(.name == "installer") | .source' "$f")
+        run --separate-stderr skopeo inspect --no-tags $(skopeo_args "$PLAIN_DIR") "docker://$src"
+        [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+        [ "$(jq -r .Architecture <<<"$output")" = arm64 ]
+    done
+}
