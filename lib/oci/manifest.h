@@ -35,10 +35,22 @@ struct Descriptor {
   std::map<std::string, std::string> annotations;
 };
 
+// Docker schema 1 (manifest-v2-1.md) is read, never written: only mutate's
+// conversion to schema 2 may use one, every other consumer must refuse it
+// (is_schema1()). For a schema 1 manifest, media_type is kDockerSchema1 or,
+// when the document carries JWS "signatures", kDockerSchema1Signed; config
+// is empty; layers are the fsLayers blobSums in schema 1 order (newest
+// first, duplicates and throwaway entries included) with media type
+// kDockerSchema1Layer and size 0 (schema 1 does not record sizes). The v1
+// history is in raw, for mutate to parse.
 struct Manifest {
   std::string raw;         // the bytes, exactly as received
   std::string media_type;  // from the document, else the Content-Type
-  Digest digest;           // sha256 of raw
+  // sha256 of raw, except for a signed schema 1 manifest: the sha256 of its
+  // payload without the signatures (libtrust's formatLength/formatTail
+  // "canonical" bytes), which is what registries name it by (docker-registry
+  // re-signs it on every GET, so raw changes and that digest does not).
+  Digest digest;
 
   // Image manifest fields.
   Descriptor config;
@@ -47,10 +59,12 @@ struct Manifest {
   std::vector<Descriptor> manifests;
 
   bool is_index() const;
+  bool is_schema1() const;
 
   // Parses raw; content_type is the HTTP Content-Type or a stored media
   // type, used when the document has no mediaType field. Schema 1 manifests
-  // are refused with kUnsupported.
+  // are parsed as described above (kInvalidArgument when their fsLayers and
+  // history do not pair up, or a signature's format fields are broken).
   static Result<Manifest> Parse(std::string raw, std::string_view content_type);
 };
 
