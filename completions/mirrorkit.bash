@@ -163,7 +163,10 @@ _mirrorkit() {
             [[ $tool == oci-dir ]] && _mirrorkit_files "$cur"
             return ;;
         --arch)
+            # release-list: multi for a whole manifest list; release-extract: the child.
             [[ $tool == release-list ]] &&
+                mapfile -t COMPREPLY < <(compgen -W 'multi x86_64 aarch64 ppc64le s390x amd64 arm64' -- "$cur")
+            [[ $tool == release-extract ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'x86_64 aarch64 ppc64le s390x amd64 arm64' -- "$cur")
             return ;;
         --to)
