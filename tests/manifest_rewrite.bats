@@ -221,3 +221,34 @@ inspect() {
     [ "$status" -eq 2 ]
     [ -z "$output" ]
 }
+
+@test "--convert docker: a schema 1 image (which blob-copy refuses) becomes schema 2; skopeo and umoci read it" {
+    local s1_addr summary ref
+    s1_addr=$(mirror_registry schema1 --schema1)
+    summary="$BATS_TEST_TMPDIR/schema1.json"
+    python3 "$BATS_TEST_DIRNAME/fixtures/make-schema1.py" --registry "$s1_addr" --plain --layers 3 >"$summary"
+    ref=$(jq -er .reference "$summary")
+    rec=$(jq -nc --arg s "$ref" --arg d "$DST_ADDR/legacy/app:converted" '{kind: "image", name: "app", source: $s, dest: $d}')
+
+    # unconverted: refused, naming the conversion
+    run --separate-stderr "$MK_BIN/blob-copy" --insecure "$s1_addr" --insecure "$DST_ADDR" <<<"$rec"
+    [ "$status" -eq 1 ]
+    [[ $(jq -r .error <<<"$output") == *"schema 1"*"manifest-rewrite --convert docker"* ]]
+
+    run --separate-stderr "$MK_BIN/manifest-rewrite" --insecure "$s1_addr" --convert docker <<<"$rec"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ "$(jq -r .rewrite.manifest.media_type <<<"$output")" = application/vnd.docker.distribution.manifest.v2+json ]
+    [ "$(jq -r '.rewrite.blobs | length' <<<"$output")" = 1 ]   # the config built from the history
+    [ "$(jq -r .source_digest <<<"$output")" = "$(jq -r .digest "$summary")" ]
+    printf '%s\n' "$output" | "$MK_BIN/blob-copy" --insecure "$s1_addr" --insecure "$DST_ADDR" >"$BATS_TEST_TMPDIR/copied.json"
+    [ "$(jq -r .status "$BATS_TEST_TMPDIR/copied.json")" = copied ]
+    dest=$(jq -r .dest "$BATS_TEST_TMPDIR/copied.json")
+    [ "$(raw_digest "$DST_DIR" "$dest")" = "$(jq -r .digest "$BATS_TEST_TMPDIR/copied.json")" ]
+    # the layers are the schema 1 image's blobs, oldest first; diff_ids are their uncompressed digests
+    skopeo inspect --tls-verify=false --config "docker://$dest" >"$BATS_TEST_TMPDIR/config.json"
+    diff <(jq -r '.layers[] | .diff_id' "$summary") <(jq -r '.rootfs.diff_ids[]' "$BATS_TEST_TMPDIR/config.json")
+    diff <(jq -r '.layers[] | .digest' "$summary") <(inspect "$dest" | jq -r '.layers[].digest')
+    skopeo copy -q --src-tls-verify=false "docker://$dest" "oci:$BATS_TEST_TMPDIR/layout:app"
+    umoci unpack --rootless --image "$BATS_TEST_TMPDIR/layout:app" "$BATS_TEST_TMPDIR/bundle" >/dev/null
+    [ -d "$BATS_TEST_TMPDIR/bundle/rootfs" ]
+}

@@ -116,7 +116,8 @@ class Runner {
         if (auto d = Digest::Parse(*claimed); d.ok()) expected = *d;
       if (records::IsRewritten(record)) {
         auto overlay = OverlayFor(record);
-        outcome = overlay.ok() ? copier_.Copy(*source, *dest, expected, &*overlay) : Result<CopyOutcome>(overlay.status());
+        outcome =
+            overlay.ok() ? copier_.Copy(*source, *dest, expected, &*overlay) : Result<CopyOutcome>(overlay.status());
       } else {
         outcome = copier_.Copy(*source, *dest, expected);
       }

@@ -25,7 +25,8 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
   const Reference& dest = to.ref;
   MK_ASSIGN_OR_RETURN(oci::Manifest manifest, src.GetManifest(source));
   if (manifest.is_schema1())
-    return Unsupported(source.String() + " is a Docker schema 1 image; convert it with manifest-rewrite --convert docker");
+    return Unsupported(source.String() +
+                       " is a Docker schema 1 image; convert it with manifest-rewrite --convert docker");
   if (expected && manifest.digest != *expected)
     return DataLoss(source.String() + " is now " + manifest.digest.str() + ", not the record's \"digest\" " +
                     expected->str() + " (its tag moved); nothing copied");

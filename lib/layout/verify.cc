@@ -124,7 +124,8 @@ class Verifier {
       for (const auto& child : m->manifests) Walk(child, depth + 1, missing, corrupt);
       return;
     }
-    Note(m->config, Blob(m->config), missing, corrupt);
+    // A schema 1 manifest has no config; its layers are its fsLayers.
+    if (!m->is_schema1()) Note(m->config, Blob(m->config), missing, corrupt);
     for (const auto& layer : m->layers) {
       if (oci::IsForeignLayer(layer.media_type) && !layer.urls.empty()) continue;
       Note(layer, Blob(layer), missing, corrupt);

@@ -33,10 +33,8 @@ struct TypePair {
   std::string_view docker, oci;
 };
 constexpr TypePair kLayerTypes[] = {
-    {oci::kDockerLayerGzip, oci::kOciLayerGzip},
-    {oci::kDockerLayer, oci::kOciLayer},
-    {oci::kDockerLayerZstd, oci::kOciLayerZstd},
-    {oci::kDockerForeignLayerGzip, oci::kOciForeignLayerGzip},
+    {oci::kDockerLayerGzip, oci::kOciLayerGzip},       {oci::kDockerLayer, oci::kOciLayer},
+    {oci::kDockerLayerZstd, oci::kOciLayerZstd},       {oci::kDockerForeignLayerGzip, oci::kOciForeignLayerGzip},
     {oci::kDockerForeignLayer, oci::kOciForeignLayer},
 };
 
@@ -68,7 +66,8 @@ Status RefuseArtifact(const json::Value& doc, const oci::Manifest& m) {
   if (doc.Find("subject"))
     return Unsupported("manifest " + m.digest.str() + " has a subject (a referrer); Docker schema 2 has no such field");
   if (doc.Find("artifactType"))
-    return Unsupported("manifest " + m.digest.str() + " is an OCI artifact (artifactType); it has no Docker schema 2 form");
+    return Unsupported("manifest " + m.digest.str() +
+                       " is an OCI artifact (artifactType); it has no Docker schema 2 form");
   return Status::Ok();
 }
 
@@ -92,7 +91,8 @@ Result<Rewrite> ConvertImage(const oci::Manifest& m, Format to) {
   for (size_t i = 0; i < layers->items().size(); ++i) {
     const json::Value& layer = layers->items()[i];
     auto type = LayerTypeFor(layer.GetString("mediaType").value_or(""), to);
-    if (!type.ok()) return type.status().WithContext("manifest " + m.digest.str() + " layers[" + std::to_string(i) + "]");
+    if (!type.ok())
+      return type.status().WithContext("manifest " + m.digest.str() + " layers[" + std::to_string(i) + "]");
     json::Value new_layer = to == Format::kDocker ? DockerDescriptor(layer) : layer;
     new_layer.Set("mediaType", json::Value::String(*type));
     new_layers.Append(std::move(new_layer));
@@ -129,8 +129,7 @@ Result<Rewrite> ConvertIndex(const oci::Manifest& m, Format to, const ManifestGe
       return Unsupported(where + " has no platform, which a Docker manifest list requires");
     auto child = get_child(desc.digest);
     if (!child.ok()) return child.status().WithContext(where);
-    if (child->digest != desc.digest)
-      return DataLoss(where + ": the child read is " + child->digest.str());
+    if (child->digest != desc.digest) return DataLoss(where + ": the child read is " + child->digest.str());
     if (static_cast<int64_t>(child->raw.size()) != desc.size)
       return DataLoss(where + " has " + std::to_string(child->raw.size()) + " bytes, the index says " +
                       std::to_string(desc.size));
@@ -158,8 +157,9 @@ Result<Rewrite> ConvertIndex(const oci::Manifest& m, Format to, const ManifestGe
 Result<Rewrite> ConvertAt(const oci::Manifest& m, Format to, const ManifestGetter& get_child, int depth) {
   if (depth > kMaxDepth) return InvalidArgument("index nested deeper than " + std::to_string(kMaxDepth));
   if (m.is_schema1())
-    return InvalidArgument("manifest " + m.digest.str() +
-                           " is Docker schema 1; its conversion needs its layers' sizes and diff_ids (Schema1ToSchema2)");
+    return InvalidArgument(
+        "manifest " + m.digest.str() +
+        " is Docker schema 1; its conversion needs its layers' sizes and diff_ids (Schema1ToSchema2)");
   if (m.is_index()) return ConvertIndex(m, to, get_child, depth);
   if (oci::IsImageManifest(m.media_type)) return ConvertImage(m, to);
   return Unsupported("manifest " + m.digest.str() + " has media type " + m.media_type + ", which is not converted");

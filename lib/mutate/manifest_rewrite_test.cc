@@ -30,8 +30,8 @@ json::Value Json(const Manifest& m) { return json::Value::Parse(m.raw).value(); 
 // A compact Docker image: config, a gzip layer and a foreign layer.
 Manifest DockerImage(char seed) {
   return Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kDockerManifest) + "\",\"config\":" +
-               Desc(oci::kDockerConfig, 10, D(seed)) + ",\"layers\":[" + Desc(oci::kDockerLayerGzip, 20, D('a')) +
-               "," + Desc(oci::kDockerForeignLayerGzip, 30, D('b'), ",\"urls\":[\"https://example.com/b\"]") + "]}");
+               Desc(oci::kDockerConfig, 10, D(seed)) + ",\"layers\":[" + Desc(oci::kDockerLayerGzip, 20, D('a')) + "," +
+               Desc(oci::kDockerForeignLayerGzip, 30, D('b'), ",\"urls\":[\"https://example.com/b\"]") + "]}");
 }
 
 // A store of child manifests for the getter.
@@ -118,9 +118,8 @@ TEST_F(Filter, NothingMatchingNamesThePlatforms) {
 }
 
 TEST_F(Filter, EntriesWithoutPlatformNeverMatchAndImagesAreRefused) {
-  Manifest index = Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciIndex) +
-                         "\",\"manifests\":[" + Entry(amd, "") + "," +
-                         Entry(arm, R"({"architecture":"arm64","os":"linux"})") + "]}");
+  Manifest index = Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciIndex) + "\",\"manifests\":[" +
+                         Entry(amd, "") + "," + Entry(arm, R"({"architecture":"arm64","os":"linux"})") + "]}");
   auto r = FilterPlatforms(index, std::regex(".*"));
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->manifest.manifests.size(), 1u);
@@ -168,36 +167,36 @@ TEST(Convert, AlreadyInTheTargetFormatIsUnchangedEvenPrettyPrinted) {
 }
 
 TEST(Convert, OciToDockerDropsWhatDockerCannotCarry) {
-  Manifest m = Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciManifest) + "\",\"config\":" +
-                     Desc(oci::kOciConfig, 1, D('1'), R"(,"annotations":{"c":"d"},"data":"e30=")") +
+  Manifest m = Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciManifest) +
+                     "\",\"config\":" + Desc(oci::kOciConfig, 1, D('1'), R"(,"annotations":{"c":"d"},"data":"e30=")") +
                      ",\"layers\":[" + Desc(oci::kOciLayerZstd, 2, D('2'), R"(,"annotations":{"l":"1"})") + "," +
                      Desc(oci::kOciLayer, 3, D('3')) +
                      "],\"annotations\":{\"org.opencontainers.image.created\":\"now\"},\"x-other\":1}");
   Children none;
   auto r = Convert(m, Format::kDocker, none.Getter());
   ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_EQ(r->manifest.raw,
-            "{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kDockerManifest) + "\",\"config\":" +
-                Desc(oci::kDockerConfig, 1, D('1')) + ",\"layers\":[" + Desc(oci::kDockerLayerZstd, 2, D('2')) +
-                "," + Desc(oci::kDockerLayer, 3, D('3')) + "],\"x-other\":1}");
+  EXPECT_EQ(r->manifest.raw, "{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kDockerManifest) +
+                                 "\",\"config\":" + Desc(oci::kDockerConfig, 1, D('1')) + ",\"layers\":[" +
+                                 Desc(oci::kDockerLayerZstd, 2, D('2')) + "," + Desc(oci::kDockerLayer, 3, D('3')) +
+                                 "],\"x-other\":1}");
 }
 
 TEST(Convert, RefusesWhatHasNoCounterpart) {
   Children none;
   auto oci_image = [](const std::string& config_type, const std::string& layer_type, const std::string& extra) {
-    return Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciManifest) +
-                 "\",\"config\":" + Desc(config_type, 1, D('1')) + ",\"layers\":[" + Desc(layer_type, 2, D('2')) +
-                 "]" + extra + "}");
+    return Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciManifest) + "\",\"config\":" +
+                 Desc(config_type, 1, D('1')) + ",\"layers\":[" + Desc(layer_type, 2, D('2')) + "]" + extra + "}");
   };
   const std::string nondist_zstd = "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
   auto layer = Convert(oci_image(std::string(oci::kOciConfig), nondist_zstd, ""), Format::kDocker, none.Getter());
   EXPECT_EQ(layer.status().code(), Code::kUnsupported);
   EXPECT_NE(layer.status().message().find(nondist_zstd), std::string::npos) << layer.status().message();
-  auto encrypted = Convert(oci_image(std::string(oci::kOciConfig), "application/vnd.oci.image.layer.v1.tar+gzip+encrypted", ""),
-                           Format::kOci, none.Getter());
+  auto encrypted =
+      Convert(oci_image(std::string(oci::kOciConfig), "application/vnd.oci.image.layer.v1.tar+gzip+encrypted", ""),
+              Format::kOci, none.Getter());
   EXPECT_EQ(encrypted.status().code(), Code::kUnsupported);
-  auto config = Convert(oci_image("application/vnd.in-toto+json", std::string(oci::kOciLayerGzip), ""),
-                        Format::kDocker, none.Getter());
+  auto config = Convert(oci_image("application/vnd.in-toto+json", std::string(oci::kOciLayerGzip), ""), Format::kDocker,
+                        none.Getter());
   EXPECT_EQ(config.status().code(), Code::kUnsupported);
   EXPECT_NE(config.status().message().find("application/vnd.in-toto+json"), std::string::npos);
   auto subject = Convert(oci_image(std::string(oci::kOciConfig), std::string(oci::kOciLayerGzip),
@@ -259,10 +258,10 @@ TEST(Convert, MixedIndexRewritesOnlyWhatIsNotYetInTheFormat) {
   Children store;
   store.Add(docker);
   store.Add(oci);
-  Manifest index = Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciIndex) +
-                         "\",\"manifests\":[" + Entry(docker, R"({"architecture":"amd64","os":"linux"})") + "," +
-                         Entry(oci, R"({"architecture":"arm64","os":"linux"})") +
-                         "],\"annotations\":{\"keep\":\"me\"}}");
+  Manifest index =
+      Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciIndex) + "\",\"manifests\":[" +
+            Entry(docker, R"({"architecture":"amd64","os":"linux"})") + "," +
+            Entry(oci, R"({"architecture":"arm64","os":"linux"})") + "],\"annotations\":{\"keep\":\"me\"}}");
   auto r = Convert(index, Format::kOci, store.Getter());
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->children.size(), 1u);  // the OCI child is referenced as it is
@@ -281,8 +280,8 @@ TEST(Convert, MixedIndexRewritesOnlyWhatIsNotYetInTheFormat) {
 TEST(Convert, IndexErrorsNameTheEntry) {
   Manifest amd = DockerImage('1');
   Children empty;
-  Manifest index = Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciIndex) +
-                         "\",\"manifests\":[" + Entry(amd, "") + "]}");
+  Manifest index = Parse("{\"schemaVersion\":2,\"mediaType\":\"" + std::string(oci::kOciIndex) + "\",\"manifests\":[" +
+                         Entry(amd, "") + "]}");
   auto missing = Convert(index, Format::kOci, empty.Getter());
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
   EXPECT_NE(missing.status().message().find("manifests[0] " + amd.digest.str()), std::string::npos)
@@ -337,18 +336,27 @@ const std::string kId1 = std::string(64, '1'), kId2 = std::string(64, '2'), kId3
 std::vector<V1> History() {
   const Digest a = D('a'), b = D('b'), e = D('e');
   return {
-      {a, R"({"id":")" + kId1 + R"(","created":"2020-01-01T00:00:00Z","container_config":{"Cmd":["/bin/sh","-c","#(nop) ADD file:abc in /"]}})"},
-      {e, R"({"id":")" + kId2 + R"(","parent":")" + kId1 + R"(","created":"2020-01-02T00:00:00Z","container_config":{"Cmd":["/bin/sh","-c","#(nop) CMD [\"sh\"]"]},"throwaway":true})"},
-      {b, R"({"id":")" + kId3 + R"(","parent":")" + kId2 + R"(","created":"2020-01-03T00:00:00Z","author":"me","comment":"built","container_config":{"Cmd":["/bin/sh","-c","make"]}})"},
-      {b, R"({"id":")" + kId3 + R"(","parent":")" + kId2 + R"(","created":"2020-01-03T00:00:00Z","author":"me","comment":"built","container_config":{"Cmd":["/bin/sh","-c","make"]}})"},
-      {a, R"({"id":")" + kId4 + R"(","parent":")" + kId3 + R"(","created":"2020-01-04T00:00:00Z","container_config":{"Cmd":["/bin/sh","-c","cp"]}})"},
-      {e, R"({"id":")" + kId5 + R"(","parent":")" + kId4 + R"(","created":"2020-01-05T00:00:00Z","os":"linux","architecture":"arm64","docker_version":"1.13.1","Size":123,"layer_id":"x","parent_id":"y","config":{"Cmd":["sh"],"Env":["PATH=/bin"]},"container":"c1","container_config":{"Cmd":["/bin/sh","-c","#(nop) ENV PATH=/bin"]},"throwaway":true})"},
+      {a,
+       R"({"id":")" + kId1 +
+           R"(","created":"2020-01-01T00:00:00Z","container_config":{"Cmd":["/bin/sh","-c","#(nop) ADD file:abc in /"]}})"},
+      {e,
+       R"({"id":")" + kId2 + R"(","parent":")" + kId1 +
+           R"(","created":"2020-01-02T00:00:00Z","container_config":{"Cmd":["/bin/sh","-c","#(nop) CMD [\"sh\"]"]},"throwaway":true})"},
+      {b,
+       R"({"id":")" + kId3 + R"(","parent":")" + kId2 +
+           R"(","created":"2020-01-03T00:00:00Z","author":"me","comment":"built","container_config":{"Cmd":["/bin/sh","-c","make"]}})"},
+      {b,
+       R"({"id":")" + kId3 + R"(","parent":")" + kId2 +
+           R"(","created":"2020-01-03T00:00:00Z","author":"me","comment":"built","container_config":{"Cmd":["/bin/sh","-c","make"]}})"},
+      {a, R"({"id":")" + kId4 + R"(","parent":")" + kId3 +
+              R"(","created":"2020-01-04T00:00:00Z","container_config":{"Cmd":["/bin/sh","-c","cp"]}})"},
+      {e,
+       R"({"id":")" + kId5 + R"(","parent":")" + kId4 +
+           R"(","created":"2020-01-05T00:00:00Z","os":"linux","architecture":"arm64","docker_version":"1.13.1","Size":123,"layer_id":"x","parent_id":"y","config":{"Cmd":["sh"],"Env":["PATH=/bin"]},"container":"c1","container_config":{"Cmd":["/bin/sh","-c","#(nop) ENV PATH=/bin"]},"throwaway":true})"},
   };
 }
 
-std::vector<Schema1Layer> Described() {
-  return {{D('a'), 100, D('1')}, {D('b'), 200, D('2')}};
-}
+std::vector<Schema1Layer> Described() { return {{D('a'), 100, D('1')}, {D('b'), 200, D('2')}}; }
 
 TEST(Schema1, LayersAreTheDistinctRealBlobsOldestFirst) {
   Manifest m = Schema1(History());
@@ -430,8 +438,7 @@ TEST(Schema1, RefusesBrokenChainsAndMismatchedDescriptions) {
 
   Manifest m = Schema1(History());
   EXPECT_EQ(Schema1ToSchema2(m, {{D('a'), 100, D('1')}}).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(Schema1ToSchema2(m, {{D('a'), 100, D('1')}, {D('c'), 1, D('3')}}).status().code(),
-            Code::kInvalidArgument);
+  EXPECT_EQ(Schema1ToSchema2(m, {{D('a'), 100, D('1')}, {D('c'), 1, D('3')}}).status().code(), Code::kInvalidArgument);
   EXPECT_FALSE(Schema1ToSchema2(m, {{D('a'), 100, D('1')}, {D('b'), 1, Digest()}}).ok());
   EXPECT_EQ(Schema1Layers(DockerImage('1')).status().code(), Code::kInvalidArgument);
   // Convert does not take schema 1: its conversion needs the layers' facts.

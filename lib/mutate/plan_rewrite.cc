@@ -48,8 +48,7 @@ Result<std::string> Expand(const std::string& tmpl, const TagFields& fields, boo
     std::string field = tmpl.substr(i + 1, close - i - 1);
     MK_ASSIGN_OR_RETURN(std::string value, FieldValue(field, fields));
     if (check_only) value = "x";
-    if (value.empty())
-      return InvalidArgument("tag template " + tmpl + ": {" + field + "} is empty for this image");
+    if (value.empty()) return InvalidArgument("tag template " + tmpl + ": {" + field + "} is empty for this image");
     out += value;
     i = close + 1;
   }

@@ -86,7 +86,10 @@ TEST(PlanRewrite, ExpandTagFillsFieldsAndRefusesBadResults) {
       {"version}", f, "'}' without '{'", false},
       {"{version}/{arch}", f, "not a valid tag", false},  // '/' is not a tag character
       {"-{version}", f, "not a valid tag", false},        // a tag cannot start with '-'
-      {"{tag}{tag}{tag}{tag}{tag}{tag}{tag}{tag}", f, "4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli", true},  // 128: the longest tag
+      {"{tag}{tag}{tag}{tag}{tag}{tag}{tag}{tag}", f,
+       "4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-cli4.3.0-x86_64-"
+       "cli4.3.0-x86_64-cli",
+       true},                                                                      // 128: the longest tag
       {"x{tag}{tag}{tag}{tag}{tag}{tag}{tag}{tag}", f, "not a valid tag", false},  // 129
       {"{version}-{arch}", no_arch, "{arch} is empty", false},
       {"{digest12}", no_digest, "{digest12} is empty", false},
@@ -105,9 +108,15 @@ TEST(PlanRewrite, ExpandTagFillsFieldsAndRefusesBadResults) {
 
 TEST(PlanRewrite, CheckTagTemplateBeforeAnyRecord) {
   const std::pair<std::string, bool> cases[] = {
-      {"{version}-{arch}-{name}", true}, {"{tag}", true},        {"mirror-{digest12}", true},
-      {"{nope}", false},                 {"{version", false},    {"a b", false},
-      {"", false},                       {".{tag}", false},      {"{tag}:{arch}", false},
+      {"{version}-{arch}-{name}", true},
+      {"{tag}", true},
+      {"mirror-{digest12}", true},
+      {"{nope}", false},
+      {"{version", false},
+      {"a b", false},
+      {"", false},
+      {".{tag}", false},
+      {"{tag}:{arch}", false},
   };
   for (const auto& [tmpl, ok] : cases) EXPECT_EQ(CheckTagTemplate(tmpl).ok(), ok) << tmpl;
 }
@@ -120,19 +129,19 @@ TEST(PlanRewrite, SelectionMatchesNameOrSource) {
   };
   const std::string src = "quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:" + std::string(64, 'a');
   const Case cases[] = {
-      {{}, {}, "cli", src, true},                                  // no patterns: everything
-      {{"cli"}, {}, "cli", src, true},                             // name, exactly
-      {{"cli"}, {}, "cli-artifacts", src, false},                  // a glob is whole
+      {{}, {}, "cli", src, true},                  // no patterns: everything
+      {{"cli"}, {}, "cli", src, true},             // name, exactly
+      {{"cli"}, {}, "cli-artifacts", src, false},  // a glob is whole
       {{"cli*"}, {}, "cli-artifacts", src, true},
-      {{"*ocp-v4.0-art-dev*"}, {}, "etcd", src, true},             // the source
-      {{"quay.io/*"}, {}, "etcd", src, true},                      // '*' crosses '/'
+      {{"*ocp-v4.0-art-dev*"}, {}, "etcd", src, true},  // the source
+      {{"quay.io/*"}, {}, "etcd", src, true},           // '*' crosses '/'
       {{"docker.io/*"}, {}, "etcd", src, false},
-      {{"etcd", "cli"}, {}, "cli", src, true},                     // any include
-      {{}, {"*installer*"}, "installer-artifacts", src, false},    // exclude by name
-      {{}, {"*@sha256:aaaa*"}, "cli", src, false},                 // exclude by source
-      {{"c*"}, {"cli-*"}, "cli-artifacts", src, false},            // exclude beats include
+      {{"etcd", "cli"}, {}, "cli", src, true},                   // any include
+      {{}, {"*installer*"}, "installer-artifacts", src, false},  // exclude by name
+      {{}, {"*@sha256:aaaa*"}, "cli", src, false},               // exclude by source
+      {{"c*"}, {"cli-*"}, "cli-artifacts", src, false},          // exclude beats include
       {{"c*"}, {"cli-*"}, "console", src, true},
-      {{"[ce]*"}, {}, "etcd", src, true},                          // brackets
+      {{"[ce]*"}, {}, "etcd", src, true},  // brackets
       {{"?li"}, {}, "cli", src, true},
   };
   for (const auto& c : cases) {

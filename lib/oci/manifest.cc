@@ -41,8 +41,10 @@ Result<Descriptor> ParseDescriptor(const json::Value& v, std::string_view where)
 Result<std::string> Base64UrlDecode(std::string_view text) {
   std::string std_text(text);
   for (char& c : std_text) {
-    if (c == '-') c = '+';
-    else if (c == '_') c = '/';
+    if (c == '-')
+      c = '+';
+    else if (c == '_')
+      c = '/';
   }
   return Base64Decode(std_text);
 }
@@ -60,7 +62,8 @@ Result<std::string> Schema1SignedPayload(const json::Value& signatures, std::str
     auto header_text = Base64UrlDecode(*protected_b64);
     if (!header_text.ok()) return InvalidArgument("schema 1 signature: protected header is not base64url");
     auto header = json::Value::Parse(*header_text);
-    if (!header.ok() || !header->is_object()) return InvalidArgument("schema 1 signature: protected header is not JSON");
+    if (!header.ok() || !header->is_object())
+      return InvalidArgument("schema 1 signature: protected header is not JSON");
     auto len = header->GetInt("formatLength");
     auto tail_b64 = header->GetString("formatTail");
     if (!len || !tail_b64) return InvalidArgument("schema 1 signature without formatLength and formatTail");

@@ -121,8 +121,8 @@ TEST(Manifest, Schema1BrokenSignaturesAndShapesAreRefused) {
   auto s1 = Manifest::Parse(R"({"schemaVersion":1,"name":"a","fsLayers":[]})", "");
   EXPECT_EQ(s1.status().code(), Code::kInvalidArgument);
   EXPECT_NE(s1.status().message().find("schema 1"), std::string::npos);
-  auto unpaired = Manifest::Parse(
-      "{\"schemaVersion\":1,\"fsLayers\":[{\"blobSum\":\"" + kD1 + "\"}],\"history\":[]}", "");
+  auto unpaired =
+      Manifest::Parse("{\"schemaVersion\":1,\"fsLayers\":[{\"blobSum\":\"" + kD1 + "\"}],\"history\":[]}", "");
   EXPECT_NE(unpaired.status().message().find("differ in length"), std::string::npos);
   auto bad_sum = Manifest::Parse(
       R"({"schemaVersion":1,"fsLayers":[{"blobSum":"md5:x"}],"history":[{"v1Compatibility":"{}"}]})", "");

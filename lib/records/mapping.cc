@@ -105,9 +105,9 @@ MappingCheck CheckMapping(const json::Value& record) {
     return c;
   }
   if (c.mapping.digest && c.mapping.pinned && *c.mapping.pinned != *c.mapping.digest)
-    return Fail(c, "digest",
-                "\"digest\" " + c.mapping.digest->str() + " disagrees with the source, pinned to " +
-                    c.mapping.pinned->str());
+    return Fail(
+        c, "digest",
+        "\"digest\" " + c.mapping.digest->str() + " disagrees with the source, pinned to " + c.mapping.pinned->str());
   return c;
 }
 

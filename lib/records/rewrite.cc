@@ -24,9 +24,7 @@ json::Value BlobJson(const InlineContent& b) {
   return v;
 }
 
-Status Bad(const std::string& field, const std::string& what) {
-  return InvalidArgument("\"" + field + "\" " + what);
-}
+Status Bad(const std::string& field, const std::string& what) { return InvalidArgument("\"" + field + "\" " + what); }
 
 Result<std::string> StringField(const json::Value& obj, const std::string& key, const std::string& where) {
   const json::Value* v = obj.Find(key);
@@ -79,9 +77,9 @@ Status ReadList(const json::Value& section, const std::string& key, bool blob, s
 void MarkRewritten(json::Value& record, const Digest& source_digest, const Rewritten& rewritten) {
   record.Set("digest", Str(rewritten.manifest.digest.str()));
   record.Set("source_digest", Str(source_digest.str()));
-  record.Set("warning", Str("rewritten: " + rewritten.manifest.digest.str() + " is not the source's " +
-                            source_digest.str() + "; a pull by the source's digest will not find it through a " +
-                            "digest mirror"));
+  record.Set("warning",
+             Str("rewritten: " + rewritten.manifest.digest.str() + " is not the source's " + source_digest.str() +
+                 "; a pull by the source's digest will not find it through a " + "digest mirror"));
   json::Value section = json::Value::Object();
   section.Set("manifest", ManifestJson(rewritten.manifest));
   if (!rewritten.children.empty()) {

@@ -47,6 +47,9 @@ const char* KindOf(archive::Entry::Type type) {
 
 Result<oci::Manifest> ComponentManifest(store::Store& store, const Reference& ref, const std::string& go_arch) {
   MK_ASSIGN_OR_RETURN(oci::Manifest m, store.GetManifest(ref));
+  if (m.is_schema1())
+    return Unsupported("component " + ref.String() +
+                       " is a Docker schema 1 image; convert it with manifest-rewrite --convert docker");
   if (!m.is_index()) return m;
   for (const auto& d : m.manifests)
     if (d.platform && d.platform->architecture == go_arch && (d.platform->os.empty() || d.platform->os == "linux"))

@@ -58,6 +58,7 @@ Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, cons
     manifest = std::move(child).value();
     if (manifest.is_index()) return InvalidArgument(what + ": nested manifest lists are not a release image");
   }
+  if (manifest.is_schema1()) return Unsupported(what + " is a Docker schema 1 image, not a release image");
   out.pinned = ref.WithDigest(out.multi ? out.list_digest : manifest.digest);
   Reference repo = ref.RepositoryOnly();
   auto config_raw = store::ReadBlobToString(store, repo, manifest.config, 8 << 20);

@@ -1,12 +1,12 @@
 #include <gtest/gtest.h>
 
 #include "archive/tar.h"
+#include "oci/media_types.h"
 #include "release/release_contents.h"
 #include "release/release_plan.h"
 #include "release/release_reader.h"
 #include "release/stored_layer.h"
 #include "store/memory_store.h"
-#include "oci/media_types.h"
 #include "testing/image_builder.h"
 
 namespace mk::release {
@@ -114,12 +114,10 @@ TEST_F(ReleaseImageTest, ManifestListResolvesToArchitecture) {
 
 TEST_F(ReleaseImageTest, ManifestListIsKeptWholeByDefault) {
   // Each child names its own components, so the test sees which was read.
-  oci::Manifest arm = Build({{"release-manifests/image-references",
-                              ImageReferences({{"cli", "quay.io/o/art@" + Digest64('2')}})}},
-                            "arm64");
-  oci::Manifest amd = Build({{"release-manifests/image-references",
-                              ImageReferences({{"cli", "quay.io/o/art@" + Digest64('1')}})}},
-                            "amd64");
+  oci::Manifest arm = Build(
+      {{"release-manifests/image-references", ImageReferences({{"cli", "quay.io/o/art@" + Digest64('2')}})}}, "arm64");
+  oci::Manifest amd = Build(
+      {{"release-manifests/image-references", ImageReferences({{"cli", "quay.io/o/art@" + Digest64('1')}})}}, "amd64");
   oci::Manifest index = fixtures::MakeIndex(store_, "ocp/release", {{arm, "arm64"}, {amd, "amd64"}});
   for (const char* arch : {"", "multi"}) {
     auto r = ReadRelease(store_, repo_.WithDigest(index.digest), arch);

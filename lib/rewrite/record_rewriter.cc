@@ -170,8 +170,7 @@ Status RecordRewriter::Rewrite(json::Value& record, bool* changed) {
 
   if (options_.filter_by_os && current.is_index()) {
     auto filtered = mutate::FilterPlatforms(current, *options_.filter_by_os);
-    if (!filtered.ok())
-      return filtered.status().WithContext("--filter-by-os " + options_.filter_by_os_text);
+    if (!filtered.ok()) return filtered.status().WithContext("--filter-by-os " + options_.filter_by_os_text);
     current = filtered->manifest;
   }
   if (options_.convert) {
@@ -196,7 +195,8 @@ Status RecordRewriter::Rewrite(json::Value& record, bool* changed) {
   out.manifest = Inline(current);
   // Only the new children the final manifest references travel with it.
   for (const auto& d : current.manifests)
-    if (auto it = inline_children.find(d.digest); it != inline_children.end()) out.children.push_back(Inline(it->second));
+    if (auto it = inline_children.find(d.digest); it != inline_children.end())
+      out.children.push_back(Inline(it->second));
   out.blobs = new_blobs;
   if (current.digest == source_digest) {
     // Rewritten back to the source's own bytes: an ordinary record again.

@@ -32,16 +32,16 @@ namespace mk::rewrite {
 struct RewriteOptions {
   mutate::Selection selection;
   std::vector<mutate::DestMap> maps;
-  std::string tag_template;              // "" for none
+  std::string tag_template;  // "" for none
   std::optional<std::regex> filter_by_os;
-  std::string filter_by_os_text;         // as given, for messages
+  std::string filter_by_os_text;  // as given, for messages
   std::optional<mutate::Format> convert;
 };
 
 struct LineResult {
   enum class Action { kWrite, kDrop } action = Action::kWrite;
-  std::string text;    // the line to write (kWrite)
-  std::string error;   // set: the record failed (text is then an error record)
+  std::string text;   // the line to write (kWrite)
+  std::string error;  // set: the record failed (text is then an error record)
   bool rewritten = false;
 };
 

@@ -22,7 +22,7 @@
 namespace mk::store {
 
 struct Overlay {
-  std::vector<oci::Manifest> manifests;  // the new top first, then its new children
+  std::vector<oci::Manifest> manifests;                        // the new top first, then its new children
   std::vector<std::pair<oci::Descriptor, std::string>> blobs;  // new blobs and their bytes
 };
 

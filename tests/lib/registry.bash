@@ -185,9 +185,9 @@ _registry_token_stop() {
     return 0
 }
 
-# _registry_write_config DIR PORT TLS(0|1) AUTH(0|1) [TOKEN(0|1)]
+# _registry_write_config DIR PORT TLS(0|1) AUTH(0|1) [TOKEN(0|1)] [SCHEMA1(0|1)]
 _registry_write_config() {
-    local dir=$1 port=$2 tls=$3 auth=$4 token=${5:-0}
+    local dir=$1 port=$2 tls=$3 auth=$4 token=${5:-0} schema1=${6:-0}
     {
         printf '%s\n' \
             'version: 0.1' \
@@ -232,6 +232,13 @@ _registry_write_config() {
                 '    issuer: mirrorkit-test-token-issuer' \
                 "    rootcertbundle: \"$dir/token.crt\""
         fi
+        if [ "$schema1" = 1 ]; then
+            # Docker schema 1 manifests (signed only), refused by default.
+            printf '%s\n' \
+                'compatibility:' \
+                '  schema1:' \
+                '    enabled: true'
+        fi
     } >"$dir/config.yml"
 }
 
@@ -261,15 +268,16 @@ _registry_alive() {
 # --token-auth also starts the token server (see the file list above).
 registry_start() {
     if [ $# -lt 1 ] || [ -z "$1" ]; then
-        _registry_err "usage: registry_start DIR [--tls] [--auth USER PASS | --token-auth]"
+        _registry_err "usage: registry_start DIR [--tls] [--auth USER PASS | --token-auth] [--schema1]"
         return 2
     fi
     local dir=$1
     shift
-    local tls=0 auth=0 user='' pass='' token=0
+    local tls=0 auth=0 user='' pass='' token=0 schema1=0
     while [ $# -gt 0 ]; do
         case $1 in
         --tls) tls=1; shift ;;
+        --schema1) schema1=1; shift ;;
         --token-auth) token=1; shift ;;
         --auth)
             if [ $# -lt 3 ]; then
@@ -326,7 +334,7 @@ registry_start() {
         if [ "$token" = 1 ]; then
             _registry_token_start "$dir" "$tls" || return 1
         fi
-        _registry_write_config "$dir" "$port" "$tls" "$auth" "$token"
+        _registry_write_config "$dir" "$port" "$tls" "$auth" "$token" "$schema1"
         : >"$dir/log"
         # Background it with every standard fd redirected and Bats' fd 3
         # closed, so Bats does not wait on us. REGISTRY_* env vars would

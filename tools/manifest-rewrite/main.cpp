@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
     ++failed;
   }
   if (rewritten > 0)
-    cli::Error(kInfo, std::to_string(rewritten) + " image(s) rewritten: their digests are new; a pull by a source digest " +
+    cli::Error(kInfo, std::to_string(rewritten) +
+                          " image(s) rewritten: their digests are new; a pull by a source digest " +
                           "will not find them through a digest mirror (ics-gen leaves them out of digest mirrors)");
   return cli::FinishStdout(kInfo, failed ? cli::kExitItemFailed : cli::kExitOk, &writer);
 }

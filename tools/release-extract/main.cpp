@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   if (!release::CommandFor(command).ok())
     return cli::UsageError(kInfo, release::CommandFor(command).status().message());
   if (max_mib < 1) return cli::UsageError(kInfo, "--max-size must be at least 1 MiB");
-  if (arch == release::kMultiArch) return cli::UsageError(kInfo, "--arch: a command is for one architecture, not multi");
+  if (arch == release::kMultiArch)
+    return cli::UsageError(kInfo, "--arch: a command is for one architecture, not multi");
   auto location = session::ParseReleaseArg(release);
   if (!location.ok()) return cli::UsageError(kInfo, location.status().message());
 

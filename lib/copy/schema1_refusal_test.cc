@@ -1,7 +1,5 @@
 // A schema 1 image reaches the copier only by mistake: it must refuse it,
-// pointing at the conversion (manifest_rewrite.h), and copy nothing. This
-// lives in mutate (after copy in the module order) because it checks the
-// hand-off between the two.
+// pointing at the conversion (mutate/manifest_rewrite.h), and copy nothing.
 #include <gtest/gtest.h>
 
 #include "auth/auth_file.h"
@@ -10,7 +8,7 @@
 #include "json/value.h"
 #include "store/memory_store.h"
 
-namespace mk::mutate {
+namespace mk::copy {
 namespace {
 
 TEST(Schema1Copy, CopierRefusesSchema1NamingTheConversion) {
@@ -28,8 +26,10 @@ TEST(Schema1Copy, CopierRefusesSchema1NamingTheConversion) {
   const Digest layer_digest = Digest::Sha256Of(layer);
   src->PutRawBlob("app", layer_digest, layer);
   src->PutRawBlob("app", Digest(), "");  // MemoryStore wants a config blob; schema 1 has none
-  std::string raw = "{\"schemaVersion\":1,\"name\":\"app\",\"tag\":\"v1\",\"architecture\":\"amd64\",\"fsLayers\":[{"
-                    "\"blobSum\":\"" + layer_digest.str() + "\"}],\"history\":[{\"v1Compatibility\":\"{}\"}]}";
+  std::string raw =
+      "{\"schemaVersion\":1,\"name\":\"app\",\"tag\":\"v1\",\"architecture\":\"amd64\",\"fsLayers\":[{"
+      "\"blobSum\":\"" +
+      layer_digest.str() + "\"}],\"history\":[{\"v1Compatibility\":\"{}\"}]}";
   auto m = oci::Manifest::Parse(raw, "");
   ASSERT_TRUE(m.ok()) << m.status().message();
   ASSERT_TRUE(m->is_schema1());
@@ -47,4 +47,4 @@ TEST(Schema1Copy, CopierRefusesSchema1NamingTheConversion) {
 }
 
 }  // namespace
-}  // namespace mk::mutate
+}  // namespace mk::copy
