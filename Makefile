@@ -132,6 +132,14 @@ demo: deps
 	$(MAKE) -j$(JOBS) $(TOOL_BINS)
 	MK_BIN=$(abspath $(BIN)) tests/demo.sh
 
+# make bench: mirrorkit against skopeo and the raw bound in one interleaved
+# run (bench/run.sh; never part of make test). A quick smoke run:
+#   make bench BENCH_ARGS='--images 20 --layer-size 100000 --rounds 1 --big-size 50000000'
+.PHONY: bench
+bench: deps
+	$(MAKE) -j$(JOBS) $(TOOL_BINS)
+	MK_BIN=$(abspath $(BIN)) bench/run.sh $(BENCH_ARGS)
+
 clean:
 	rm -rf build build-asan build-tsan bin
 
