@@ -41,10 +41,16 @@ class ServerTest : public ::testing::Test {
     ::close(in[0]);
     ::close(out[1]);
     stdin_fd_ = in[1];
+    // One line "PORT_A PORT_B PORT_C\n"; a pipe may hand it over in pieces.
     char buf[64] = {0};
-    ssize_t n = ::read(out[0], buf, sizeof buf - 1);
+    size_t got = 0;
+    while (got < sizeof buf - 1 && (got == 0 || buf[got - 1] != '\n')) {
+      ssize_t n = ::read(out[0], buf + got, sizeof buf - 1 - got);
+      if (n <= 0) break;
+      got += static_cast<size_t>(n);
+    }
     ::close(out[0]);
-    ASSERT_GT(n, 0) << "test server did not start";
+    ASSERT_GT(got, 0u) << "test server did not start";
     ASSERT_EQ(std::sscanf(buf, "%d %d %d", &port_a_, &port_b_, &port_c_), 3);
   }
   static void TearDownTestSuite() {
