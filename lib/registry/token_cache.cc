@@ -42,9 +42,14 @@ Result<std::string> TokenCache::FetchToken(const http::Challenge& ch, const std:
     req.body = query;
     req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   } else {
-    if (!service.empty()) add("service", service);
-    for (const auto& s : scopes) add("scope", s.String());
-    req.url = realm + (realm.find('?') == std::string::npos ? "?" : "&") + query;
+    // The realm may carry a query of its own: the URL routine appends.
+    req.url = realm;
+    if (!service.empty()) {
+      MK_ASSIGN_OR_RETURN(req.url, http::AppendQuery(req.url, "service", service));
+    }
+    for (const auto& s : scopes) {
+      MK_ASSIGN_OR_RETURN(req.url, http::AppendQuery(req.url, "scope", s.String()));
+    }
     if (cred && !cred->username.empty())
       req.headers.emplace_back("Authorization", "Basic " + Base64Encode(cred->username + ":" + cred->password));
   }
