@@ -190,17 +190,113 @@ sha256_names_ok() {
     total=$(awk '{ s += $2 } END { print s }' "$t/layers")
     all_runs=$(cat "$t"/run?.json "$t/final.json" | records | jq -s 'map(.bytes_copied // 0) | add // 0')
     final_bytes=$(jq -s 'map(.bytes_copied // 0) | add' "$t/final.json")
+    final_resumed=$(jq -s 'map(.bytes_resumed // 0) | add' "$t/final.json")
     final_blobs=$(jq -s 'map(.blobs_copied // 0) | add' "$t/final.json")
     # configs and layers already there before the last run
     had=$(LC_ALL=C join <(cut -d' ' -f1 "$t/before-final") <(LC_ALL=C sort "$t/layers") | awk '{ s += $2; n++ } END { print s + 0, n + 0 }')
     had_bytes=${had% *} had_blobs=${had#* }
-    echo "total $total; all runs $all_runs; last run $final_bytes bytes, $final_blobs blobs; before it $had_blobs blobs, $had_bytes bytes" >>"$t/rounds"
+    echo "total $total; all runs $all_runs; last run $final_bytes bytes ($final_resumed resumed), $final_blobs blobs; before it $had_blobs blobs, $had_bytes bytes" >>"$t/rounds"
     cat "$t/rounds"  # shown when a check below fails
     [ "$all_runs" -lt $((2 * total)) ]
     [ "$final_blobs" -lt "$NBLOBS" ]
-    # the last run fetched exactly what was missing
-    [ "$final_bytes" -eq $((total - had_bytes)) ] || { echo "last run copied $final_bytes, missing were $((total - had_bytes))"; return 1; }
+    # the last run fetched exactly what was missing, less what it resumed
+    # from the killed runs' temporaries
+    [ $((final_bytes + final_resumed)) -eq $((total - had_bytes)) ] ||
+        { echo "last run copied $final_bytes and resumed $final_resumed, missing were $((total - had_bytes))"; return 1; }
     [ "$final_blobs" -eq $((NBLOBS - had_blobs)) ]
+}
+
+# big_image DIR NAME BYTES SEED : an OCI layout at DIR holding one image NAME
+# of one random layer of BYTES bytes; prints the layer's digest and size and
+# the config's size
+big_image() {
+    python3 - "$@" <<'EOF'
+import hashlib, json, os, random, sys
+d, name, size, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+os.makedirs(os.path.join(d, "blobs", "sha256"), exist_ok=True)
+def put(data):
+    h = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(d, "blobs", "sha256", h), "wb") as f:
+        f.write(data)
+    return {"digest": "sha256:" + h, "size": len(data)}
+layer = put(random.Random(seed).randbytes(size))
+config = put(json.dumps({"architecture": "amd64", "os": "linux",
+                         "rootfs": {"type": "layers", "diff_ids": [layer["digest"]]}}).encode())
+manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                       "config": dict(config, mediaType="application/vnd.oci.image.config.v1+json"),
+                       "layers": [dict(layer, mediaType="application/vnd.oci.image.layer.v1.tar")]}).encode()
+m = put(manifest)
+with open(os.path.join(d, "oci-layout"), "w") as f:
+    f.write('{"imageLayoutVersion":"1.0.0"}')
+with open(os.path.join(d, "index.json"), "w") as f:
+    json.dump({"schemaVersion": 2, "manifests": [dict(m, mediaType="application/vnd.oci.image.manifest.v1+json",
+               annotations={"org.opencontainers.image.ref.name": name})]}, f)
+print(layer["digest"], config["size"])
+EOF
+}
+
+@test "kill -9 while a big blob is written into a dir: the re-run resumes it, fetching at most what was not on disk plus 1 MiB" {
+    t=$BATS_TEST_TMPDIR
+    size=$((40 << 20))
+    read -r layer config_size < <(big_image "$t/layout" big "$size" 5)
+    skopeo copy -q --preserve-digests --dest-tls-verify=false "oci:$t/layout:big" "docker://$SRC_ADDR/big/one:v1"
+    hex=${layer#sha256:}
+    # kill it once its temporary holds a few MiB; a run that finishes first
+    # (a fast machine) is tried again in a new directory, three times at most
+    on_disk=0
+    for attempt in 1 2 3; do
+        k="$t/dir$attempt"
+        # a shell loop is too slow to catch a blob written over loopback:
+        # Python starts blob-copy and polls (at most 30 s) for its temporary
+        rc=$(python3 - "$k/blobs/sha256" ".$hex.tmp-" $((2 << 20)) "$t/killed.json" "$t/killed.err" \
+            "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" "$SRC_ADDR/big/one:v1" "dir:$k:big" <<'EOF'
+import os, subprocess, sys, time
+folder, prefix, threshold = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(sys.argv[4], "w") as out, open(sys.argv[5], "w") as err:
+    p = subprocess.Popen(sys.argv[6:], stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while p.poll() is None and time.monotonic() < deadline:
+        try:
+            if any(e.name.startswith(prefix) and e.stat().st_size >= threshold for e in os.scandir(folder)):
+                p.kill()
+        except FileNotFoundError:
+            pass
+    p.kill() if p.poll() is None else None
+    p.wait()
+print(128 - p.returncode if p.returncode < 0 else p.returncode)
+EOF
+        )
+        if [ "$rc" -eq 137 ]; then
+            temp=$(find "$k/blobs/sha256" -name ".$hex.tmp-*" | head -n 1)
+            [ -n "$temp" ] || { echo "killed, but no temporary of the layer left"; return 1; }
+            on_disk=$(stat -c %s "$temp")
+            break
+        fi
+    done
+    [ "$on_disk" -gt 0 ] || skip "blob-copy finished the 40 MiB blob before it could be killed, three times"
+    [ ! -e "$k/blobs/sha256/$hex" ]
+
+    run --separate-stderr timeout 120 "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" "$SRC_ADDR/big/one:v1" "dir:$k:big"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    json_lines_ok <(printf '%s\n' "$output")
+    echo "on disk after the kill: $on_disk; re-run: $output"
+    [ "$(jq -r .status <<<"$output")" = copied ]
+    resumed=$(jq -r '.bytes_resumed // 0' <<<"$output")
+    fetched=$(jq -r .bytes_copied <<<"$output")
+    # the whole MiB units of the layer on disk were kept, only the rest
+    # fetched (the config, 159 bytes, is kept whole when the killed run had
+    # written it, fetched when not)
+    layer_kept=$((on_disk / (1 << 20) * (1 << 20)))
+    [ "$resumed" -eq "$layer_kept" ] || [ "$resumed" -eq $((layer_kept + config_size)) ]
+    [ $((fetched + resumed)) -eq $((size + config_size)) ]
+    [ "$fetched" -le $((size - on_disk + (1 << 20) + config_size)) ]
+    # the blob is whole and sound, and no temporary is left
+    [ "$(sha256sum <"$k/blobs/sha256/$hex" | cut -d' ' -f1)" = "$hex" ]
+    run --separate-stderr "$MK_BIN/oci-dir" verify "$k"
+    [ "$status" -eq 0 ] || { echo "$output $stderr"; return 1; }
+    [ "$(jq -s '[.[] | select(.kind == "image" and .status == "ok")] | length' <<<"$output")" -eq 1 ]
+    [ "$(jq -s '[.[] | select(.kind != "image")] | length' <<<"$output")" -eq 0 ] || { echo "$output"; return 1; }
+    [ -z "$(find "$k" -name '.*.tmp-*')" ]
 }
 
 @test "read-only file system: every image fails with an error naming the path, exit 1" {

@@ -32,9 +32,10 @@ Result<AtomicFile> AtomicFile::Create(const std::string& path, mode_t mode) {
   // A cleaner (RemoveStaleTemps in another process) may find the new file
   // between mkostemp and flock, take its free lock and unlink it; after
   // taking the lock we check that the name still leads to our file, and
-  // start over with a new name if not. A few rounds suffice: the window is
-  // microseconds wide.
-  for (int attempt = 0; attempt < 8; ++attempt) {
+  // start over with a new name if not. The window is microseconds wide, but
+  // a cleaner sweeping in a loop on a loaded machine can hit it several
+  // times in a row (StaleTemps.CleanerAndWritersRace... lost 8 rounds).
+  for (int attempt = 0; attempt < 64; ++attempt) {
     std::string tmpl = DirectoryOf(path) + "/." + BaseName(path) + ".tmp-XXXXXX";
     // O_CLOEXEC: a child process (a credential helper) must not inherit
     // the descriptor, or the lock would outlive us.
@@ -59,6 +60,29 @@ Result<AtomicFile> AtomicFile::Create(const std::string& path, mode_t mode) {
     return AtomicFile(path, tmpl, std::move(owned));
   }
   return IoError("cannot create a temporary file for " + path + ": removed by another process each time");
+}
+
+Result<std::optional<AtomicFile>> AtomicFile::Adopt(const std::string& path, const std::string& temp_path) {
+  UniqueFd fd(::open(temp_path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.valid()) {
+    if (errno == ENOENT) return std::optional<AtomicFile>();
+    return IoError("cannot open " + temp_path + ": " + ErrnoText(errno));
+  }
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return std::optional<AtomicFile>();  // its writer lives
+    return IoError("cannot lock " + temp_path + ": " + ErrnoText(errno));
+  }
+  // Still the file we opened? A cleaner may have removed it meanwhile.
+  struct stat mine, named;
+  if (::fstat(fd.get(), &mine) != 0 || !S_ISREG(mine.st_mode) || mine.st_nlink == 0 ||
+      ::lstat(temp_path.c_str(), &named) != 0 || named.st_ino != mine.st_ino || named.st_dev != mine.st_dev)
+    return std::optional<AtomicFile>();
+  return std::optional<AtomicFile>(AtomicFile(path, temp_path, std::move(fd)));
+}
+
+void AtomicFile::Keep() {
+  committed_ = true;  // nothing for the destructor to remove
+  fd_ = UniqueFd();   // closing drops the lock
 }
 
 AtomicFile::AtomicFile(AtomicFile&& o) noexcept

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ namespace mk {
 class AtomicFile {
  public:
   static Result<AtomicFile> Create(const std::string& path, mode_t mode = 0644);
+  // Takes over temp_path, a temporary for path that a killed writer left
+  // (its lock is free), to finish it: the bytes stay, the file offset is 0.
+  // nullopt when a live writer holds it or it is gone.
+  static Result<std::optional<AtomicFile>> Adopt(const std::string& path, const std::string& temp_path);
   AtomicFile(AtomicFile&&) noexcept;
   AtomicFile& operator=(AtomicFile&&) = delete;
   AtomicFile(const AtomicFile&) = delete;
@@ -37,6 +42,9 @@ class AtomicFile {
   // entry of the same path replaces an earlier one).
   Status Truncate();
   Status Commit();
+  // Gives the temporary up without removing it: its lock is dropped, so a
+  // later writer may Adopt it (a resumable write that was interrupted).
+  void Keep();
   const std::string& path() const { return path_; }
   const std::string& temp_path() const { return temp_path_; }
   // The temporary file's descriptor, for patching written bytes in place

@@ -194,6 +194,7 @@ bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
   // An image read from a directory: its original name, for ics-gen.
   if (auto source = record.GetString("source"); source && source->rfind("dir:", 0) == 0) r.origin = o.source_name;
   r.bytes_copied = o.stats.bytes_copied;
+  r.bytes_resumed = o.stats.bytes_resumed;
   r.blobs_copied = o.stats.blobs_copied;
   r.blobs_skipped = o.stats.blobs_skipped;
   r.blobs_mounted = o.stats.blobs_mounted;

@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "auth/auth_file.h"
@@ -64,6 +68,31 @@ TEST_F(CopyTest, CopiesImageByteForByteAndSkipsSecondTime) {
   EXPECT_EQ(again->stats.blobs_copied, 0);
 }
 
+TEST_F(CopyTest, PinnedReRunChecksOnlyTheDestination) {
+  oci::Manifest m = Image(2);
+  ImageCopier copier(resolver_, ledger_);
+  store::Location dest{"", "dst.test/mirror/ocp:4.3.0-x86_64-art"};
+  ASSERT_TRUE(copier.Copy(store::Location{"", "src.test/art@" + m.digest.str()}, dest).ok());
+  const int reads = src_->manifest_reads(), fetches = src_->blob_fetches();
+  // Pinned by the source's digest, and by the record's digest alone.
+  for (const std::optional<Digest>& expected : {std::optional<Digest>(), std::optional<Digest>(m.digest)}) {
+    std::string source = expected ? "src.test/art:gone" : "src.test/art@" + m.digest.str();
+    auto again = copier.Copy(store::Location{"", source}, dest, expected);
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    EXPECT_TRUE(again->already_present);
+    EXPECT_EQ(again->digest, m.digest);
+    EXPECT_EQ(again->media_type, m.media_type);
+  }
+  EXPECT_EQ(src_->manifest_reads(), reads);  // no source request at all
+  EXPECT_EQ(src_->blob_fetches(), fetches);
+  // Unpinned (a tag only), the source must be read to know the image.
+  ASSERT_TRUE(src_->PutManifest(Ref("src.test/art:t"), m).ok());
+  auto by_tag = copier.Copy(store::Location{"", "src.test/art:t"}, dest);
+  ASSERT_TRUE(by_tag.ok());
+  EXPECT_TRUE(by_tag->already_present);
+  EXPECT_EQ(src_->manifest_reads(), reads + 1);
+}
+
 TEST_F(CopyTest, IndexCopiesEveryPlatform) {
   oci::Manifest a = Image(2, "amd64"), b = Image(3, "arm64");
   oci::Manifest index = fixtures::MakeIndex(*src_, "art", {{a, "amd64"}, {b, "arm64"}});
@@ -100,6 +129,69 @@ TEST_F(CopyTest, SharedBlobsCopiedOncePerRepositoryUnderConcurrency) {
   }
   EXPECT_EQ(copied, static_cast<int>(distinct.size()));
   EXPECT_EQ(dst_->pushes(), static_cast<int>(distinct.size()));
+}
+
+// A destination that counts pushes running at once. Each push waits (a
+// bounded while) for a second one to start, so a copier that pushes one
+// blob after another shows a peak of 1.
+class GatedStore : public store::MemoryStore {
+ public:
+  GatedStore() : MemoryStore("gated.test") {}
+  Status PushBlob(const Reference& repo, const oci::Descriptor& blob, const store::BlobSource& source) override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      peak_ = std::max(peak_, ++active_);
+      cv_.notify_all();
+      cv_.wait_for(lock, std::chrono::seconds(2), [&] { return active_ >= 2; });
+    }
+    Status s = MemoryStore::PushBlob(repo, blob, source);
+    std::lock_guard<std::mutex> lock(mu_);
+    --active_;
+    return s;
+  }
+  int peak() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return peak_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int active_ = 0, peak_ = 0;
+};
+
+TEST_F(CopyTest, BlobsOfOneImageMoveConcurrentlyBoundedByJobs) {
+  auto owned = std::make_unique<GatedStore>();
+  GatedStore* gated = owned.get();
+  resolver_.Register("gated.test", std::move(owned));
+  std::vector<oci::Manifest> images;
+  for (unsigned i = 0; i < 8; ++i) images.push_back(Image(40 + i));
+  {
+    // One image alone: its four blobs go at once.
+    ImageCopier copier(resolver_, ledger_, 3);
+    auto one = copier.Copy(Ref("src.test/art@" + images[0].digest.str()), Ref("gated.test/solo/app:v1"));
+    ASSERT_TRUE(one.ok()) << one.status().message();
+    EXPECT_EQ(one->stats.blobs_copied, 4);
+    EXPECT_GE(gated->peak(), 2);
+    EXPECT_LE(gated->peak(), 3);
+  }
+  // Six image workers, three blob threads: never more than three at once.
+  ImageCopier copier(resolver_, ledger_, 3);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (size_t w = 0; w < 6; ++w)
+    threads.emplace_back([&, w] {
+      for (size_t i = w; i < images.size(); i += 6) {
+        auto out = copier.Copy(Ref("src.test/art@" + images[i].digest.str()),
+                               Ref("gated.test/many/app:t" + std::to_string(i)));
+        if (!out.ok()) ++failures;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_LE(gated->peak(), 3);
+  for (size_t i = 0; i < images.size(); ++i)
+    EXPECT_TRUE(gated->ManifestDigest(Ref("gated.test/many/app:t" + std::to_string(i)))->has_value());
 }
 
 TEST_F(CopyTest, SecondRepositoryInSameStoreMounts) {

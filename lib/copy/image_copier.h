@@ -7,16 +7,22 @@
 // whose destination already resolves to the source digest is skipped whole.
 // Each blob: known present (ledger) → skip; HEAD at the destination → skip;
 // mount from a repository of the same store that holds it → mount; else a
-// verified streaming copy. Thread-safe: workers share one copier. The
-// resolver and the ledger must outlive it.
+// verified streaming copy. The blobs of one image are ensured concurrently
+// on a pool of blob_jobs threads shared by every image (copy/task_pool.h),
+// so at most blob_jobs transfers run at once; all of an image's blobs are
+// in place before its manifests are pushed. Thread-safe: workers share one
+// copier. The resolver and the ledger must outlive it.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "copy/blob_ledger.h"
+#include "copy/task_pool.h"
 #include "oci/manifest.h"
 #include "ref/reference.h"
 #include "store/location.h"
@@ -26,7 +32,8 @@
 namespace mk::copy {
 
 struct CopyStats {
-  uint64_t bytes_copied = 0;
+  uint64_t bytes_copied = 0;   // fetched from the source this run
+  uint64_t bytes_resumed = 0;  // kept from an interrupted write (a directory destination)
   int blobs_copied = 0;
   int blobs_skipped = 0;
   int blobs_mounted = 0;
@@ -43,7 +50,10 @@ struct CopyOutcome {
 
 class ImageCopier {
  public:
-  ImageCopier(store::StoreResolver& stores, BlobLedger& ledger) : stores_(stores), ledger_(ledger) {}
+  // blob_jobs: blob transfers at once across all images; 1 ensures each
+  // image's blobs one after another on the calling thread.
+  ImageCopier(store::StoreResolver& stores, BlobLedger& ledger, int blob_jobs = 1)
+      : stores_(stores), ledger_(ledger), pool_(blob_jobs > 1 ? std::make_unique<TaskPool>(blob_jobs) : nullptr) {}
 
   // Copies between locations: registries ("quay.io/a/b:tag") or OCI
   // directories ("dir:PATH[:NAME]"). A directory destination without NAME
@@ -62,11 +72,14 @@ class ImageCopier {
  private:
   Status CopyManifestTree(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
                           const oci::Manifest& manifest, int depth, CopyStats& stats);
+  Status EnsureBlobs(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
+                     const std::vector<oci::Descriptor>& blobs, CopyStats& stats);
   Status EnsureBlob(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
                     const oci::Descriptor& blob, CopyStats& stats);
 
   store::StoreResolver& stores_;
   BlobLedger& ledger_;
+  std::unique_ptr<TaskPool> pool_;
 };
 
 }  // namespace mk::copy

@@ -227,7 +227,9 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
 Result<Response> Client::Do(const Request& request, const BodySink& sink) {
   const bool idempotent = request.method == "GET" || request.method == "HEAD";
   Request req = request;
-  uint64_t total_delivered = 0;
+  // Bytes the sink holds already: those the caller asked to skip
+  // (request.offset), then those delivered by earlier attempts.
+  uint64_t total_delivered = request.offset;
   for (int redirects = 0;; ++redirects) {
     if (redirects > 10) return Unavailable(req.method + " " + RedactUrl(request.url) + ": too many redirects");
     Result<Response> resp = Internal("no attempt made");

@@ -16,7 +16,8 @@
 // Retries: GET and HEAD are retried on connection failures, 429 and 5xx,
 // with bounded exponential backoff; a streamed GET that already delivered N
 // bytes resumes with `Range: bytes=N-` and accepts only a 206 whose
-// Content-Range starts at N. Other methods are never retried here.
+// Content-Range starts at N. Other methods are never retried here. A request
+// with an offset starts as such a resumed GET.
 #pragma once
 
 #include <cstdint>

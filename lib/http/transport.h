@@ -37,6 +37,9 @@ struct Request {
   // registry the user named --insecure); refused otherwise.
   bool allow_plain_http = false;
   int max_attempts = 0;       // for retryable requests; 0: the client's
+  // A GET of the body from this byte on (`Range: bytes=N-`): only a 206
+  // starting there is accepted (resuming a partial blob).
+  uint64_t offset = 0;
   size_t max_body = 8 << 20;  // cap for bodies kept in memory
 };
 

@@ -144,6 +144,7 @@ void SetCopyResult(Value& record, const CopyResult& r) {
   record.Set("media_type", Value::String(r.media_type));
   record.Set("status", Value::String(r.status));
   record.Set("bytes_copied", Count(r.bytes_copied));
+  if (r.bytes_resumed > 0) record.Set("bytes_resumed", Count(r.bytes_resumed));
   record.Set("blobs_copied", Value::Number(r.blobs_copied));
   record.Set("blobs_skipped", Value::Number(r.blobs_skipped));
   record.Set("blobs_mounted", Value::Number(r.blobs_mounted));

@@ -125,6 +125,7 @@ struct CopyResult {
   std::string media_type;
   std::string origin;  // the source's full name, for a directory source
   uint64_t bytes_copied = 0;
+  uint64_t bytes_resumed = 0;  // kept from an interrupted write; written only when > 0
   int blobs_copied = 0;
   int blobs_skipped = 0;
   int blobs_mounted = 0;

@@ -180,7 +180,8 @@ Result<oci::Manifest> RegistryClient::GetManifest(const std::string& repo, const
   return manifest;
 }
 
-Result<std::optional<Digest>> RegistryClient::HeadManifest(const std::string& repo, const std::string& ref) {
+Result<std::optional<Digest>> RegistryClient::HeadManifest(const std::string& repo, const std::string& ref,
+                                                           std::string* media_type) {
   Call call{Pull(repo), "manifest " + host_ + "/" + repo + (ref.find(':') != std::string::npos ? "@" : ":") + ref};
   http::Request req;
   req.method = "HEAD";
@@ -189,12 +190,14 @@ Result<std::optional<Digest>> RegistryClient::HeadManifest(const std::string& re
   MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
   if (resp.status == 404) return std::optional<Digest>();
   if (resp.status != 200) return ErrorFor(resp, call);
+  if (media_type) *media_type = resp.Header("Content-Type").value_or("");
   if (auto header = resp.Header("Docker-Content-Digest")) {
     auto d = Digest::Parse(*header);
     if (d.ok()) return std::optional<Digest>(*d);
   }
   // No digest header: fall back to GET, which hashes the bytes.
   MK_ASSIGN_OR_RETURN(oci::Manifest m, GetManifest(repo, ref));
+  if (media_type) *media_type = m.media_type;
   return std::optional<Digest>(m.digest);
 }
 
@@ -224,10 +227,12 @@ Result<bool> RegistryClient::HasBlob(const std::string& repo, const Digest& dige
   return ErrorFor(resp, call);
 }
 
-Status RegistryClient::GetBlob(const std::string& repo, const Digest& digest, const http::BodySink& sink) {
+Status RegistryClient::GetBlob(const std::string& repo, const Digest& digest, const http::BodySink& sink,
+                               uint64_t offset) {
   Call call{Pull(repo), "blob " + host_ + "/" + repo + "@" + digest.str()};
   http::Request req;
   req.url = "/v2/" + repo + "/blobs/" + digest.str();
+  req.offset = offset;
   MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call, sink));
   if (resp.status != 200 && resp.status != 206) return ErrorFor(resp, call);
   return Status::Ok();

@@ -50,14 +50,17 @@ class RegistryClient {
   // GET a manifest by tag or digest; the result's digest is the sha256 of
   // the bytes. When ref is a digest the bytes must match it.
   Result<oci::Manifest> GetManifest(const std::string& repo, const std::string& ref);
-  // HEAD a manifest: its digest, or nullopt when it does not exist.
-  Result<std::optional<Digest>> HeadManifest(const std::string& repo, const std::string& ref);
+  // HEAD a manifest: its digest, or nullopt when it does not exist; its
+  // Content-Type into media_type when asked.
+  Result<std::optional<Digest>> HeadManifest(const std::string& repo, const std::string& ref,
+                                             std::string* media_type = nullptr);
   // PUT a manifest's exact bytes under a tag or its digest.
   Status PutManifest(const std::string& repo, const std::string& ref, const oci::Manifest& manifest);
 
   Result<bool> HasBlob(const std::string& repo, const Digest& digest);
-  // Streams the blob's bytes (unverified) to sink.
-  Status GetBlob(const std::string& repo, const Digest& digest, const http::BodySink& sink);
+  // Streams the blob's bytes (unverified) to sink, from byte offset on (a
+  // Range request; a registry that ignores Range fails the call).
+  Status GetBlob(const std::string& repo, const Digest& digest, const http::BodySink& sink, uint64_t offset = 0);
   // Uploads size bytes from source as digest: one POST then a monolithic PUT,
   // or PATCH chunks then a closing PUT when size exceeds the chunk size.
   Status PushBlob(const std::string& repo, const Digest& digest, uint64_t size, const http::BodySource& source);

@@ -26,7 +26,17 @@ Status FetchVerified(Store& store, const Reference& repo, const oci::Descriptor&
 }
 
 Status CopyBlob(Store& from, const Reference& from_repo, Store& to, const Reference& to_repo,
-                const oci::Descriptor& blob, size_t pipe_bytes) {
+                const oci::Descriptor& blob, size_t pipe_bytes, uint64_t* resumed) {
+  if (resumed) *resumed = 0;
+  if (to.PullsBlobs()) {
+    uint64_t kept = 0;
+    Status s = to.PullBlob(
+        to_repo, blob,
+        [&](uint64_t offset, const BlobSink& sink) { return from.FetchBlobFrom(from_repo, blob, offset, sink); },
+        &kept);
+    if (resumed) *resumed = kept;
+    return s;
+  }
   BytePipe pipe(pipe_bytes, static_cast<uint64_t>(blob.size));
   Status fetch_status;
   std::thread producer([&] {

@@ -4,6 +4,7 @@ namespace mk::store {
 
 Result<oci::Manifest> MemoryStore::GetManifest(const Reference& ref) {
   std::lock_guard<std::mutex> lock(mu_);
+  ++manifest_reads_;
   auto it = manifests_.find({ref.path(), ref.manifest_ref()});
   if (it == manifests_.end()) return NotFound("manifest " + ref.String() + " not found in " + Name());
   return it->second;
@@ -14,6 +15,17 @@ Result<std::optional<Digest>> MemoryStore::ManifestDigest(const Reference& ref) 
   auto it = manifests_.find({ref.path(), ref.manifest_ref()});
   if (it == manifests_.end()) return std::optional<Digest>();
   return std::optional<Digest>(it->second.digest);
+}
+
+Result<std::optional<oci::Descriptor>> MemoryStore::ManifestHead(const Reference& ref) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = manifests_.find({ref.path(), ref.manifest_ref()});
+  if (it == manifests_.end()) return std::optional<oci::Descriptor>();
+  oci::Descriptor d;
+  d.digest = it->second.digest;
+  d.media_type = it->second.media_type;
+  d.size = static_cast<int64_t>(it->second.raw.size());
+  return std::optional<oci::Descriptor>(std::move(d));
 }
 
 Status MemoryStore::PutManifest(const Reference& ref, const oci::Manifest& manifest, ManifestRole) {
@@ -41,16 +53,26 @@ Result<bool> MemoryStore::HasBlob(const Reference& repo, const oci::Descriptor& 
 }
 
 Status MemoryStore::FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) {
+  return FetchBlobFrom(repo, blob, 0, sink);
+}
+
+Status MemoryStore::FetchBlobFrom(const Reference& repo, const oci::Descriptor& blob, uint64_t offset,
+                                  const BlobSink& sink) {
   std::string bytes;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = blobs_.find({repo.path(), blob.digest});
     if (it == blobs_.end()) return NotFound("blob " + blob.digest.str() + " not in " + repo.path());
-    bytes = it->second;
+    if (offset > it->second.size()) return InvalidArgument("offset " + std::to_string(offset) + " beyond the blob");
+    bytes = it->second.substr(static_cast<size_t>(offset));
   }
+  ++blob_fetches_;
   // Deliver in small pieces, as a network would.
-  for (size_t off = 0; off < bytes.size(); off += 4096)
-    MK_RETURN_IF_ERROR(sink(bytes.data() + off, std::min<size_t>(4096, bytes.size() - off)));
+  for (size_t off = 0; off < bytes.size(); off += 4096) {
+    size_t n = std::min<size_t>(4096, bytes.size() - off);
+    bytes_fetched_ += n;
+    MK_RETURN_IF_ERROR(sink(bytes.data() + off, n));
+  }
   return Status::Ok();
 }
 

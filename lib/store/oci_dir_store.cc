@@ -1,5 +1,6 @@
 #include "store/oci_dir_store.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 
 #include "base/atomic_file.h"
 #include "base/file_lock.h"
+#include "base/signals.h"
 #include "base/strings.h"
 #include "base/unique_fd.h"
 #include "json/value.h"
@@ -67,10 +69,30 @@ Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, b
     // temporary cannot be removed (a read-only medium), the first write
     // says so with a clearer error than this could.
     MK_ASSIGN_OR_RETURN(FileLock lock, FileLock::Exclusive(dir));
-    for (const std::string& folder : {dir, dir + "/blobs/sha256", dir + "/blobs/sha512"})
-      (void)RemoveStaleTemps(folder);
+    (void)RemoveStaleTemps(dir);
+    // Blob temporaries are kept: the next writer of the blob resumes from
+    // them (AdoptPartial). Those of live writers are listed too; adopting
+    // one fails on its lock and leaves it alone.
+    for (const char* algorithm : {"sha256", "sha512"}) {
+      std::string folder = dir + "/blobs/" + algorithm;
+      DIR* d = ::opendir(folder.c_str());
+      if (!d) continue;
+      while (struct dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        size_t mark = name.find(".tmp-");
+        if (name.size() < 2 || name[0] != '.' || mark == std::string::npos || !IsTempName(name)) continue;
+        store->orphans_[std::string(algorithm) + "/" + name.substr(1, mark - 1)].push_back(folder + "/" + name);
+      }
+      ::closedir(d);
+    }
   }
   return store;
+}
+
+OciDirStore::~OciDirStore() {
+  if (Interrupted()) return;  // a re-run may still resume them
+  for (const auto& [blob, paths] : orphans_)
+    for (const auto& path : paths) (void)RemoveTempIfStale(path);
 }
 
 std::string OciDirStore::BlobPath(const Digest& digest) const {
@@ -176,16 +198,22 @@ Result<oci::Manifest> OciDirStore::GetManifest(const Reference& ref) {
 }
 
 Result<std::optional<Digest>> OciDirStore::ManifestDigest(const Reference& ref) {
+  MK_ASSIGN_OR_RETURN(std::optional<oci::Descriptor> head, ManifestHead(ref));
+  if (!head) return std::optional<Digest>();
+  return std::optional<Digest>(head->digest);
+}
+
+Result<std::optional<oci::Descriptor>> OciDirStore::ManifestHead(const Reference& ref) {
   MK_ASSIGN_OR_RETURN(std::vector<NamedImage> all, List());
   std::string name = ref.String();
   for (const auto& img : all)
     if (SameName(img.name, name)) {
       // Named, and its manifest is really here.
       struct stat st;
-      if (::stat(BlobPath(img.descriptor.digest).c_str(), &st) != 0) return std::optional<Digest>();
-      return std::optional<Digest>(img.descriptor.digest);
+      if (::stat(BlobPath(img.descriptor.digest).c_str(), &st) != 0) return std::optional<oci::Descriptor>();
+      return std::optional<oci::Descriptor>(img.descriptor);
     }
-  return std::optional<Digest>();
+  return std::optional<oci::Descriptor>();
 }
 
 Status OciDirStore::WriteBytes(const Digest& digest, std::string_view bytes) {
@@ -250,21 +278,28 @@ Result<bool> OciDirStore::HasBlob(const Reference&, const oci::Descriptor& blob)
   return S_ISREG(st.st_mode) && st.st_size == blob.size;
 }
 
-Status OciDirStore::FetchBlob(const Reference&, const oci::Descriptor& blob, const BlobSink& sink) {
+Status OciDirStore::FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) {
+  return FetchBlobFrom(repo, blob, 0, sink);
+}
+
+Status OciDirStore::FetchBlobFrom(const Reference&, const oci::Descriptor& blob, uint64_t offset,
+                                  const BlobSink& sink) {
   std::string path = BlobPath(blob.digest);
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     if (errno == ENOENT) return NotFound("blob " + blob.digest.str() + " missing from " + dir_);
     return IoError("cannot open " + path + ": " + Errno(errno));
   }
+  (void)::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<char> buf(1 << 20);
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+  for (off_t at = static_cast<off_t>(offset);;) {
+    ssize_t n = ::pread(fd.get(), buf.data(), buf.size(), at);
     if (n < 0) {
       if (errno == EINTR) continue;
       return IoError("cannot read " + path + ": " + Errno(errno));
     }
     if (n == 0) return Status::Ok();
+    at += n;
     MK_RETURN_IF_ERROR(sink(buf.data(), static_cast<size_t>(n)));
   }
 }
@@ -291,6 +326,104 @@ Status OciDirStore::PushBlob(const Reference&, const oci::Descriptor& blob, cons
   if (got != blob.digest)
     return DataLoss("blob " + blob.digest.str() + " does not match its digest (got " + got.str() + ")");
   return file->Commit();
+}
+
+}  // namespace mk::store
+
+namespace mk::store {
+
+Result<std::optional<AtomicFile>> OciDirStore::AdoptPartial(const Digest& digest) {
+  std::vector<std::string> paths;
+  {
+    std::lock_guard<std::mutex> lock(orphans_mu_);
+    auto it = orphans_.find(std::string(digest.algorithm()) + "/" + std::string(digest.hex()));
+    if (it == orphans_.end()) return std::optional<AtomicFile>();
+    paths = std::move(it->second);
+    orphans_.erase(it);
+  }
+  std::optional<AtomicFile> best;
+  off_t best_size = -1;
+  for (const auto& path : paths) {
+    MK_ASSIGN_OR_RETURN(std::optional<AtomicFile> file, AtomicFile::Adopt(BlobPath(digest), path));
+    if (!file) continue;  // a live writer's, or gone
+    struct stat st;
+    if (::fstat(file->fd(), &st) != 0) continue;  // dropped: its destructor removes it
+    if (st.st_size > best_size) {
+      best_size = st.st_size;
+      best.reset();  // the shorter one before is removed
+      best.emplace(std::move(*file));
+    }
+  }
+  return best;
+}
+
+Status OciDirStore::PullBlob(const Reference&, const oci::Descriptor& blob, const BlobFetch& fetch,
+                             uint64_t* resumed) {
+  // Whole units only: the last write a killed writer made may be torn.
+  constexpr uint64_t kUnit = 1 << 20;
+  if (resumed) *resumed = 0;
+  const uint64_t size = static_cast<uint64_t>(blob.size);
+  const std::string final_path = BlobPath(blob.digest);
+  const std::string what = "blob " + blob.digest.str();
+  MK_RETURN_IF_ERROR(MakeDirectories(dir_ + "/blobs/" + std::string(blob.digest.algorithm())));
+  MK_ASSIGN_OR_RETURN(std::optional<AtomicFile> partial, AdoptPartial(blob.digest));
+  std::vector<char> buf(kUnit);
+  for (int round = 0; round < 2; ++round) {
+    DigestHasher hasher(blob.digest.algorithm());
+    uint64_t kept = 0;
+    std::optional<AtomicFile> file = std::move(partial);
+    partial.reset();
+    if (file) {
+      struct stat st;
+      if (::fstat(file->fd(), &st) != 0) return IoError("cannot stat " + file->temp_path() + ": " + Errno(errno));
+      kept = std::min<uint64_t>(static_cast<uint64_t>(st.st_size), size) / kUnit * kUnit;
+      if (static_cast<uint64_t>(st.st_size) == size) kept = size;  // whole: the rename was all it missed
+      for (uint64_t at = 0; at < kept;) {
+        ssize_t n = ::pread(file->fd(), buf.data(), static_cast<size_t>(std::min<uint64_t>(kUnit, kept - at)),
+                            static_cast<off_t>(at));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return IoError("cannot read " + file->temp_path() + ": " + Errno(n < 0 ? errno : EIO));
+        hasher.Update(buf.data(), static_cast<size_t>(n));
+        at += static_cast<uint64_t>(n);
+      }
+      if (::ftruncate(file->fd(), static_cast<off_t>(kept)) != 0 ||
+          ::lseek(file->fd(), static_cast<off_t>(kept), SEEK_SET) != static_cast<off_t>(kept))
+        return IoError("cannot resume " + file->temp_path() + ": " + Errno(errno));
+    } else {
+      MK_ASSIGN_OR_RETURN(AtomicFile fresh, AtomicFile::Create(final_path, 0644));
+      file.emplace(std::move(fresh));
+    }
+    Status s;
+    if (kept < size)
+      s = fetch(kept, [&](const char* data, size_t n) -> Status {
+        if (hasher.bytes() + n > size)
+          return DataLoss(what + ": more bytes than the " + std::to_string(size) + " its descriptor says");
+        hasher.Update(data, n);
+        return file->Write(std::string_view(data, n));
+      });
+    if (s.ok() && hasher.bytes() != size)
+      s = DataLoss(what + ": got " + std::to_string(hasher.bytes()) + " bytes, descriptor says " +
+                   std::to_string(size));
+    if (s.ok()) {
+      Digest got = hasher.Finish();
+      if (got != blob.digest) s = DataLoss(what + ": content does not match its digest (got " + got.str() + ")");
+    }
+    if (s.ok()) {
+      MK_RETURN_IF_ERROR(file->Commit());
+      if (resumed) *resumed = kept;
+      return Status::Ok();
+    }
+    // Interrupted: what is written stays for the next run to resume.
+    if (s.code() == Code::kCancelled) {
+      file->Keep();
+      return s;
+    }
+    // The kept bytes were bad, or the source would not resume at an
+    // offset: once more from the start (the temporary goes with file).
+    if (kept > 0 && (s.code() == Code::kDataLoss || s.code() == Code::kUnavailable)) continue;
+    return s;
+  }
+  return DataLoss(what + ": content does not match its digest");
 }
 
 }  // namespace mk::store

@@ -15,15 +15,25 @@
 // its name; index.json is rewritten atomically under an flock on DIR
 // (base/file_lock.h), so several processes (GNU parallel) can add images at
 // once. Opening for writing removes the temporaries killed writers left
-// (RemoveStaleTemps: only those no live writer holds). Reads are re-hashed by
-// FetchVerified like every store's. Thread-safe.
+// (RemoveStaleTemps: only those no live writer holds), except those of
+// blobs: a blob's temporary left by a killed (or interrupted) writer is
+// adopted by the next writer of that blob in a store opened for writing,
+// which keeps its whole MiB units (a torn last write is dropped), re-hashes
+// them and fetches only the rest (PullBlob). The digest of the whole blob
+// is still checked before the rename; when it fails after a resume (a
+// power cut can leave garbage that a kill cannot), the blob is fetched
+// again from its start, once. Reads are re-hashed by FetchVerified like
+// every store's. Thread-safe.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "base/atomic_file.h"
 #include "oci/manifest.h"
 #include "store/store.h"
 
@@ -38,14 +48,24 @@ class OciDirStore : public Store {
  public:
   // Opens DIR; with create, makes it (and oci-layout) when missing.
   static Result<std::unique_ptr<OciDirStore>> Open(const std::string& dir, bool create);
+  // Removes the blob temporaries found at Open that no writer adopted
+  // (their blobs were not written again), unless the run was interrupted:
+  // temporaries do not pile up on the media.
+  ~OciDirStore() override;
 
   std::string Name() const override { return "directory " + dir_; }
   Result<oci::Manifest> GetManifest(const Reference& ref) override;
   Result<std::optional<Digest>> ManifestDigest(const Reference& ref) override;
+  Result<std::optional<oci::Descriptor>> ManifestHead(const Reference& ref) override;
   Status PutManifest(const Reference& ref, const oci::Manifest& manifest, ManifestRole role) override;
   Result<bool> HasBlob(const Reference& repo, const oci::Descriptor& blob) override;
   Status FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) override;
+  Status FetchBlobFrom(const Reference& repo, const oci::Descriptor& blob, uint64_t offset,
+                       const BlobSink& sink) override;
   Status PushBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSource& source) override;
+  bool PullsBlobs() const override { return true; }
+  Status PullBlob(const Reference& repo, const oci::Descriptor& blob, const BlobFetch& fetch,
+                  uint64_t* resumed) override;
   Result<Reference> ResolveName(const std::string& name) override;
   std::string BlobScope(const Reference&) const override { return ""; }
 
@@ -68,9 +88,16 @@ class OciDirStore : public Store {
   explicit OciDirStore(std::string dir) : dir_(std::move(dir)) {}
   Result<std::string> ReadIndex();
   Status WriteBytes(const Digest& digest, std::string_view bytes);
+  // The longest stale temporary of the blob found at Open, now ours
+  // (others of the same blob are removed); nullopt when there is none.
+  Result<std::optional<AtomicFile>> AdoptPartial(const Digest& digest);
 
   std::string dir_;
   std::mutex index_mu_;  // with the flock, one index writer at a time
+  std::mutex orphans_mu_;
+  // Blob temporaries present at Open ("sha256/HEX" -> paths), candidates
+  // for adoption; each is tried by one writer only.
+  std::map<std::string, std::vector<std::string>> orphans_;
 };
 
 }  // namespace mk::store

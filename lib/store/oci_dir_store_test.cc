@@ -1,7 +1,11 @@
 #include "store/oci_dir_store.h"
 
 #include <gtest/gtest.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,6 +13,7 @@
 #include <thread>
 
 #include "base/atomic_file.h"
+#include "base/unique_fd.h"
 #include "json/value.h"
 #include "store/blob_stream.h"
 #include "store/location.h"
@@ -36,8 +41,10 @@ class DirTest : public ::testing::Test {
 };
 
 TEST_F(DirTest, OpeningForWritingRemovesOnlyOrphanedTemporaries) {
-  // A killed blob-copy leaves its temporary; a re-run removes it. The
-  // temporary of a writer still at work (here, held in this process) stays.
+  // A killed blob-copy leaves its temporaries; a re-run removes those it
+  // cannot resume (index.json) and keeps a blob's for the next writer of
+  // that blob. The temporary of a writer still at work (here, held in this
+  // process) stays.
   const std::string blobs = root_ + "/mirror/blobs/sha256/";
   ASSERT_TRUE(WriteFileAtomic(blobs + "." + std::string(64, 'a') + ".tmp-Orphan", "partial").ok());
   ASSERT_TRUE(WriteFileAtomic(root_ + "/mirror/.index.json.tmp-Orphan", "{").ok());
@@ -45,13 +52,99 @@ TEST_F(DirTest, OpeningForWritingRemovesOnlyOrphanedTemporaries) {
   ASSERT_TRUE(live.ok());
   auto again = OciDirStore::Open(root_ + "/mirror", true);
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_NE(::access((blobs + "." + std::string(64, 'a') + ".tmp-Orphan").c_str(), F_OK), 0);
+  EXPECT_EQ(::access((blobs + "." + std::string(64, 'a') + ".tmp-Orphan").c_str(), F_OK), 0);
   EXPECT_NE(::access((root_ + "/mirror/.index.json.tmp-Orphan").c_str(), F_OK), 0);
   EXPECT_EQ(::access(live->temp_path().c_str(), F_OK), 0);
+  // Not adopted by the time the store closes: removed then.
+  (*again).reset();
+  EXPECT_NE(::access((blobs + "." + std::string(64, 'a') + ".tmp-Orphan").c_str(), F_OK), 0);
+  EXPECT_EQ(::access(live->temp_path().c_str(), F_OK), 0);
   // Opening to read changes nothing.
-  ASSERT_TRUE(WriteFileAtomic(blobs + ".x.tmp-Orphan", "partial").ok());
+  ASSERT_TRUE(WriteFileAtomic(root_ + "/mirror/.x.tmp-Orphan", "partial").ok());
   ASSERT_TRUE(OciDirStore::Open(root_ + "/mirror", false).ok());
-  EXPECT_EQ(::access((blobs + ".x.tmp-Orphan").c_str(), F_OK), 0);
+  EXPECT_EQ(::access((root_ + "/mirror/.x.tmp-Orphan").c_str(), F_OK), 0);
+}
+
+std::vector<std::string> ListNames(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (struct dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+    ::closedir(d);
+  }
+  return names;
+}
+
+// Writes blob into the directory in a child process that kills itself
+// (SIGKILL: no destructor runs) once kill_after bytes are written.
+void WriteAndDie(const std::string& dir, MemoryStore& src, const oci::Descriptor& blob, uint64_t kill_after) {
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto store = OciDirStore::Open(dir, true);
+    if (!store.ok()) ::_exit(3);
+    uint64_t sent = 0;
+    Reference repo = Reference::Parse("src.test/art").value();
+    (void)(*store)->PullBlob(
+        repo, blob,
+        [&](uint64_t offset, const BlobSink& sink) {
+          return src.FetchBlobFrom(repo, blob, offset, [&](const char* d, size_t n) -> Status {
+            MK_RETURN_IF_ERROR(sink(d, n));
+            if ((sent += n) >= kill_after) ::kill(::getpid(), SIGKILL);
+            return Status::Ok();
+          });
+        },
+        nullptr);
+    ::_exit(4);  // not reached: the blob is longer than kill_after
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "child status " << status;
+}
+
+TEST_F(DirTest, AKilledWriteIsResumedFromItsWholeMegabytes) {
+  MemoryStore src("src.test");
+  const uint64_t kMiB = 1 << 20;
+  oci::Descriptor blob = fixtures::PutBlob(src, "art", fixtures::RandomBytes(5 * kMiB + 1234, 7));
+  WriteAndDie(root_ + "/mirror", src, blob, 3 * kMiB + kMiB / 2);
+  ASSERT_FALSE(dir_->HasBlob(Ref("x/y"), blob).value());
+
+  auto reopened = OciDirStore::Open(root_ + "/mirror", true);
+  ASSERT_TRUE(reopened.ok());
+  const uint64_t before = src.bytes_fetched();
+  uint64_t resumed = 0;
+  Status s = CopyBlob(src, Ref("src.test/art"), **reopened, Ref("x/y"), blob, 1 << 20, &resumed);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(resumed, 3 * kMiB);  // the torn half MiB is fetched again
+  EXPECT_EQ(src.bytes_fetched() - before, static_cast<uint64_t>(blob.size) - 3 * kMiB);
+  EXPECT_TRUE(FetchVerified(**reopened, Ref("x/y"), blob, [](const char*, size_t) { return Status::Ok(); }).ok());
+  // Nothing left behind.
+  int temps = 0;
+  for (const auto& name : ListNames(root_ + "/mirror/blobs/sha256")) temps += IsTempName(name) ? 1 : 0;
+  EXPECT_EQ(temps, 0);
+}
+
+TEST_F(DirTest, ABadPartialIsFetchedAgainFromTheStart) {
+  MemoryStore src("src.test");
+  const uint64_t kMiB = 1 << 20;
+  oci::Descriptor blob = fixtures::PutBlob(src, "art", fixtures::RandomBytes(3 * kMiB, 8));
+  WriteAndDie(root_ + "/mirror", src, blob, 2 * kMiB);
+  // A power cut's garbage in the kept bytes.
+  std::string temp;
+  for (const auto& name : ListNames(root_ + "/mirror/blobs/sha256"))
+    if (IsTempName(name)) temp = root_ + "/mirror/blobs/sha256/" + name;
+  ASSERT_FALSE(temp.empty());
+  {
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY));
+    ASSERT_TRUE(fd.valid());
+    ASSERT_EQ(::pwrite(fd.get(), "garbage", 7, 1000), 7);
+  }
+  auto reopened = OciDirStore::Open(root_ + "/mirror", true);
+  ASSERT_TRUE(reopened.ok());
+  uint64_t resumed = 99;
+  Status s = CopyBlob(src, Ref("src.test/art"), **reopened, Ref("x/y"), blob, 1 << 20, &resumed);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(resumed, 0u);
+  EXPECT_TRUE(FetchVerified(**reopened, Ref("x/y"), blob, [](const char*, size_t) { return Status::Ok(); }).ok());
 }
 
 TEST(Location, Grammar) {

@@ -10,6 +10,14 @@ Result<std::optional<Digest>> RegistryStore::ManifestDigest(const Reference& ref
   return client_->HeadManifest(ref.path(), ref.manifest_ref());
 }
 
+Result<std::optional<oci::Descriptor>> RegistryStore::ManifestHead(const Reference& ref) {
+  oci::Descriptor d;
+  MK_ASSIGN_OR_RETURN(std::optional<Digest> digest, client_->HeadManifest(ref.path(), ref.manifest_ref(), &d.media_type));
+  if (!digest) return std::optional<oci::Descriptor>();
+  d.digest = *digest;
+  return std::optional<oci::Descriptor>(std::move(d));
+}
+
 Status RegistryStore::PutManifest(const Reference& ref, const oci::Manifest& manifest, ManifestRole) {
   std::string target = ref.tag().empty() ? manifest.digest.str() : ref.tag();
   return client_->PutManifest(ref.path(), target, manifest);
@@ -21,6 +29,11 @@ Result<bool> RegistryStore::HasBlob(const Reference& repo, const oci::Descriptor
 
 Status RegistryStore::FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) {
   return client_->GetBlob(repo.path(), blob.digest, sink);
+}
+
+Status RegistryStore::FetchBlobFrom(const Reference& repo, const oci::Descriptor& blob, uint64_t offset,
+                                    const BlobSink& sink) {
+  return client_->GetBlob(repo.path(), blob.digest, sink, offset);
 }
 
 Status RegistryStore::PushBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSource& source) {

@@ -16,10 +16,13 @@ class RegistryStore : public Store {
   std::string Name() const override { return "registry " + client_->host(); }
   Result<oci::Manifest> GetManifest(const Reference& ref) override;
   Result<std::optional<Digest>> ManifestDigest(const Reference& ref) override;
+  Result<std::optional<oci::Descriptor>> ManifestHead(const Reference& ref) override;
   Status PutManifest(const Reference& ref, const oci::Manifest& manifest,
                      ManifestRole role = ManifestRole::kTop) override;
   Result<bool> HasBlob(const Reference& repo, const oci::Descriptor& blob) override;
   Status FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) override;
+  Status FetchBlobFrom(const Reference& repo, const oci::Descriptor& blob, uint64_t offset,
+                       const BlobSink& sink) override;
   Status PushBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSource& source) override;
   Result<bool> MountBlob(const Reference& repo, const oci::Descriptor& blob, const Reference& from) override;
 

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   copy::BlobLedger ledger;
-  copy::ImageCopier copier(*(*session)->stores, ledger);
+  copy::ImageCopier copier(*(*session)->stores, ledger, jobs);
   copy::RunOptions run;
   run.jobs = jobs;
   run.tool = kInfo.name;
