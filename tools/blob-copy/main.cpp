@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   po::options_description opts("Options");
   // clang-format off
   opts.add_options()
-      ("jobs,j", po::value(&jobs)->value_name("N")->default_value(6), "images copied at once")
+      ("jobs,j", po::value(&jobs)->value_name("N")->default_value(6), "images copied at once, and blob transfers at once across them")
       ("chunk-size", po::value(&chunk_mib)->value_name("MIB")->default_value(64), "upload blobs larger than this in chunks of this size (MiB)")
       ("image", po::value(&args)->value_name("SOURCE DEST"), "pairs of images (positional)");
   // clang-format on
