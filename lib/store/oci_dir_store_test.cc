@@ -123,6 +123,33 @@ TEST_F(DirTest, AKilledWriteIsResumedFromItsWholeMegabytes) {
   EXPECT_EQ(temps, 0);
 }
 
+// A source that cannot start at an offset (a registry that ignores Range).
+class NoRangeStore : public MemoryStore {
+ public:
+  NoRangeStore() : MemoryStore("norange.test") {}
+  Status FetchBlobFrom(const Reference& repo, const oci::Descriptor& blob, uint64_t offset,
+                       const BlobSink& sink) override {
+    if (offset > 0) return Unavailable("GET blob: server did not resume at byte " + std::to_string(offset));
+    return MemoryStore::FetchBlobFrom(repo, blob, 0, sink);
+  }
+};
+
+TEST_F(DirTest, ASourceThatWillNotResumeIsFetchedWhole) {
+  NoRangeStore src;
+  const uint64_t kMiB = 1 << 20;
+  oci::Descriptor blob = fixtures::PutBlob(src, "art", fixtures::RandomBytes(3 * kMiB, 9));
+  WriteAndDie(root_ + "/mirror", src, blob, 2 * kMiB);
+  auto reopened = OciDirStore::Open(root_ + "/mirror", true);
+  ASSERT_TRUE(reopened.ok());
+  const uint64_t before = src.bytes_fetched();
+  uint64_t resumed = 99;
+  Status s = CopyBlob(src, Ref("src.test/art"), **reopened, Ref("x/y"), blob, 1 << 20, &resumed);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(resumed, 0u);
+  EXPECT_EQ(src.bytes_fetched() - before, static_cast<uint64_t>(blob.size));
+  EXPECT_TRUE(FetchVerified(**reopened, Ref("x/y"), blob, [](const char*, size_t) { return Status::Ok(); }).ok());
+}
+
 TEST_F(DirTest, ABadPartialIsFetchedAgainFromTheStart) {
   MemoryStore src("src.test");
   const uint64_t kMiB = 1 << 20;
