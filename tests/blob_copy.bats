@@ -93,10 +93,28 @@ sum_field() {
     expected_ics "$DEST_REPO" | diff - "$d/ics.yaml"
 }
 
+# requests LOG : the HTTP requests in a registry's log so far ("METHOD PATH")
+requests() {
+    grep -oE '"(GET|HEAD|PUT|POST|PATCH|DELETE) /v2/[^ ]*' "$1" | tr -d '"' || true
+}
+
 @test "second run: every image present, no blob copied" {
+    requests "$SRC_DIR/log" >"$BATS_TEST_TMPDIR/src-before"
+    requests "$DST_DIR/log" >"$BATS_TEST_TMPDIR/dst-before"
     run --separate-stderr "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" --insecure "$DST_ADDR" \
         <"$BATS_FILE_TMPDIR/plan.json"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    # the plan pins every digest: the destination is asked, once per image
+    # (HEAD), and the source not at all
+    requests "$SRC_DIR/log" | tail -n +$(($(wc -l <"$BATS_TEST_TMPDIR/src-before") + 1)) >"$BATS_TEST_TMPDIR/src-new"
+    requests "$DST_DIR/log" | tail -n +$(($(wc -l <"$BATS_TEST_TMPDIR/dst-before") + 1)) >"$BATS_TEST_TMPDIR/dst-new"
+    [ ! -s "$BATS_TEST_TMPDIR/src-new" ] || { echo "source requests:"; cat "$BATS_TEST_TMPDIR/src-new"; return 1; }
+    [ -z "$(grep -v -e '^HEAD /v2/.*/manifests/' -e '^GET /v2/$' "$BATS_TEST_TMPDIR/dst-new")" ] ||
+        { echo "destination requests:"; cat "$BATS_TEST_TMPDIR/dst-new"; return 1; }
+    [ "$(grep -c '^HEAD ' "$BATS_TEST_TMPDIR/dst-new")" -le $((NCOMP + 1)) ]
+    # and the records still name each image's media type, as the first run did
+    diff <(jq -r '.dest + " " + .media_type' "$BATS_FILE_TMPDIR/copy1.json" | sort) \
+        <(jq -r '.dest + " " + .media_type' <<<"$output" | sort)
     [ -z "$stderr" ]
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/copy2.json"
     json_lines_ok "$BATS_TEST_TMPDIR/copy2.json"
