@@ -237,7 +237,7 @@ EOF
 
 @test "kill -9 while a big blob is written into a dir: the re-run resumes it, fetching at most what was not on disk plus 1 MiB" {
     t=$BATS_TEST_TMPDIR
-    size=$((40 << 20))
+    size=$((24 << 20))
     read -r layer config_size < <(big_image "$t/layout" big "$size" 5)
     skopeo copy -q --preserve-digests --dest-tls-verify=false "oci:$t/layout:big" "docker://$SRC_ADDR/big/one:v1"
     hex=${layer#sha256:}
@@ -273,7 +273,7 @@ EOF
             break
         fi
     done
-    [ "$on_disk" -gt 0 ] || skip "blob-copy finished the 40 MiB blob before it could be killed, three times"
+    [ "$on_disk" -gt 0 ] || skip "blob-copy finished the 24 MiB blob before it could be killed, three times"
     [ ! -e "$k/blobs/sha256/$hex" ]
 
     run --separate-stderr timeout 120 "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" "$SRC_ADDR/big/one:v1" "dir:$k:big"
