@@ -32,8 +32,10 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
   // rewritten image's digest is the overlay's, so it takes the long way.
   std::optional<Digest> pinned = expected;
   if (source.digest()) {
-    if (pinned && *pinned != *source.digest()) pinned.reset();  // the slow path names the conflict
-    else pinned = *source.digest();
+    if (pinned && *pinned != *source.digest())
+      pinned.reset();  // the slow path names the conflict
+    else
+      pinned = *source.digest();
   }
   bool probed = false;
   if (pinned && !overlay && (!dest.digest() || *dest.digest() == *pinned)) {
@@ -129,7 +131,8 @@ Status ImageCopier::EnsureBlobs(store::Store& src, const Reference& src_repo, st
   tasks.reserve(blobs.size());
   for (size_t i = 0; i < blobs.size(); ++i)
     tasks.push_back([&, i] {
-      results[i] = Interrupted() ? Cancelled("interrupted") : EnsureBlob(src, src_repo, dst, dst_repo, blobs[i], each[i]);
+      results[i] =
+          Interrupted() ? Cancelled("interrupted") : EnsureBlob(src, src_repo, dst, dst_repo, blobs[i], each[i]);
     });
   pool_->RunAll(std::move(tasks));
   for (size_t i = 0; i < blobs.size(); ++i) {

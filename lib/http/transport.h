@@ -36,7 +36,7 @@ struct Request {
   // Whether a redirect from https may lead to plain http (only for a
   // registry the user named --insecure); refused otherwise.
   bool allow_plain_http = false;
-  int max_attempts = 0;       // for retryable requests; 0: the client's
+  int max_attempts = 0;  // for retryable requests; 0: the client's
   // A GET of the body from this byte on (`Range: bytes=N-`): only a 206
   // starting there is accepted (resuming a partial blob).
   uint64_t offset = 0;

@@ -357,8 +357,7 @@ Result<std::optional<AtomicFile>> OciDirStore::AdoptPartial(const Digest& digest
   return best;
 }
 
-Status OciDirStore::PullBlob(const Reference&, const oci::Descriptor& blob, const BlobFetch& fetch,
-                             uint64_t* resumed) {
+Status OciDirStore::PullBlob(const Reference&, const oci::Descriptor& blob, const BlobFetch& fetch, uint64_t* resumed) {
   // Whole units only: the last write a killed writer made may be torn.
   constexpr uint64_t kUnit = 1 << 20;
   if (resumed) *resumed = 0;

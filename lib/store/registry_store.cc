@@ -12,7 +12,8 @@ Result<std::optional<Digest>> RegistryStore::ManifestDigest(const Reference& ref
 
 Result<std::optional<oci::Descriptor>> RegistryStore::ManifestHead(const Reference& ref) {
   oci::Descriptor d;
-  MK_ASSIGN_OR_RETURN(std::optional<Digest> digest, client_->HeadManifest(ref.path(), ref.manifest_ref(), &d.media_type));
+  MK_ASSIGN_OR_RETURN(std::optional<Digest> digest,
+                      client_->HeadManifest(ref.path(), ref.manifest_ref(), &d.media_type));
   if (!digest) return std::optional<oci::Descriptor>();
   d.digest = *digest;
   return std::optional<oci::Descriptor>(std::move(d));
