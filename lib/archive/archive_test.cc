@@ -102,37 +102,32 @@ TEST(Layer, TheSourceErrorIsReportedFirst) {
 namespace mk::archive {
 namespace {
 
-TEST(Decompress, GzipAndPlainStreamsGiveTheirBytes) {
-  const std::string tar = fixtures::MakeTarGz({{"a/b", "hello"}});
-  std::string out;
+// The decompressed bytes of data, read through a ByteReader.
+Result<std::string> Decompressed(const std::string& data) {
   size_t off = 0;
   ByteReader read = [&](char* buf, size_t n) -> Result<size_t> {
-    size_t k = std::min(n, tar.size() - off);
-    std::copy_n(tar.data() + off, k, buf);
+    size_t k = std::min(n, data.size() - off);
+    std::copy_n(data.data() + off, k, buf);
     off += k;
     return k;
   };
-  ASSERT_TRUE(Decompress(read, "layer", [&](const char* d, size_t n) {
-                out.append(d, n);
-                return Status::Ok();
-              }).ok());
+  std::string out;
+  MK_RETURN_IF_ERROR(Decompress(read, "blob", [&](const char* d, size_t n) {
+    out.append(d, n);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+TEST(Decompress, GzipAndPlainStreamsGiveTheirBytes) {
+  auto tar = Decompressed(fixtures::MakeTarGz({{"a/b", "hello"}}));
+  ASSERT_TRUE(tar.ok()) << tar.status().message();
   // A tar: 512-byte blocks, the entry's name in the first header.
-  EXPECT_EQ(out.size() % 512, 0u);
-  EXPECT_EQ(out.substr(0, 3), "a/b");
-  const std::string plain = "not compressed at all";
-  off = 0;
-  std::string again;
-  ByteReader read_plain = [&](char* buf, size_t n) -> Result<size_t> {
-    size_t k = std::min(n, plain.size() - off);
-    std::copy_n(plain.data() + off, k, buf);
-    off += k;
-    return k;
-  };
-  ASSERT_TRUE(Decompress(read_plain, "blob", [&](const char* d, size_t n) {
-                again.append(d, n);
-                return Status::Ok();
-              }).ok());
-  EXPECT_EQ(again, plain);
+  EXPECT_EQ(tar->size() % 512, 0u);
+  EXPECT_EQ(tar->substr(0, 3), "a/b");
+  auto plain = Decompressed("not compressed at all");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(*plain, "not compressed at all");
 }
 
 }  // namespace
