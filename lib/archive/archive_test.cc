@@ -104,15 +104,9 @@ namespace {
 
 // The decompressed bytes of data, read through a ByteReader.
 Result<std::string> Decompressed(const std::string& data) {
-  size_t off = 0;
-  ByteReader read = [&](char* buf, size_t n) -> Result<size_t> {
-    size_t k = std::min(n, data.size() - off);
-    std::copy_n(data.data() + off, k, buf);
-    off += k;
-    return k;
-  };
+  StringSource src{data};
   std::string out;
-  MK_RETURN_IF_ERROR(Decompress(read, "blob", [&](const char* d, size_t n) {
+  MK_RETURN_IF_ERROR(Decompress(src.Reader(), "blob", [&](const char* d, size_t n) {
     out.append(d, n);
     return Status::Ok();
   }));
