@@ -6,6 +6,7 @@
 #   make asan       the same tests on an AddressSanitizer + UBSan build
 #   make tsan       the same tests on a ThreadSanitizer build
 #   make format     reformat the sources with clang-format (make format-check: only check)
+#   make bench      mirrorkit against skopeo and a raw bound (bench/run.sh; not a test)
 #   make deps       install the Debian packages the build and tests need
 #
 # Plain GNU make: objects and dependency files under $(BUILD)/, one static
@@ -40,11 +41,12 @@ UNIT      := $(BUILD)/unit_tests
 INTEG     := $(BUILD)/integration_tests
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
-# Debian packages: build, tests (registry, independent clients), run time.
+# Debian packages: build, tests (registry, independent clients), run time;
+# time and bc for the benchmark (make bench).
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
   libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
   parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base \
-  clang-format
+  clang-format time bc
 
 .PHONY: all test unit integration bats demo asan tsan deps clean format format-check
 all: $(TOOL_BINS)
