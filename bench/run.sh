@@ -62,9 +62,14 @@ for t in skopeo parallel jq python3 docker-registry /usr/bin/time; do
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/mirrorkit-bench.XXXXXX")
-dirs=()
+# The registries started, one directory a line: a file, not an array,
+# because `ADDR=$(start NAME)` runs start in a subshell.
+started="$work/registries"
 cleanup() {
-  for d in ${dirs[@]+"${dirs[@]}"}; do registry_stop "$d" 2>/dev/null || true; done
+  local d
+  if [ -f "$started" ]; then
+    while IFS= read -r d; do registry_stop "$d" 2>/dev/null || true; done <"$started"
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -77,7 +82,7 @@ start() {
   local d=$work/$1
   shift
   rm -rf "$d"
-  dirs+=("$d")
+  printf '%s\n' "$d" >>"$started"
   registry_start "$d" "$@" || die "cannot start a registry in $d"
 }
 stop() { registry_stop "$work/$1"; rm -rf "${work:?}/$1"; }
