@@ -68,6 +68,7 @@ Status RegistryClient::Ping() {
                          "; is this a container registry?");
     }
     base_url_ = scheme + host_;
+    base_origin_ = http::Origin(base_url_ + "/v2/");
     verify_tls_ = verify;
     pinged_ = true;
     return Status::Ok();
@@ -97,10 +98,14 @@ Result<http::Response> RegistryClient::Send(http::Request req, const Call& call,
   // Every URL the registry hands us (upload sessions, mounts, pagination)
   // comes through here: no plain http from a TLS registry unless the user
   // said --insecure, and credentials only for the registry's own origin.
-  if (http::DowngradesTls(base_url_, req.url) && !options_.insecure)
+  // One parse per request (this is every blob's path); the registry's own
+  // origin was worked out once, by Ping.
+  const std::string origin = http::Origin(req.url);
+  const bool drops_tls = base_origin_.rfind("https://", 0) == 0 && origin.rfind("https://", 0) != 0;
+  if (drops_tls && !options_.insecure)
     return PermissionDenied(call.what + ": registry " + host_ + " sent us to plain " + http::RedactUrl(req.url) +
                             "; refused (name the registry with --insecure to allow)");
-  const bool own_origin = http::SameOrigin(req.url, base_url_);
+  const bool own_origin = !origin.empty() && origin == base_origin_;
   std::optional<auth::Credential> cred;
   if (!call.scopes.empty())
     cred = auth_.Lookup(host_, call.scopes.front().repository);
@@ -350,7 +355,7 @@ Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& rep
         link->find("rel=\"next\"") == std::string::npos)
       return tags;
     MK_ASSIGN_OR_RETURN(url, FollowLocation(resp, link->substr(lt + 1, gt - lt - 1), call));
-    if (!http::SameOrigin(url, base_url_)) return Unavailable(call.what + ": pagination link leaves the registry");
+    if (http::Origin(url) != base_origin_) return Unavailable(call.what + ": pagination link leaves the registry");
   }
   return Unavailable(call.what + ": more than 1000 pages");
 }

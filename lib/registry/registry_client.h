@@ -93,7 +93,8 @@ class RegistryClient {
 
   std::mutex ping_mu_;  // held for the whole first ping
   bool pinged_ = false;
-  std::string base_url_;  // set once by Ping, read-only after
+  std::string base_url_;     // set once by Ping, read-only after
+  std::string base_origin_;  // http::Origin of base_url_, likewise
   bool verify_tls_ = true;
   std::mutex challenge_mu_;  // a 401 with a new challenge replaces it while others read it
   std::optional<http::Challenge> challenge_;
