@@ -25,6 +25,8 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
   const Reference& dest = to.ref;
   CopyOutcome out;
   out.source_name = source.String();
+  // Where the image goes: the destination's tag, or else its digest.
+  auto target = [&dest](const Digest& d) { return dest.tag().empty() ? dest.WithDigest(d) : dest.WithTag(dest.tag()); };
 
   // The fast path of a re-run: when the plan already pins the image (the
   // record's digest, or a source named by digest) and the destination
@@ -39,8 +41,7 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
   }
   bool probed = false;
   if (pinned && !overlay && (!dest.digest() || *dest.digest() == *pinned)) {
-    Reference probe = dest.tag().empty() ? dest.WithDigest(*pinned) : dest.WithTag(dest.tag());
-    MK_ASSIGN_OR_RETURN(std::optional<oci::Descriptor> head, dst.ManifestHead(probe));
+    MK_ASSIGN_OR_RETURN(std::optional<oci::Descriptor> head, dst.ManifestHead(target(*pinned)));
     if (head && head->digest == *pinned) {
       out.digest = *pinned;
       out.media_type = head->media_type;
@@ -66,8 +67,7 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
   // Where the destination already holds exactly this image, there is
   // nothing to do (a registry only accepts a manifest whose blobs exist).
   if (!probed || manifest.digest != *pinned) {
-    Reference probe = dest.tag().empty() ? dest.WithDigest(manifest.digest) : dest.WithTag(dest.tag());
-    MK_ASSIGN_OR_RETURN(std::optional<Digest> existing, dst.ManifestDigest(probe));
+    MK_ASSIGN_OR_RETURN(std::optional<Digest> existing, dst.ManifestDigest(target(manifest.digest)));
     if (existing && *existing == manifest.digest) {
       out.already_present = true;
       return out;
@@ -75,8 +75,7 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
   }
   MK_RETURN_IF_ERROR(
       CopyManifestTree(src, source.RepositoryOnly(), dst, dest.RepositoryOnly(), manifest, 0, out.stats));
-  Reference target = dest.tag().empty() ? dest.WithDigest(manifest.digest) : dest.WithTag(dest.tag());
-  MK_RETURN_IF_ERROR(dst.PutManifest(target, manifest));
+  MK_RETURN_IF_ERROR(dst.PutManifest(target(manifest.digest), manifest));
   ++out.stats.manifests_pushed;
   return out;
 }
