@@ -130,13 +130,13 @@ bool Value::Erase(std::string_view key) {
   return false;
 }
 
-void AppendQuoted(std::string& out, std::string_view s) {
-  static const char* kHex = "0123456789abcdef";
+void AppendQuoted(std::string& out, std::string_view s, HexCase hex_case) {
+  const char* kHex = hex_case == HexCase::kUpper ? "0123456789ABCDEF" : "0123456789abcdef";
   out += '"';
   utf8::ForEach(s, [&](const utf8::CodePoint& cp) {
     if (!cp.valid) {
       // simdjson, like every strict reader, refuses ill-formed UTF-8.
-      out += "\\ufffd";
+      out += hex_case == HexCase::kUpper ? "\\uFFFD" : "\\ufffd";
       return;
     }
     if (cp.value >= 0x80) {

@@ -84,7 +84,10 @@ class Value {
 // characters are escaped and invalid UTF-8 replaced with U+FFFD, so any
 // bytes (a server's error text) give valid JSON (the decoding is
 // base/utf8.h's, shared with the TOML and YAML writers).
-void AppendQuoted(std::string& out, std::string_view s);
+// hex_case: the digits of \uXXXX escapes (TOML's basic strings take the
+// same escapes, written upper-case by our TOML writer).
+enum class HexCase { kLower, kUpper };
+void AppendQuoted(std::string& out, std::string_view s, HexCase hex_case = HexCase::kLower);
 std::string Quoted(std::string_view s);
 
 }  // namespace mk::json

@@ -2,54 +2,15 @@
 
 #include <cstdio>
 
-#include "base/utf8.h"
+#include "json/value.h"
 
 namespace mk::mirrorconfig {
 
 std::string TomlString(std::string_view s) {
-  std::string out = "\"";
-  utf8::ForEach(s, [&](const utf8::CodePoint& cp) {
-    if (!cp.valid) {
-      out += "\\uFFFD";
-      return;
-    }
-    if (cp.value >= 0x80) {
-      out.append(cp.bytes);
-      return;
-    }
-    switch (cp.value) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (cp.value < 0x20 || cp.value == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(cp.value));
-          out += buf;
-        } else {
-          out += static_cast<char>(cp.value);
-        }
-    }
-  });
-  return out + "\"";
+  // A TOML basic string takes JSON's escapes (TOML 1.0, "String").
+  std::string out;
+  json::AppendQuoted(out, s, json::HexCase::kUpper);
+  return out;
 }
 
 std::string TomlKey(std::string_view key) {
