@@ -1,7 +1,5 @@
 #include "mirrorconfig/toml_writer.h"
 
-#include <cstdio>
-
 #include "json/value.h"
 
 namespace mk::mirrorconfig {
