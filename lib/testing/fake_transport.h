@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/strings.h"
 #include "http/transport.h"
 
 namespace mk::fixtures {
@@ -22,10 +23,7 @@ class FakeTransport : public http::Transport {
     http::Headers headers;
     bool Has(std::string_view name) const {
       for (const auto& h : headers)
-        if (h.first.size() == name.size() &&
-            std::equal(h.first.begin(), h.first.end(), name.begin(),
-                       [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
-          return true;
+        if (EqualsIgnoreCase(h.first, name)) return true;
       return false;
     }
   };
