@@ -7,6 +7,7 @@
 
 #include "base/signals.h"
 #include "base/strings.h"
+#include "http/content_range.h"
 #include "http/redirect.h"
 
 namespace mk::http {
@@ -38,6 +39,15 @@ struct Transfer {
   bool body_too_large = false;
 };
 
+// Whether a 206 holds the body from byte offset on: a well-formed
+// Content-Range (content_range.h) whose first byte is offset.
+bool ResumesAt(const Response& resp, uint64_t offset) {
+  auto header = resp.Header("Content-Range");
+  if (!header) return false;
+  auto range = ParseContentRange(*header);
+  return range.ok() && range->first == offset;
+}
+
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * n);
@@ -62,9 +72,7 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
     if (t->resume_from > 0 && !t->resume_checked) {
       // The sink already holds the first resume_from bytes: only a 206 for
       // exactly the rest may follow, or the blob would be spliced wrong.
-      auto range = t->response->Header("Content-Range");
-      std::string want = "bytes " + std::to_string(t->resume_from) + "-";
-      if (code != 206 || !range || range->rfind(want, 0) != 0) {
+      if (code != 206 || !ResumesAt(*t->response, t->resume_from)) {
         t->sink_status = Unavailable(t->request->method + " " + RedactUrl(t->request->url) +
                                      ": server did not resume at byte " + std::to_string(t->resume_from));
         return 0;
@@ -248,8 +256,7 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
       // A resumed GET must answer 206 from the right offset, else start over
       // is impossible (the sink has the first bytes already).
       if (resp.ok() && total_delivered > 0 && resp->status >= 200 && resp->status < 300) {
-        auto range = resp->Header("Content-Range");
-        if (resp->status != 206 || !range || range->find("bytes " + std::to_string(total_delivered) + "-") != 0)
+        if (resp->status != 206 || !ResumesAt(*resp, total_delivered))
           return Unavailable(req.method + " " + RedactUrl(req.url) + ": server did not resume at byte " +
                              std::to_string(total_delivered));
       }
