@@ -73,7 +73,11 @@ setup() {
 teardown() {
     fault_proxy_stop sp
     fault_proxy_stop dp
-    [ -n "${DST_DIR:-}" ] && registry_stop "$DST_DIR"
+    # the destination is thrown away: no graceful shutdown to wait for
+    if [ -n "${DST_DIR:-}" ] && [ -f "$DST_DIR/pid" ]; then
+        fault_registry_kill "$DST_DIR" || registry_stop "$DST_DIR"
+        rm -f "$DST_DIR/pid"
+    fi
     return 0
 }
 

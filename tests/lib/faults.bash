@@ -56,10 +56,10 @@ fault_proxy_start() {
     python3 "$FAULT_PROXY" "${args[@]}" </dev/null >"$ft/$name.stderr" 2>&1 3>&- &
     pid=$!
     printf '%s\n' "$pid" >"$ft/$name.pid"
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < 200; i++)); do
         [ -s "$ft/$name.addrs" ] && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
+        _registry_alive "$pid" || break
+        sleep 0.05
     done
     [ -s "$ft/$name.addrs" ] || {
         echo "fault proxy $name did not start:" >&2
@@ -73,14 +73,17 @@ fault_proxy_stop() {
     local name=$1 ft=${FT:-$BATS_TEST_TMPDIR} pid i
     [ -f "$ft/$name.pid" ] || return 0
     pid=$(cat "$ft/$name.pid")
-    if kill -0 "$pid" 2>/dev/null &&
+    # _registry_alive, not kill -0: the proxy is no child of ours (it was
+    # started in a command substitution), so it stays a zombie until
+    # something else reaps it.
+    if _registry_alive "$pid" &&
         tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'fault-proxy\.py'; then
         kill -TERM "$pid" 2>/dev/null
         for ((i = 0; i < 30; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
+            _registry_alive "$pid" || break
+            sleep 0.05
         done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+        _registry_alive "$pid" && kill -KILL "$pid" 2>/dev/null
     fi
     wait "$pid" 2>/dev/null || true
     rm -f "$ft/$name.pid"
