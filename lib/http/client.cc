@@ -9,6 +9,8 @@
 #include "base/strings.h"
 #include "http/content_range.h"
 #include "http/redirect.h"
+#include "http/retry_after.h"
+#include "http/url.h"
 
 namespace mk::http {
 namespace {
@@ -37,6 +39,7 @@ struct Transfer {
   Status sink_status;
   Status source_status;
   bool body_too_large = false;
+  RetryPolicy* retry = nullptr;  // its deadline cuts the transfer
 };
 
 // Whether a 206 holds the body from byte offset on: a well-formed
@@ -110,11 +113,23 @@ size_t OnRead(char* out, size_t size, size_t n, void* user) {
   return *got;
 }
 
-int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return Interrupted() ? 1 : 0; }
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  return Interrupted() || t->retry->DeadlinePassed() ? 1 : 0;
+}
 
 constexpr long kBlobBufferBytes = 256 << 10;
 
-bool Retryable(long status) { return status == 429 || status == 408 || (status >= 500 && status != 501); }
+// The statuses a retry can change (see client.h for the ones it cannot).
+bool Retryable(long status) {
+  return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+// err with the reason retrying stopped, unless it says so already.
+Status WithNote(const Status& err, const std::string& note) {
+  if (note.empty() || err.message().find(note) != std::string::npos) return err;
+  return Status(err.code(), err.message() + " (" + note + ")");
+}
 
 }  // namespace
 
@@ -132,7 +147,10 @@ std::optional<std::string> Response::Header(std::string_view name) const {
   return std::nullopt;
 }
 
-Client::Client(ClientOptions options) : options_(std::move(options)) { EnsureCurlGlobal(); }
+Client::Client(ClientOptions options, Transport* wire, RetryClock* clock)
+    : options_(std::move(options)), wire_(wire), retry_(options_.retry, clock ? *clock : RetryClock::Real()) {
+  EnsureCurlGlobal();
+}
 Client::~Client() = default;
 
 std::unique_ptr<Client::Handle> Client::Acquire() {
@@ -155,7 +173,23 @@ void Client::Release(std::unique_ptr<Handle> h) {
   if (pool_.size() < 32) pool_.push_back(std::move(h));
 }
 
+Result<Response> Client::OnceOverWire(const Request& req, const BodySink& sink, uint64_t resume_from,
+                                      uint64_t* delivered) {
+  Request r = req;
+  r.offset = 0;
+  if (resume_from > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(resume_from) + "-");
+  BodySink counting;
+  if (sink)
+    counting = [&](const char* data, size_t n) {
+      MK_RETURN_IF_ERROR(sink(data, n));
+      *delivered += n;
+      return Status::Ok();
+    };
+  return wire_->Do(r, counting);
+}
+
 Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t resume_from, uint64_t* delivered) {
+  if (wire_) return OnceOverWire(req, sink, resume_from, delivered);
   auto handle = Acquire();
   if (!handle) return Internal("cannot create a curl handle");
   CURL* c = handle->curl;
@@ -166,6 +200,7 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
   t.sink = &sink;
   t.response = &resp;
   t.resume_from = resume_from;
+  t.retry = &retry_;
 
   curl_slist* raw_list = nullptr;
   for (const auto& [k, v] : req.headers) raw_list = curl_slist_append(raw_list, (k + ": " + v).c_str());
@@ -191,6 +226,9 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+  // The deadline bounds even a transfer that never calls back.
+  if (auto left = retry_.TimeLeft()) curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left->count()) + 1);
   if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.ca_path.empty()) curl_easy_setopt(c, CURLOPT_CAPATH, options_.ca_path.c_str());
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, req.verify_tls ? 1L : 0L);
@@ -231,6 +269,7 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
   if (t.body_too_large)
     return InvalidArgument(where + ": response body larger than " + std::to_string(req.max_body) + " bytes");
   if (rc == CURLE_ABORTED_BY_CALLBACK && Interrupted()) return Cancelled("interrupted");
+  if (rc != CURLE_OK && retry_.DeadlinePassed()) return Unavailable(where + ": " + retry_.DeadlineMessage());
   if (rc != CURLE_OK) {
     std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     Code code = Code::kUnavailable;
@@ -241,35 +280,44 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
 }
 
 Result<Response> Client::Do(const Request& request, const BodySink& sink) {
-  const bool idempotent = request.method == "GET" || request.method == "HEAD";
+  const bool retryable_method =
+      request.method == "GET" || request.method == "HEAD" || (request.idempotent && !request.source);
   Request req = request;
   // Bytes the sink holds already: those the caller asked to skip
   // (request.offset), then those delivered by earlier attempts.
   uint64_t total_delivered = request.offset;
   for (int redirects = 0;; ++redirects) {
     if (redirects > 10) return Unavailable(req.method + " " + RedactUrl(request.url) + ": too many redirects");
+    const std::string origin = Origin(req.url);
+    const std::string where = req.method + " " + RedactUrl(req.url);
+    const int max_retries = req.max_attempts > 0 ? req.max_attempts - 1 : retry_.options().retries;
     Result<Response> resp = Internal("no attempt made");
-    long delay = options_.backoff_ms;
-    for (int attempt = 1;; ++attempt) {
+    for (int retries = 0;; ++retries) {
+      MK_RETURN_IF_ERROR(retry_.BeforeAttempt(origin, where));
       uint64_t delivered = 0;
       resp = Once(req, sink, total_delivered, &delivered);
       // A resumed GET must answer 206 from the right offset, else start over
       // is impossible (the sink has the first bytes already).
       if (resp.ok() && total_delivered > 0 && resp->status >= 200 && resp->status < 300) {
         if (resp->status != 206 || !ResumesAt(*resp, total_delivered))
-          return Unavailable(req.method + " " + RedactUrl(req.url) + ": server did not resume at byte " +
-                             std::to_string(total_delivered));
+          return Unavailable(where + ": server did not resume at byte " + std::to_string(total_delivered));
       }
       total_delivered += delivered;
-      bool transient = !resp.ok() ? resp.status().code() == Code::kUnavailable : Retryable(resp->status);
-      const int max_attempts = req.max_attempts > 0 ? req.max_attempts : options_.max_attempts;
-      if (!idempotent || !transient || attempt >= max_attempts || Interrupted()) break;
-      // Honour Retry-After (seconds) when the server gives a small one.
+      const bool transient = !resp.ok() ? resp.status().code() == Code::kUnavailable : Retryable(resp->status);
+      if (!transient || Interrupted()) break;
+      if (!retryable_method) break;
+      std::optional<std::chrono::milliseconds> retry_after;
       if (resp.ok())
-        if (auto ra = resp->Header("Retry-After"))
-          if (long secs = std::atol(ra->c_str()); secs > 0 && secs <= 30) delay = secs * 1000;
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-      delay *= 2;
+        if (auto ra = resp->Header("Retry-After")) retry_after = ParseRetryAfter(*ra, std::chrono::system_clock::now());
+      RetryPolicy::Decision next = retry_.AfterFailure(origin, retries, retry_after, max_retries);
+      Status slept = next.retry ? retry_.Sleep(next.delay, where) : Status::Ok();
+      if (slept.code() == Code::kCancelled) return slept;
+      if (!next.retry || !slept.ok()) {
+        std::string note = next.retry ? retry_.DeadlineMessage() : next.reason;
+        if (!resp.ok()) return WithNote(resp.status(), note);
+        resp->retry_note = note;
+        break;
+      }
     }
     if (!resp.ok()) return resp;
     long s = resp->status;

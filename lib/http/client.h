@@ -13,11 +13,19 @@
 // host and path but never a query string (pre-signed URLs hold secrets) and
 // never a header value.
 //
-// Retries: GET and HEAD are retried on connection failures, 429 and 5xx,
-// with bounded exponential backoff; a streamed GET that already delivered N
-// bytes resumes with `Range: bytes=N-` and accepts only a 206 whose
-// Content-Range starts at N. Other methods are never retried here. A request
-// with an offset starts as such a resumed GET.
+// Retries (retry_policy.h: budget, deadline, backoff, per-origin waits):
+// GET, HEAD and requests marked idempotent (a manifest PUT) are tried again
+// after a transient failure — a connection error, a reset, a timeout or a
+// stall (kUnavailable), or HTTP 408, 429, 500, 502, 503 or 504. Other
+// statuses are answers, not accidents: 501 and 505 say the server will not
+// do it, 507 that it is out of space, and no retry changes that. A streamed
+// upload is never retried here (its source cannot be replayed); the copy
+// above starts the blob over. A streamed GET that already delivered N bytes
+// resumes with `Range: bytes=N-` and accepts only a 206 whose Content-Range
+// (content_range.h) starts at N. A request with an offset starts as such a
+// resumed GET. When retrying stops, the error (or the final response's
+// retry_note) says why: attempts, budget, deadline, or a Retry-After longer
+// than we wait.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +38,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "http/retry_policy.h"
 #include "http/transport.h"
 #include "http/url.h"
 
@@ -40,14 +49,16 @@ struct ClientOptions {
   std::string ca_path;  // CA directory also trusted (the system's with ca_file)
   long connect_timeout_s = 30;
   long stall_timeout_s = 60;  // abort when no byte moves for this long
-  int max_attempts = 3;       // for retryable requests
-  long backoff_ms = 200;      // first retry delay, doubled each time
+  RetryOptions retry;         // attempts, budget, deadline, backoff
   std::string user_agent = "mirrorkit/0.1";
 };
 
 class Client : public Transport {
  public:
-  explicit Client(ClientOptions options);
+  // wire: where single attempts go instead of libcurl (the seam unit tests
+  // use to script a server under the real retry loop); clock: the retry
+  // policy's. Both, when given, must outlive the client.
+  explicit Client(ClientOptions options, Transport* wire = nullptr, RetryClock* clock = nullptr);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -57,14 +68,21 @@ class Client : public Transport {
   Result<Response> Do(const Request& request, const BodySink& sink = {}) override;
 
   const ClientOptions& options() const { return options_; }
+  // The run's retry budget, deadline and per-origin waits, for retries
+  // above HTTP (copy/: a blob copy started over) to share.
+  RetryPolicy& retry_policy() { return retry_; }
 
  private:
   struct Handle;
   std::unique_ptr<Handle> Acquire();
   void Release(std::unique_ptr<Handle> h);
   Result<Response> Once(const Request& request, const BodySink& sink, uint64_t resume_from, uint64_t* delivered);
+  Result<Response> OnceOverWire(const Request& request, const BodySink& sink, uint64_t resume_from,
+                                uint64_t* delivered);
 
   ClientOptions options_;
+  Transport* wire_;
+  RetryPolicy retry_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Handle>> pool_;
 };

@@ -37,6 +37,10 @@ struct Request {
   // registry the user named --insecure); refused otherwise.
   bool allow_plain_http = false;
   int max_attempts = 0;  // for retryable requests; 0: the client's
+  // A request whose repeat does no more than the first (a manifest PUT: the
+  // same bytes under the same digest), retried like a GET. Ignored for a
+  // streamed body, which cannot be sent twice.
+  bool idempotent = false;
   // A GET of the body from this byte on (`Range: bytes=N-`): only a 206
   // starting there is accepted (resuming a partial blob).
   uint64_t offset = 0;
@@ -48,6 +52,10 @@ struct Response {
   Headers headers;   // of the final response; names as sent
   std::string body;  // non-2xx bodies and 2xx bodies without a sink
   std::string url;   // the final URL after redirects
+  // Why a transient failure (429, 503, ...) was not retried further: "gave
+  // up after 5 attempts", "retry budget of 200 spent", a deadline; empty
+  // when it was never retried. For the caller's error message.
+  std::string retry_note;
   std::optional<std::string> Header(std::string_view name) const;
 };
 

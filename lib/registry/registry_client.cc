@@ -137,7 +137,8 @@ Result<http::Response> RegistryClient::Send(http::Request req, const Call& call,
 
 Status RegistryClient::ErrorFor(const http::Response& resp, const Call& call) const {
   std::string detail = RegistryErrorText(resp.body);
-  std::string msg = call.what + ": HTTP " + std::to_string(resp.status) + (detail.empty() ? "" : " " + detail);
+  std::string msg = call.what + ": HTTP " + std::to_string(resp.status) + (detail.empty() ? "" : " " + detail) +
+                    (resp.retry_note.empty() ? "" : " (" + resp.retry_note + ")");
   switch (resp.status) {
     case 401: {
       // A valid login without the rights asked for (Bearer error
@@ -158,8 +159,23 @@ Status RegistryClient::ErrorFor(const http::Response& resp, const Call& call) co
     case 413:
     case 415:
       return InvalidArgument(msg);
-    default:
+    // The statuses a retry may change (http/client.h): transient.
+    case 408:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
       return Unavailable(msg);
+    // The server will not do it (501 Not Implemented, 505 HTTP Version Not
+    // Supported): no re-run changes that.
+    case 501:
+    case 505:
+      return Unsupported(msg);
+    default:
+      // Other 5xx (507 out of space, 508, ...) need the registry's owner,
+      // not a retry; an unexpected 2xx/3xx/4xx is a protocol problem.
+      return Status(resp.status >= 500 ? Code::kInternal : Code::kInvalidArgument, msg);
   }
 }
 
@@ -213,6 +229,7 @@ Status RegistryClient::PutManifest(const std::string& repo, const std::string& r
   req.url = "/v2/" + repo + "/manifests/" + ref;
   req.headers.emplace_back("Content-Type", manifest.media_type);
   req.body = manifest.raw;
+  req.idempotent = true;  // the same bytes under the same name: a repeat changes nothing
   MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
   if (resp.status != 201 && resp.status != 200 && resp.status != 202) return ErrorFor(resp, call);
   if (auto header = resp.Header("Docker-Content-Digest"))

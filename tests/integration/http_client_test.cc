@@ -65,8 +65,8 @@ class ServerTest : public ::testing::Test {
 
   Client client_{[] {
     ClientOptions o;
-    o.backoff_ms = 10;
-    o.max_attempts = 3;
+    o.retry.base = std::chrono::milliseconds(10);
+    o.retry.retries = 2;
     return o;
   }()};
 
@@ -171,7 +171,7 @@ TEST_F(ServerTest, ServerIgnoringRangeIsNotSpliced) {
 TEST_F(ServerTest, ErrorsNameHostButNotQuery) {
   Client quick{[] {
     ClientOptions o;
-    o.max_attempts = 1;
+    o.retry.retries = 0;
     o.connect_timeout_s = 5;
     return o;
   }()};
