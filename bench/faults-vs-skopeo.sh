@@ -174,10 +174,12 @@ for f in "${FAULTS[@]}"; do
     lasts=${rest##*|}
     if [ -n "$only" ] && ! grep -qE -- "$only" <<<"$name"; then continue; fi
     declare -A got=([mirrorkit]=0 [skopeo]=0)
+    declare -A done_=([mirrorkit]=0 [skopeo]=0)
     declare -A broke=([mirrorkit]=0 [skopeo]=0)
     for ((seed = 1; seed <= runs; seed++)); do
         for tool in mirrorkit skopeo; do
             v=$(one_run "$tool" "$rule" "$seed")
+            [ "$v" = ok ] && done_[$tool]=$((${done_[$tool]} + 1))
             if [ "$v" = broken ]; then
                 broke[$tool]=$((${broke[$tool]} + 1))
             elif { [ "$lasts" = 0 ] && [ "$v" = ok ]; } || { [ "$lasts" = 1 ] && [ "$v" = clean ]; }; then
@@ -189,6 +191,9 @@ for f in "${FAULTS[@]}"; do
         local t=$1 word=completed
         [ "$lasts" = 1 ] && word="failed cleanly"
         printf '%d/%d %s' "${got[$t]}" "$runs" "$word"
+        # a lasting fault that a tool "completed" anyway: it went round the
+        # fault (an https -> http redirect followed), say so
+        [ "$lasts" = 1 ] && [ "${done_[$t]}" -gt 0 ] && printf ', %d completed' "${done_[$t]}"
         [ "${broke[$t]}" -gt 0 ] && printf ', %d invariant broken' "${broke[$t]}"
         return 0
     }

@@ -20,6 +20,7 @@
 # $FT is the directory a test works in (default $BATS_TEST_TMPDIR).
 
 FAULT_PROXY="$(cd "${BASH_SOURCE[0]%/*}/../fixtures" && pwd -P)/fault-proxy.py"
+# shellcheck disable=SC2034  # used by the files that load this one
 CHECK_INVARIANTS="$(cd "${BASH_SOURCE[0]%/*}" && pwd -P)/check-invariants.py"
 
 canary() {
@@ -33,11 +34,14 @@ faults_alt_cert() {
     printf '%s\n' 'basicConstraints=critical,CA:FALSE' \
         'keyUsage=critical,digitalSignature,keyEncipherment' \
         'extendedKeyUsage=serverAuth' 'subjectAltName=IP:127.0.0.2' >"$ext"
-    openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-        -keyout "$dir/alt.key" -out "$dir/alt.csr" -subj "/CN=127.0.0.2" >/dev/null 2>&1 &&
-        openssl x509 -req -in "$dir/alt.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+    if ! openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+        -keyout "$dir/alt.key" -out "$dir/alt.csr" -subj "/CN=127.0.0.2" >/dev/null 2>&1 ||
+        ! openssl x509 -req -in "$dir/alt.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
             -set_serial "0x$(openssl rand -hex 8)" -days 7 -extfile "$ext" \
-            -out "$dir/alt.crt" >/dev/null 2>&1 || { echo "alt cert failed" >&2; return 1; }
+            -out "$dir/alt.crt" >/dev/null 2>&1; then
+        echo "faults.bash: cannot make a certificate for 127.0.0.2 from $dir/ca.key" >&2
+        return 1
+    fi
     rm -f "$dir/alt.csr" "$ext"
     chmod 600 "$dir/alt.key"
 }
