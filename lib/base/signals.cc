@@ -18,6 +18,10 @@ void InstallSignalHandlers() {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // Past a file-size limit (ulimit -f) the default action kills the process
+  // with a core and no word of which file; ignored, write() fails with EFBIG
+  // and the writer's error names the path like any other write error.
+  std::signal(SIGXFSZ, SIG_IGN);
 }
 
 bool Interrupted() {

@@ -1,7 +1,9 @@
 // Process-wide interrupt handling, in the manner of ninja: SIGINT/SIGTERM set
 // a flag that long loops poll (workers stop taking new work, transfers abort),
 // and the tool exits 130. SIGPIPE is ignored so a closed stdout shows up as
-// EPIPE on write, which tools turn into a quiet exit. Install once from main.
+// EPIPE on write, which tools turn into a quiet exit; SIGXFSZ likewise, so a
+// file-size limit shows up as EFBIG and an error naming the file. Install
+// once from main.
 // The handlers are installed without SA_RESTART, so a blocking read or
 // flock returns EINTR and its caller can look at the flag.
 #pragma once
