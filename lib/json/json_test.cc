@@ -156,6 +156,46 @@ TEST(LineReader, SplitsLinesAndSkipsOverlongOnes) {
   EXPECT_FALSE(r.Next()->has_value());
 }
 
+TEST(LineReader, DropsAByteOrderMarkOnTheFirstLineOnly) {
+  Pipe p;
+  const std::string bom = "\xEF\xBB\xBF";
+  p.WriteAndClose(bom + "{\"a\":1}\r\n" + bom + "{\"b\":2}\r\n{\"c\":3}\r");
+  LineReader r(p.read_fd());
+  EXPECT_EQ(**r.Next(), "{\"a\":1}");
+  // Only the first: one further on is part of the line (and not JSON).
+  EXPECT_EQ(**r.Next(), bom + "{\"b\":2}");
+  // The last line's '\r' goes too, newline or not.
+  EXPECT_EQ(**r.Next(), "{\"c\":3}");
+  EXPECT_FALSE(r.Next()->has_value());
+}
+
+TEST(LineReader, AnOverlongLastLineWithoutNewlineIsOneError) {
+  Pipe p;
+  p.WriteAndClose("ok\n" + std::string(60000, 'x'));  // within a pipe's buffer
+  LineReader r(p.read_fd(), 1000);
+  EXPECT_EQ(**r.Next(), "ok");
+  auto too_long = r.Next();
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(r.line_number(), 2u);
+  EXPECT_FALSE(r.Next()->has_value());
+}
+
+TEST(Value, HostileDocumentsAreErrorsNotCrashes) {
+  // Nested far past any real record: an error, not a stack overflow.
+  EXPECT_FALSE(Value::Parse(std::string(100000, '[') + std::string(100000, ']')).ok());
+  EXPECT_FALSE(Value::Parse(std::string(300, '[') + std::string(300, ']')).ok());
+  EXPECT_TRUE(Value::Parse(std::string(100, '[') + std::string(100, ']')).ok());
+  // Invalid UTF-8 inside a string, and a lone surrogate escape.
+  EXPECT_FALSE(Value::Parse("{\"a\":\"\xff\xfe\"}").ok());
+  EXPECT_FALSE(Value::Parse("{\"a\":\"\xC0\xAF\"}").ok());
+  EXPECT_FALSE(Value::Parse("{\"a\":\"\\ud800\"}").ok());
+  // NUL bytes, truncation, trailing garbage, two documents.
+  EXPECT_FALSE(Value::Parse(std::string("{\"a\":1}\0", 8)).ok());
+  EXPECT_FALSE(Value::Parse("{\"a\":").ok());
+  EXPECT_FALSE(Value::Parse("{} {}").ok());
+  EXPECT_FALSE(Value::Parse("").ok());
+}
+
 TEST(RecordWriter, OneRecordPerLine) {
   FILE* f = std::tmpfile();
   RecordWriter w(f);

@@ -34,6 +34,14 @@ bool LineReader::Fill() {
   }
 }
 
+std::string LineReader::Clean(std::string line) const {
+  // A UTF-8 byte order mark before the first line (Windows editors write
+  // one) is not part of the record; dropped, so the line parses and is
+  // passed on without it.
+  if (line_no_ == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+  return line;
+}
+
 Result<std::optional<std::string>> LineReader::Next() {
   bool skipping = false;
   for (;;) {
@@ -47,7 +55,7 @@ Result<std::optional<std::string>> LineReader::Next() {
       std::string line = buf_.substr(pos_, nl - pos_);
       pos_ = nl + 1;
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      return std::optional<std::string>(std::move(line));
+      return std::optional<std::string>(Clean(std::move(line)));
     }
     if (buf_.size() - pos_ > max_line_) {
       skipping = true;  // drop what we hold; keep reading to the newline
@@ -66,7 +74,8 @@ Result<std::optional<std::string>> LineReader::Next() {
         std::string line = buf_.substr(pos_);
         buf_.clear();
         pos_ = 0;
-        return std::optional<std::string>(std::move(line));
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        return std::optional<std::string>(Clean(std::move(line)));
       }
       return std::optional<std::string>();
     }

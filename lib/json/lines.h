@@ -22,14 +22,18 @@ class LineReader {
  public:
   explicit LineReader(int fd, size_t max_line = 16 << 20) : fd_(fd), max_line_(max_line) {}
 
-  // The next line without its newline; nullopt at end of input. A line over
-  // the limit gives an InvalidArgument error and the reader moves past it.
+  // The next line without its newline (nor a '\r' before it, nor a UTF-8
+  // byte order mark at the start of the first line: CRLF files and files
+  // from Windows editors are read as they are meant); nullopt at end of
+  // input. A line over the limit gives an InvalidArgument error and the
+  // reader moves past it.
   Result<std::optional<std::string>> Next();
   // 1-based number of the line last returned.
   size_t line_number() const { return line_no_; }
 
  private:
   bool Fill();
+  std::string Clean(std::string line) const;
   int fd_;
   size_t max_line_;
   std::string buf_;
