@@ -6,7 +6,7 @@
 
 namespace mk::copy {
 namespace {
-constexpr int kMaxIndexDepth = 4;
+constexpr int kMaxIndexDepth = oci::kMaxIndexDepth;
 }
 
 Result<CopyOutcome> ImageCopier::Copy(const Reference& source, const Reference& dest) {
@@ -83,7 +83,9 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
 Status ImageCopier::CopyManifestTree(store::Store& src, const Reference& src_repo, store::Store& dst,
                                      const Reference& dst_repo, const oci::Manifest& manifest, int depth,
                                      CopyStats& stats) {
-  if (depth > kMaxIndexDepth) return InvalidArgument("index nested deeper than " + std::to_string(kMaxIndexDepth));
+  if (depth > kMaxIndexDepth)
+    return InvalidArgument("manifest " + manifest.digest.str() + ": indexes nested deeper than " +
+                           std::to_string(kMaxIndexDepth));
   if (!manifest.is_index()) {
     std::vector<oci::Descriptor> blobs = {manifest.config};
     for (const auto& layer : manifest.layers) {

@@ -20,11 +20,13 @@
 namespace mk::layout {
 
 Status CheckBlobFile(const std::string& path, const Digest& digest, int64_t want_size) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT) return NotFound("missing " + path);
-    return IoError("cannot open " + path + ": " + std::strerror(errno));
+  // A link or a FIFO under a blob's name is damage, not content.
+  auto opened = store::OciDirStore::OpenBlobFile(path);
+  if (!opened.ok()) {
+    if (opened.status().code() == Code::kNotFound) return NotFound("missing " + path);
+    return opened.status();
   }
+  UniqueFd fd = std::move(opened).value();
   DigestHasher hasher(digest.algorithm());
   std::vector<char> buf(1 << 20);
   for (;;) {
@@ -114,7 +116,14 @@ class Verifier {
  private:
   void Walk(const oci::Descriptor& d, int depth, std::vector<std::string>& missing, std::vector<std::string>& corrupt) {
     const Status& s = Blob(d);
-    if (!Note(d, s, missing, corrupt) || depth > 4) return;
+    if (!Note(d, s, missing, corrupt)) return;
+    if (depth > oci::kMaxIndexDepth) {
+      // Sound bytes, but no copier walks this deep (oci/manifest.h): the
+      // image cannot be used, so it is not reported whole; the manifest
+      // that goes too deep is the culprit.
+      corrupt.push_back(d.digest.str());
+      return;
+    }
     auto m = dir_.ReadManifestBlob(d.digest, d.media_type);
     if (!m.ok()) {
       corrupt.push_back(d.digest.str());

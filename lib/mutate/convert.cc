@@ -27,7 +27,7 @@
 namespace mk::mutate {
 namespace {
 
-constexpr int kMaxDepth = 4;  // as the copier: indexes nest this deep at most
+constexpr int kMaxDepth = oci::kMaxIndexDepth;
 
 struct TypePair {
   std::string_view docker, oci;
@@ -155,7 +155,8 @@ Result<Rewrite> ConvertIndex(const oci::Manifest& m, Format to, const ManifestGe
 }
 
 Result<Rewrite> ConvertAt(const oci::Manifest& m, Format to, const ManifestGetter& get_child, int depth) {
-  if (depth > kMaxDepth) return InvalidArgument("index nested deeper than " + std::to_string(kMaxDepth));
+  if (depth > kMaxDepth)
+    return InvalidArgument("manifest " + m.digest.str() + ": indexes nested deeper than " + std::to_string(kMaxDepth));
   if (m.is_schema1())
     return InvalidArgument(
         "manifest " + m.digest.str() +

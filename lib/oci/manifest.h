@@ -70,5 +70,10 @@ struct Manifest {
 
 // Manifests larger than this are refused (docker-registry's own limit).
 inline constexpr size_t kMaxManifestBytes = 4 << 20;
+// How deep indexes may nest below the top manifest (an index of indexes of
+// ...): real images use one level; a hostile chain must not recurse without
+// bound. Every walker of index trees (copy, verify, convert) stops here with
+// an error naming the manifest that goes too deep.
+inline constexpr int kMaxIndexDepth = 4;
 
 }  // namespace mk::oci

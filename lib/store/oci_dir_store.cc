@@ -99,6 +99,32 @@ std::string OciDirStore::BlobPath(const Digest& digest) const {
   return dir_ + "/blobs/" + std::string(digest.algorithm()) + "/" + std::string(digest.hex());
 }
 
+Result<UniqueFd> OciDirStore::OpenBlobFile(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it has no
+  // effect on the regular files we then accept.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (!fd.valid()) {
+    int err = errno;
+    if (err == ENOENT) return NotFound("no such file: " + path);
+    if (err == ELOOP) return DataLoss(path + " is a symbolic link; a layout's blobs are files (refused)");
+    return IoError("cannot open " + path + ": " + Errno(err));
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return IoError("cannot stat " + path + ": " + Errno(errno));
+  if (!S_ISREG(st.st_mode)) return DataLoss(path + " is not a regular file (refused)");
+  return fd;
+}
+
+namespace {
+
+// Whether a regular file (not a link to one) of size bytes is at path.
+bool RegularFileOfSize(const std::string& path, int64_t size) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size == size;
+}
+
+}  // namespace
+
 Result<std::string> OciDirStore::ReadIndex() {
   auto text = ReadFileLimited(dir_ + "/index.json", 64 << 20);
   if (!text.ok() && text.status().code() == Code::kNotFound)
@@ -171,13 +197,25 @@ Result<Reference> OciDirStore::ResolveName(const std::string& name) {
 
 Result<oci::Manifest> OciDirStore::ReadManifestBlob(const Digest& digest, const std::string& media_type) {
   std::string path = BlobPath(digest);
-  auto raw = ReadFileLimited(path, oci::kMaxManifestBytes);
-  if (!raw.ok()) {
-    if (raw.status().code() == Code::kNotFound) return NotFound("manifest " + digest.str() + " missing from " + dir_);
-    return raw.status();
+  auto fd = OpenBlobFile(path);
+  if (!fd.ok()) {
+    if (fd.status().code() == Code::kNotFound) return NotFound("manifest " + digest.str() + " missing from " + dir_);
+    return fd.status();
   }
-  MK_RETURN_IF_ERROR(VerifyDigest(digest, *raw, "manifest " + path));
-  auto m = oci::Manifest::Parse(std::move(raw).value(), media_type);
+  std::string raw;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd->get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError("cannot read " + path + ": " + Errno(errno));
+    if (n == 0) break;
+    // The registry's own cap, before the bytes are held or parsed.
+    if (raw.size() + static_cast<size_t>(n) > oci::kMaxManifestBytes)
+      return InvalidArgument("manifest " + path + " is larger than 4 MiB (refused)");
+    raw.append(buf, static_cast<size_t>(n));
+  }
+  MK_RETURN_IF_ERROR(VerifyDigest(digest, raw, "manifest " + path));
+  auto m = oci::Manifest::Parse(std::move(raw), media_type);
   if (!m.ok()) return m.status().WithContext(path);
   return m;
 }
@@ -210,7 +248,8 @@ Result<std::optional<oci::Descriptor>> OciDirStore::ManifestHead(const Reference
     if (SameName(img.name, name)) {
       // Named, and its manifest is really here.
       struct stat st;
-      if (::stat(BlobPath(img.descriptor.digest).c_str(), &st) != 0) return std::optional<oci::Descriptor>();
+      if (::lstat(BlobPath(img.descriptor.digest).c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return std::optional<oci::Descriptor>();
       return std::optional<oci::Descriptor>(img.descriptor);
     }
   return std::optional<oci::Descriptor>();
@@ -218,8 +257,7 @@ Result<std::optional<oci::Descriptor>> OciDirStore::ManifestHead(const Reference
 
 Status OciDirStore::WriteBytes(const Digest& digest, std::string_view bytes) {
   std::string final_path = BlobPath(digest);
-  struct stat st;
-  if (::stat(final_path.c_str(), &st) == 0 && static_cast<size_t>(st.st_size) == bytes.size()) return Status::Ok();
+  if (RegularFileOfSize(final_path, static_cast<int64_t>(bytes.size()))) return Status::Ok();
   MK_RETURN_IF_ERROR(MakeDirectories(dir_ + "/blobs/" + std::string(digest.algorithm())));
   auto file = AtomicFile::Create(final_path, 0644);
   if (!file.ok()) return file.status();
@@ -271,11 +309,10 @@ Status OciDirStore::Name(const std::string& name, const oci::Descriptor& d) {
 }
 
 Result<bool> OciDirStore::HasBlob(const Reference&, const oci::Descriptor& blob) {
-  struct stat st;
-  if (::stat(BlobPath(blob.digest).c_str(), &st) != 0) return false;
   // Only verified bytes are ever renamed into place; a size mismatch means
-  // the media was altered since, and the blob must be written again.
-  return S_ISREG(st.st_mode) && st.st_size == blob.size;
+  // the media was altered since, and the blob must be written again (a
+  // link, which no writer makes, too: the rename replaces it).
+  return RegularFileOfSize(BlobPath(blob.digest), blob.size);
 }
 
 Status OciDirStore::FetchBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSink& sink) {
@@ -285,11 +322,12 @@ Status OciDirStore::FetchBlob(const Reference& repo, const oci::Descriptor& blob
 Status OciDirStore::FetchBlobFrom(const Reference&, const oci::Descriptor& blob, uint64_t offset,
                                   const BlobSink& sink) {
   std::string path = BlobPath(blob.digest);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    if (errno == ENOENT) return NotFound("blob " + blob.digest.str() + " missing from " + dir_);
-    return IoError("cannot open " + path + ": " + Errno(errno));
+  auto opened = OpenBlobFile(path);
+  if (!opened.ok()) {
+    if (opened.status().code() == Code::kNotFound) return NotFound("blob " + blob.digest.str() + " missing from " + dir_);
+    return opened.status();
   }
+  UniqueFd fd = std::move(opened).value();
   (void)::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<char> buf(1 << 20);
   for (off_t at = static_cast<off_t>(offset);;) {

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "base/atomic_file.h"
+#include "base/unique_fd.h"
 #include "oci/manifest.h"
 #include "store/store.h"
 
@@ -82,7 +83,15 @@ class OciDirStore : public Store {
   Result<oci::Manifest> ReadManifestBlob(const Digest& digest, const std::string& media_type);
 
   const std::string& dir() const { return dir_; }
+  // Paths are built only from a parsed Digest (digest/digest.h: a known
+  // algorithm and hex of its length), so no name in a hostile index.json
+  // or manifest can reach outside DIR/blobs.
   std::string BlobPath(const Digest& digest) const;
+  // Opens a blob file to read: a regular file, never through a symbolic
+  // link (a layout has none, and one could lead out of DIR) nor a FIFO or
+  // device (which could block or never end). kNotFound when missing,
+  // kDataLoss naming the path for anything else found there.
+  static Result<UniqueFd> OpenBlobFile(const std::string& path);
 
  private:
   explicit OciDirStore(std::string dir) : dir_(std::move(dir)) {}
