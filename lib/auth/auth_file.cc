@@ -49,6 +49,11 @@ Result<AuthStore> AuthStore::Parse(std::string_view content, const std::string& 
     Credential c;
     if (auto a = entry.GetString("auth"); a && !a->empty()) {
       auto decoded = Base64Decode(*a);
+    // A credential field of another type would otherwise be skipped without
+    // a word, and the registry's 401 would be the first sign of it.
+    for (const char* field : {"auth", "username", "password", "identitytoken"})
+      if (const json::Value* v = entry.Find(field); v && !v->is_string() && !v->is_null())
+        return InvalidArgument(where + "." + field + " is not a string");
       if (!decoded.ok()) return InvalidArgument(where + ".auth is not valid base64");
       size_t colon = decoded->find(':');
       if (colon == std::string::npos) return InvalidArgument(where + ".auth does not decode to user:password");

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "base/atomic_file.h"
 #include "base/base64.h"
@@ -60,6 +63,55 @@ TEST(AuthStore, ErrorsNameTheEntryButNeverTheSecret) {
   EXPECT_FALSE(AuthStore::Parse(R"({"auths":[]})", "f.json").ok());
   EXPECT_FALSE(AuthStore::Parse("{nope", "f.json").ok());
   EXPECT_TRUE(AuthStore::Parse(R"({"credHelpers":{}})", "f.json").ok());
+}
+
+// Hostile auth files (issue 11): each a one-line error naming the file,
+// and the canary (a password, a token, the base64 of both) never in it.
+TEST(AuthStore, HostileFilesAreOneLineErrorsNamingTheFileWithoutTheSecret) {
+  const std::string canary = "CANARY-7f3a9c";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {canary + " is not json", "invalid json"},
+      {"[\"" + canary + "\"]", "not a JSON object"},
+      {R"({"auths":")" + canary + R"("})", "\"auths\" is not an object"},
+      {R"({"auths":[")" + canary + R"("]})", "\"auths\" is not an object"},
+      {R"({"auths":{"r.io":")" + canary + R"("}})", "auths[\"r.io\"] is not an object"},
+      {R"({"auths":{"r.io":{"auth":")" + canary + R"(!!"}}})", "auths[\"r.io\"].auth is not valid base64"},
+      {R"({"auths":{"r.io":{"auth":")" + Auth(canary) + R"("}}})", "does not decode to user:password"},
+      {R"({"auths":{"r.io":{"auth":12345}}})", "auths[\"r.io\"].auth is not a string"},
+      {R"({"auths":{"r.io":{"username":"u","password":[")" + canary + R"("]}}})", ".password is not a string"},
+      {R"({"auths":{"r.io":{"identitytoken":{")" + canary + R"(":1}}}})", ".identitytoken is not a string"},
+      {R"({"auths":{"r.io":{"auth":")" + Auth("u:" + canary) + R"(",}}})", "invalid json"},
+      {std::string("{\"auths\":{\"r.io\":{\"password\":\"\xff") + canary + "\"}}}", "invalid json"},
+      {std::string(100000, '[') + canary, "invalid json"},
+  };
+  for (const auto& [text, want] : cases) {
+    auto store = AuthStore::Parse(text, "/x/auth.json");
+    ASSERT_FALSE(store.ok()) << text.substr(0, 80);
+    const std::string& msg = store.status().message();
+    EXPECT_EQ(msg.rfind("/x/auth.json", 0), 0u) << msg;
+    EXPECT_NE(msg.find(want), std::string::npos) << msg;
+    EXPECT_EQ(msg.find(canary), std::string::npos) << msg;
+    EXPECT_EQ(msg.find(Auth(canary)), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+  // null is "not given", as docker writes it.
+  EXPECT_TRUE(AuthStore::Parse(R"({"auths":{"r.io":{"auth":null,"username":"u","password":"p"}}})", "f").ok());
+}
+
+TEST(AuthStore, AHugeFileIsRefusedNamingIt) {
+  char tmpl[] = "/tmp/mk-auth-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string path = std::string(tmpl) + "/auth.json";
+  const std::string canary = "CANARY-huge";
+  std::string text = R"({"auths":{"r.io":{"auth":")" + Auth("u:" + canary) + R"("}},"pad":")";
+  text += std::string((16 << 20) + 10, ' ') + "\"}";
+  ASSERT_TRUE(WriteFileAtomic(path, text, 0600).ok());
+  auto store = AuthStore::Load(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find(path), std::string::npos) << store.status().message();
+  EXPECT_NE(store.status().message().find("too large"), std::string::npos) << store.status().message();
+  EXPECT_EQ(store.status().message().find(canary), std::string::npos);
+  (void)std::system(("rm -rf '" + std::string(tmpl) + "'").c_str());
 }
 
 TEST(AuthStore, NormalizesKeys) {

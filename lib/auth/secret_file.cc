@@ -1,5 +1,11 @@
 #include "auth/secret_file.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
 #include "base/atomic_file.h"
 #include "base/signals.h"
 
@@ -7,6 +13,20 @@ namespace mk::auth {
 namespace {
 
 bool IsStdin(const std::string& path) { return path.empty() || path == "-"; }
+
+// Creates the missing folders above a secret's path, mode 0700 (as docker
+// and podman make ~/.docker and $XDG_RUNTIME_DIR/containers): a new folder
+// for a secret is private. Folders already there keep their mode.
+Status MakePrivateParents(const std::string& path) {
+  size_t end = path.rfind('/');
+  if (end == std::string::npos || end == 0) return Status::Ok();
+  for (size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string dir = path.substr(0, std::min(slash, end));
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+      return IoError("cannot create directory " + dir + ": " + std::strerror(errno));
+    if (slash >= end) return Status::Ok();
+  }
+}
 
 }  // namespace
 
@@ -34,6 +54,7 @@ Result<SecretFilesResult> EditPullSecretFiles(const SecretFilesEdit& request) {
     MK_ASSIGN_OR_RETURN(result.text, produce());
     return result;
   }
+  MK_RETURN_IF_ERROR(MakePrivateParents(request.output));
   MK_RETURN_IF_ERROR(ReplaceFileLocked(request.output, 0600, [&]() -> Result<std::string> {
     MK_ASSIGN_OR_RETURN(result.text, produce());
     return result.text;

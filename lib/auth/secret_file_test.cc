@@ -48,6 +48,39 @@ TEST(SecretFile, ConcurrentEditsOfOneFileLoseNoEntry) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST(SecretFile, OutputIntoNewFoldersMakesThemPrivate) {
+  // Whatever the umask lets through, the secret is 0600 and the folders
+  // made for it 0700; a folder already there keeps its mode.
+  fixtures::ScopedTempDir tmp;
+  mode_t old = ::umask(0);
+  SecretFilesEdit r;
+  r.stdin_text = kSeed;
+  r.edit.source = "standard input";
+  r.output = tmp.path() + "/home/.docker/config.json";
+  auto got = EditPullSecretFiles(r);
+  ::umask(old);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  struct stat st;
+  ASSERT_EQ(::stat(r.output.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  for (const std::string dir : {tmp.path() + "/home", tmp.path() + "/home/.docker"}) {
+    ASSERT_EQ(::stat(dir.c_str(), &st), 0) << dir;
+    EXPECT_EQ(st.st_mode & 0777, 0700u) << dir;
+  }
+  ASSERT_EQ(::stat(tmp.path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u) << "mkdtemp's own mode, unchanged";
+  ::chmod(tmp.path().c_str(), 0755);
+  r.output = tmp.path() + "/other.json";
+  ASSERT_TRUE(EditPullSecretFiles(r).ok());
+  ASSERT_EQ(::stat(tmp.path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0755u);
+  // A folder that cannot be made: an error naming it.
+  r.output = "/proc/mk-no/x/config.json";
+  auto bad = EditPullSecretFiles(r);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("/proc/mk-no"), std::string::npos) << bad.status().message();
+}
+
 TEST(SecretFile, StandardInputAndNoOutputWriteNothing) {
   fixtures::ScopedTempDir tmp;
   SecretFilesEdit r;
