@@ -35,17 +35,30 @@ la_ssize_t ReadCallback(struct archive* a, void* user, const void** out) {
   return static_cast<la_ssize_t>(*n);
 }
 
+// libarchive's message, or a stand-in: a hostile stream may leave none,
+// and a message is one line.
+std::string ErrorText(struct archive* a) {
+  const char* e = archive_error_string(a);
+  std::string text = e && *e ? e : "unreadable";
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
 class ArchiveContent : public EntryContent {
  public:
-  explicit ArchiveContent(struct archive* a) : a_(a) {}
+  ArchiveContent(struct archive* a, const std::string& path) : a_(a), path_(path) {}
   Result<size_t> Read(char* out, size_t n) override {
     la_ssize_t got = archive_read_data(a_, out, n);
-    if (got < 0) return DataLoss(std::string("cannot read layer entry: ") + archive_error_string(a_));
+    // The entry is the culprit a user can look for (a truncated layer, a
+    // size its bytes do not reach).
+    if (got < 0) return DataLoss("cannot read layer entry " + Quote(path_) + ": " + ErrorText(a_));
     return static_cast<size_t>(got);
   }
 
  private:
   struct archive* a_;
+  const std::string& path_;
 };
 
 Entry::Type TypeOf(struct archive_entry* e) {
@@ -87,13 +100,17 @@ namespace {
 // Runs the visitor over an archive opened on a read callback.
 // source_error, when given, is the stream's own failure, reported first.
 Status WalkOpened(struct archive* a, const std::string& what, const Status* source_error, const EntryVisitor& visit) {
+  std::string previous;  // the last good entry: where a broken header sits
   for (;;) {
     struct archive_entry* e = nullptr;
     int rc = archive_read_next_header(a, &e);
     if (rc == ARCHIVE_EOF) return Status::Ok();
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       if (source_error && !source_error->ok()) return *source_error;
-      return InvalidArgument(what + ": bad tar stream: " + archive_error_string(a));
+      return InvalidArgument(what + ": bad tar stream" +
+                             (previous.empty() ? std::string(" at its first entry")
+                                               : " after entry " + Quote(previous)) +
+                             ": " + ErrorText(a));
     }
     Entry entry;
     const char* p = archive_entry_pathname(e);
@@ -105,13 +122,18 @@ Status WalkOpened(struct archive* a, const std::string& what, const Status* sour
       entry.link_target = l;
     else if (const char* sl = archive_entry_symlink(e))
       entry.link_target = sl;
-    ArchiveContent content(a);
+    // A size no tar of a real layer has: libarchive would still try to
+    // read (or skip) that much; refused here, naming the entry.
+    if (entry.size < 0)
+      return InvalidArgument(what + ": entry " + Quote(entry.path) + " has a negative size");
+    ArchiveContent content(a, entry.path);
     auto next = visit(entry, content);
     if (!next.ok()) {
       if (source_error && !source_error->ok()) return *source_error;
       return next.status().WithContext(what);
     }
     if (*next == Visit::kStop) return Status::Ok();
+    previous = entry.path;
   }
 }
 
@@ -129,7 +151,7 @@ Status WalkTarStream(const ByteReader& read, const std::string& what, const Entr
   ReaderSource source{&read};
   auto a = NewReader();
   if (archive_read_open(a.get(), &source, nullptr, ReadCallback, nullptr) != ARCHIVE_OK)
-    return source.error.ok() ? InvalidArgument(what + ": not a tar archive: " + archive_error_string(a.get()))
+    return source.error.ok() ? InvalidArgument(what + ": not a tar archive: " + ErrorText(a.get()))
                              : source.error;
   return WalkOpened(a.get(), what, &source.error, visit);
 }
@@ -141,20 +163,20 @@ Status Decompress(const ByteReader& read, const std::string& what,
   archive_read_support_filter_all(a.get());
   archive_read_support_format_raw(a.get());
   if (archive_read_open(a.get(), &source, nullptr, ReadCallback, nullptr) != ARCHIVE_OK)
-    return source.error.ok() ? InvalidArgument(what + ": cannot read: " + archive_error_string(a.get())) : source.error;
+    return source.error.ok() ? InvalidArgument(what + ": cannot read: " + ErrorText(a.get())) : source.error;
   struct archive_entry* entry = nullptr;
   int rc = archive_read_next_header(a.get(), &entry);
   if (rc == ARCHIVE_EOF) return Status::Ok();  // an empty stream
   if (rc != ARCHIVE_OK) {
     if (!source.error.ok()) return source.error;
-    return DataLoss(what + ": cannot decompress: " + archive_error_string(a.get()));
+    return DataLoss(what + ": cannot decompress: " + ErrorText(a.get()));
   }
   std::vector<char> buf(1 << 16);
   for (;;) {
     la_ssize_t got = archive_read_data(a.get(), buf.data(), buf.size());
     if (got < 0) {
       if (!source.error.ok()) return source.error;
-      return DataLoss(what + ": cannot decompress: " + archive_error_string(a.get()));
+      return DataLoss(what + ": cannot decompress: " + ErrorText(a.get()));
     }
     if (got == 0) return Status::Ok();
     MK_RETURN_IF_ERROR(sink(buf.data(), static_cast<size_t>(got)));
@@ -164,7 +186,7 @@ Status Decompress(const ByteReader& read, const std::string& what,
 Status WalkTarFile(const std::string& path, const EntryVisitor& visit) {
   auto a = NewReader();
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK)
-    return InvalidArgument("cannot read " + path + ": " + archive_error_string(a.get()));
+    return InvalidArgument("cannot read " + path + ": " + ErrorText(a.get()));
   return WalkOpened(a.get(), path, nullptr, visit);
 }
 
@@ -209,7 +231,7 @@ Status TarWriter::Add(const std::string& path, uint64_t size, const ByteReader& 
   int rc = archive_write_header(impl_->a, e);
   archive_entry_free(e);
   if (rc != ARCHIVE_OK)
-    return impl_->error.ok() ? IoError(std::string("tar header: ") + archive_error_string(impl_->a)) : impl_->error;
+    return impl_->error.ok() ? IoError(std::string("tar header: ") + ErrorText(impl_->a)) : impl_->error;
   std::vector<char> buf(1 << 20);
   uint64_t done = 0;
   while (done < size) {
@@ -217,7 +239,7 @@ Status TarWriter::Add(const std::string& path, uint64_t size, const ByteReader& 
     if (n == 0)
       return DataLoss(path + " ended after " + std::to_string(done) + " of " + std::to_string(size) + " bytes");
     if (archive_write_data(impl_->a, buf.data(), n) < 0)
-      return impl_->error.ok() ? IoError(std::string("tar data: ") + archive_error_string(impl_->a)) : impl_->error;
+      return impl_->error.ok() ? IoError(std::string("tar data: ") + ErrorText(impl_->a)) : impl_->error;
     done += n;
   }
   return Status::Ok();

@@ -82,10 +82,15 @@ Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, cons
     Status s = WalkLayerFromStore(
         store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
           if (e.type != archive::Entry::Type::kFile) return archive::Visit::kContinue;
+          // Capped: a hostile layer may claim any size; the error names the entry.
           if (e.path == kImageReferencesPath) {
-            MK_ASSIGN_OR_RETURN(references, content.ReadAll(16 << 20));
+            auto text = content.ReadAll(16 << 20);
+            if (!text.ok()) return text.status().WithContext(e.path);
+            references = std::move(text).value();
           } else if (e.path == kReleaseMetadataPath) {
-            MK_ASSIGN_OR_RETURN(metadata, content.ReadAll(1 << 20));
+            auto text = content.ReadAll(1 << 20);
+            if (!text.ok()) return text.status().WithContext(e.path);
+            metadata = std::move(text).value();
           }
           return references && metadata ? archive::Visit::kStop : archive::Visit::kContinue;
         });
