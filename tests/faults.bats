@@ -202,16 +202,19 @@ BLOB_GET='"method": "GET", "path": "/blobs/sha256:"'
     [ "$(jq -s '[.[] | select(.method == "PUT" and .status == 201)] | length' "$FT/dp.log")" -gt 0 ]
 }
 
-@test "the checker fails on what it must catch: a flipped byte in the registry's storage, a canary in stderr" {
+@test "the checker fails on what it must catch: a flipped byte in the registry's storage, a canary in stderr, Authorization at 127.0.0.2" {
     scenario
     copy rr run1
     check rr run1 0
     # corrupt one stored layer behind the registry's back
     f=$(find "$DST_DIR/data/docker/registry/v2/blobs/sha256" -name data -size +1000k | head -n 1)
     [ -n "$f" ]
+    cp "$f" "$FT/layer.orig"
     printf '\xff' | dd of="$f" bs=1 seek=100 conv=notrunc status=none
+    cmp -s "$f" "$FT/layer.orig" && printf '\x00' | dd of="$f" bs=1 seek=100 conv=notrunc status=none
     run ! check rr run1 0
     [[ $output == *"content:"* ]]
+    cp "$FT/layer.orig" "$f"
     # and a leaked password
     printf 'oops %s\n' "$DST_PASS" >>"$FT/run1.err"
     run ! check rr run1 0
@@ -219,6 +222,12 @@ BLOB_GET='"method": "GET", "path": "/blobs/sha256:"'
     # the checker names the file, never the secret
     [[ $(grep '^secrets:' <<<"$output") == *run1.err* ]]
     [[ $(grep '^secrets:' <<<"$output") != *"$DST_PASS"* ]]
+    # and an Authorization header at 127.0.0.2 (a forged log line)
+    sed -i "/$DST_PASS/d" "$FT/run1.err"
+    check rr run1 0
+    echo '{"name": "alt", "listener": "127.0.0.2:1", "method": "GET", "path": "/v2/x/blobs/sha256:00", "authorization": true, "bytes_out": 0, "t0": 0}' >>"$FT/sp.log"
+    run ! check rr run1 0
+    [[ $output == *"authz: Authorization reached 127.0.0.2:1"* ]]
 }
 
 # one_fault MODE SIDE RULE EXPECT : a single rule on the source (sp) or
@@ -323,13 +332,17 @@ one_fault() {
 @test "redirect of blob downloads to another host (127.0.0.2): followed, no Authorization sent there" {
     one_fault rr sp "{$BLOB_GET, \"first\": 3, \"action\": \"redirect\", \"to\": \"alt\"}" 0
     all_status run1 copied
-    # the other host served them (with the pre-signed token alone)
+    # the redirected requests carried credentials (so dropping them is
+    # what kept them from 127.0.0.2), and the other host served them, with
+    # the pre-signed token alone
+    [ "$(jq -s '[.[] | select(.fault != null and .authorization)] | length' "$FT/sp.log")" -eq 3 ]
     [ "$(jq -s '[.[] | select(.name == "alt" and .status == 200)] | length' "$FT/sp.log")" -eq 3 ]
 }
 
 @test "redirect from https to plain http: refused (no --insecure), no Authorization sent in the clear" {
     one_fault rr sp "{$BLOB_GET, \"nth\": 1, \"action\": \"redirect\", \"to\": \"plain\"}" 1
     grep -q 'redirected from https to plain' "$FT/run1.err"
+    [ "$(jq -s '[.[] | select(.fault != null and .authorization)] | length' "$FT/sp.log")" -eq 1 ]
     [ "$(jq -s '[.[] | select(.name == "plain")] | length' "$FT/sp.log")" -eq 0 ]
 }
 
