@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/atomic_file.h"
@@ -132,6 +133,38 @@ TEST_F(ExtractTest, TraversalEntriesWriteNothingOutside) {
   ASSERT_TRUE(Extract(r).ok());
   EXPECT_NE(::access((tmp_.path() + "/escape").c_str(), F_OK), 0);
   EXPECT_NE(::access("/etc/evil-abs", F_OK), 0);
+}
+
+TEST_F(ExtractTest, HostileLayersWriteNothingOutsideTheTarget) {
+  // A symlink for the folder, then the file "through" it; names that climb
+  // back to the path; an absolute link for a parent: only the one output
+  // file is ever written, under to_dir, whatever the entries say.
+  const std::string ph = ImagePlaceholder().Bytes();
+  const std::string outside = tmp_.path() + "/outside";
+  ASSERT_EQ(::mkdir(outside.c_str(), 0755), 0);
+  auto r = Release({{{"usr/bin", "", AE_IFLNK, outside},
+                     {"usr/bin/../../escape", "evil"},
+                     {"usr/bin/openshift-install", "ELF" + ph},
+                     {"./usr//bin/./x/../openshift-install", "not this"},
+                     {"usr", "", AE_IFLNK, "/"}}});
+  auto got = Extract(r);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got->path, tmp_.path() + "/out/openshift-install");
+  EXPECT_EQ(ReadAll(got->path).substr(0, 3), "ELF");
+  DIR* d = ::opendir(outside.c_str());
+  ASSERT_NE(d, nullptr);
+  int entries = 0;
+  while (struct dirent* e = ::readdir(d)) entries += std::string(e->d_name) != "." && std::string(e->d_name) != "..";
+  ::closedir(d);
+  EXPECT_EQ(entries, 0) << "something was written through the link";
+  EXPECT_NE(::access((tmp_.path() + "/escape").c_str(), F_OK), 0);
+  // A size past the cap in the header of the wanted file: refused naming it.
+  ASSERT_EQ(::unlink(got->path.c_str()), 0);
+  auto huge = Release({{{"usr/bin/openshift-install", std::string((1 << 20) + 1, 'x')}}});
+  auto refused = Extract(huge);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("usr/bin/openshift-install"), std::string::npos);
+  EXPECT_NE(::access((tmp_.path() + "/out/openshift-install").c_str(), F_OK), 0) << "a refused run leaves no file";
 }
 
 TEST_F(ExtractTest, WhiteoutHidesLowerLayersAndMissingPlaceholderIsRefused) {
