@@ -17,17 +17,22 @@
 
 #include "base/status.h"
 #include "json/lines.h"
+#include "records/failures.h"
 #include "session/session.h"
 
 namespace mk::cli {
 
 namespace po = boost::program_options;
 
-// Documented in every man page, section EXIT STATUS.
+// Documented in every man page, section EXIT STATUS; which failure earns
+// which is records/failures.h's rule.
 enum ExitCode {
-  kExitOk = 0,
-  kExitItemFailed = 1,  // some image or record failed (each is also a record)
-  kExitUsage = 2,
+  kExitOk = records::kExitOk,
+  kExitItemFailed = records::kExitFailed,  // some image or record failed for good (each is also a record)
+  kExitUsage = records::kExitUsage,
+  kExitTransient = records::kExitTransient,  // every failure was transient: a re-run may succeed
+  kExitIntegrity = records::kExitIntegrity,  // some content did not match its digest or size
+  kExitLocalIo = records::kExitLocalIo,      // disk full, a read or write error, a file-size limit
   kExitNotExecutable = 126,
   kExitNotFound = 127,
   kExitInterrupted = 130,
@@ -39,7 +44,9 @@ struct ToolInfo {
   const char* summary;  // one paragraph for --help
 };
 
-// -a, --ca-file and --insecure fill these; blob-copy also sets chunk_size.
+// -a, --ca-file, --insecure, --retries, --retry-budget, --deadline and
+// --stall-timeout fill these (a value out of range is a usage error);
+// blob-copy also sets chunk_size.
 using RegistryFlags = session::Options;
 
 void AddRegistryOptions(po::options_description& opts, RegistryFlags& flags);
@@ -57,6 +64,9 @@ int UsageError(const ToolInfo& info, const std::string& message);
 void Error(const ToolInfo& info, const std::string& message);
 // Reports a failed Session::Open and returns its exit code.
 int SessionError(const ToolInfo& info, const Status& status);
+// Reports a failure (one line) and returns the exit code its code earns
+// (records::ExitFor: 3 transient, 4 integrity, 5 local I/O, else 1).
+int Failure(const ToolInfo& info, const Status& status);
 
 // Flushes stdout and returns the exit code to use: a write error on stdout
 // turns success into failure, as in coreutils; a closed pipe (the reader

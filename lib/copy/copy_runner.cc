@@ -62,11 +62,13 @@ class Runner {
 
   // Reports a line that is not a record (record null) or a mapping record
   // whose fields are wrong (field names the culprit), in its place.
-  void Reject(size_t line, const std::string& field, const std::string& message, json::Value record = {}) {
+  void Reject(size_t line, const std::string& field, const std::string& message, json::Value record = {},
+              Code code = Code::kInvalidArgument) {
     Message("line " + std::to_string(line) + ": " + message);
-    Emit(records::Error({line, field, message, std::move(record)}));
+    Emit(records::Error({line, field, message, std::move(record), code}));
     std::lock_guard<std::mutex> lock(mu_);
     ++summary_.lines_malformed;
+    summary_.failures.Note(code);
   }
 
   // A record that is not ours, written out as it was read.
@@ -83,9 +85,24 @@ class Runner {
 
  private:
   void Message(const std::string& text) {
+    // Sources and dests come from the input as they were written: a
+    // newline, a NUL or a terminal escape in one must not forge, cut or
+    // colour a line, and a huge one must not flood the terminal. One line,
+    // control characters as \xNN, at most 4 KiB.
+    std::string line;
+    for (unsigned char c : std::string_view(text).substr(0, 4096)) {
+      if (c < 0x20 || c == 0x7f) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "\\x%02x", c);
+        line += hex;
+      } else {
+        line += static_cast<char>(c);
+      }
+    }
+    if (text.size() > 4096) line += "...";
     std::lock_guard<std::mutex> lock(err_mu_);
     if (options_.progress) std::fputs("\r\033[K", stderr);
-    std::fprintf(stderr, "%s: %s\n", options_.tool.c_str(), text.c_str());
+    std::fprintf(stderr, "%s: %s\n", options_.tool.c_str(), line.c_str());
   }
 
   void Emit(const json::Value& record) { writer_.Write(record); }
@@ -123,6 +140,7 @@ class Runner {
       }
     }
     bool ok = AnnotateRecord(record, outcome);
+    Code code = ok ? Code::kOk : outcome.ok() ? Code::kDataLoss : outcome.status().code();
     if (!ok) Message(source_text + " -> " + dest_text + ": " + record.GetString("error").value_or("?"));
     Emit(record);
     std::lock_guard<std::mutex> lock(mu_);
@@ -131,6 +149,7 @@ class Runner {
       summary_.bytes_copied += outcome->stats.bytes_copied;
     } else {
       ++summary_.images_failed;
+      summary_.failures.Note(code);
     }
     if (options_.progress) {
       std::lock_guard<std::mutex> err_lock(err_mu_);
@@ -174,7 +193,7 @@ Result<store::Overlay> OverlayFor(const json::Value& record) {
 
 bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
   if (!outcome.ok()) {
-    records::SetCopyFailure(record, outcome.status().message());
+    records::SetCopyFailure(record, outcome.status().message(), outcome.status().code());
     return false;
   }
   const CopyOutcome& o = *outcome;
@@ -184,7 +203,8 @@ bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
   if (auto claimed = record.GetString("digest"); claimed && *claimed != o.digest.str()) {
     records::SetCopyFailure(record, "the source is now " + o.digest.str() + ", not the record's \"digest\" " +
                                         *claimed + " (its tag moved); " +
-                                        record.GetString("dest").value_or("the dest") + " now holds " + o.digest.str());
+                                        record.GetString("dest").value_or("the dest") + " now holds " + o.digest.str(),
+                            Code::kDataLoss);
     return false;
   }
   records::CopyResult r;
@@ -222,7 +242,7 @@ RunSummary RunCopyRecords(json::LineReader& reader, json::RecordWriter& writer, 
       runner.Submit(std::move(in.record));
     return true;
   });
-  if (s.code() == Code::kIo) runner.Reject(reader.line_number() + 1, "", s.message());
+  if (s.code() == Code::kIo) runner.Reject(reader.line_number() + 1, "", s.message(), {}, Code::kIo);
   return runner.Finish();
 }
 

@@ -25,6 +25,7 @@
 
 #include "copy/image_copier.h"
 #include "json/lines.h"
+#include "records/failures.h"
 
 namespace mk::copy {
 
@@ -35,6 +36,7 @@ struct RunSummary {
   uint64_t bytes_copied = 0;
   bool interrupted = false;
   bool output_closed = false;
+  records::FailureSet failures;  // every failed image and line: the exit status
 };
 
 struct RunOptions {

@@ -182,13 +182,30 @@ Status ImageCopier::EnsureBlob(store::Store& src, const Reference& src_repo, sto
     }
   }
   uint64_t resumed = 0;
-  Status s = store::CopyBlob(src, src_repo, dst, dst_repo, blob, 1 << 20, &resumed);
+  Status s = CopyBlobRetrying(src, src_repo, dst, dst_repo, blob, &resumed);
   if (s.ok()) {
     ++stats.blobs_copied;
     stats.bytes_copied += static_cast<uint64_t>(blob.size) - resumed;
     stats.bytes_resumed += resumed;
   }
   return finish(s);
+}
+
+Status ImageCopier::CopyBlobRetrying(store::Store& src, const Reference& src_repo, store::Store& dst,
+                                     const Reference& dst_repo, const oci::Descriptor& blob, uint64_t* resumed) {
+  // Only a failure the layers below did not already retry to the end is
+  // tried again here (a GET the Client gave up on would only multiply).
+  const std::string what = "blob " + blob.digest.str() + " to " + dst.Name();
+  for (int retries = 0;; ++retries) {
+    Status s = store::CopyBlob(src, src_repo, dst, dst_repo, blob, 1 << 20, resumed);
+    if (s.ok() || !retry_ || s.code() != Code::kUnavailable || http::RetryPolicy::GaveUp(s) || Interrupted())
+      return s;
+    http::RetryPolicy::Decision next = retry_->AfterFailure(dst.Name(), retries);
+    if (!next.retry) return Status(s.code(), s.message() + " (" + next.reason + ")");
+    Status slept = retry_->Sleep(next.delay, what);
+    if (slept.code() == Code::kCancelled) return slept;
+    if (!slept.ok()) return Status(s.code(), s.message() + " (" + retry_->DeadlineMessage() + ")");
+  }
 }
 
 }  // namespace mk::copy

@@ -23,6 +23,7 @@
 #include "base/status.h"
 #include "copy/blob_ledger.h"
 #include "copy/task_pool.h"
+#include "http/retry_policy.h"
 #include "oci/manifest.h"
 #include "ref/reference.h"
 #include "store/location.h"
@@ -52,8 +53,16 @@ class ImageCopier {
  public:
   // blob_jobs: blob transfers at once across all images; 1 ensures each
   // image's blobs one after another on the calling thread.
-  ImageCopier(store::StoreResolver& stores, BlobLedger& ledger, int blob_jobs = 1)
-      : stores_(stores), ledger_(ledger), pool_(blob_jobs > 1 ? std::make_unique<TaskPool>(blob_jobs) : nullptr) {}
+  // retry (the session's Client's policy, or none): a blob copy that failed
+  // transiently — a 503 on its upload, a reset mid-PATCH, which the Client
+  // cannot replay — starts over with a new upload session, under the same
+  // backoff, budget and deadline. It must outlive the copier.
+  ImageCopier(store::StoreResolver& stores, BlobLedger& ledger, int blob_jobs = 1,
+              http::RetryPolicy* retry = nullptr)
+      : stores_(stores),
+        ledger_(ledger),
+        pool_(blob_jobs > 1 ? std::make_unique<TaskPool>(blob_jobs) : nullptr),
+        retry_(retry) {}
 
   // Copies between locations: registries ("quay.io/a/b:tag") or OCI
   // directories ("dir:PATH[:NAME]"). A directory destination without NAME
@@ -76,10 +85,14 @@ class ImageCopier {
                      const std::vector<oci::Descriptor>& blobs, CopyStats& stats);
   Status EnsureBlob(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
                     const oci::Descriptor& blob, CopyStats& stats);
+  // store::CopyBlob, started over after a transient failure while retry_ allows.
+  Status CopyBlobRetrying(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
+                          const oci::Descriptor& blob, uint64_t* resumed);
 
   store::StoreResolver& stores_;
   BlobLedger& ledger_;
   std::unique_ptr<TaskPool> pool_;
+  http::RetryPolicy* retry_;
 };
 
 }  // namespace mk::copy

@@ -90,6 +90,13 @@ RetryPolicy::Decision RetryPolicy::AfterFailure(const std::string& origin, int r
   return d;
 }
 
+bool RetryPolicy::GaveUp(const Status& s) {
+  const std::string& m = s.message();
+  for (const char* note : {"(gave up after ", "(retry budget of ", "deadline exceeded", "(the server asked to wait "})
+    if (m.find(note) != std::string::npos) return true;
+  return false;
+}
+
 Status RetryPolicy::BeforeAttempt(const std::string& origin, const std::string& what) {
   steady_clock::time_point until;
   {

@@ -90,6 +90,11 @@ class RetryPolicy {
 
   int retries_used() const { return used_.load(); }
 
+  // Whether an error already carries a reason retrying stopped (the notes
+  // the Client appends: attempts, budget, deadline, a long Retry-After), so
+  // that a retry one level up does not multiply the attempts below it.
+  static bool GaveUp(const Status& s);
+
  private:
   RetryOptions options_;
   RetryClock& clock_;

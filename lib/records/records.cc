@@ -66,6 +66,7 @@ Value Error(const ErrorRecord& r) {
   if (r.line > 0) v.Set("line", Count(r.line));
   SetIf(v, "field", r.field);
   v.Set("error", Value::String(r.error));
+  if (r.code != Code::kOk) v.Set("code", Value::String(CodeName(r.code)));
   if (!r.record.is_null()) v.Set("record", r.record);
   return v;
 }
@@ -150,9 +151,10 @@ void SetCopyResult(Value& record, const CopyResult& r) {
   record.Set("blobs_mounted", Value::Number(r.blobs_mounted));
 }
 
-void SetCopyFailure(Value& record, const std::string& error) {
+void SetCopyFailure(Value& record, const std::string& error, Code code) {
   record.Set("status", Value::String("failed"));
   record.Set("error", Value::String(error));
+  record.Set("code", Value::String(CodeName(code)));
 }
 
 }  // namespace mk::records

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "json/value.h"
 
 namespace mk::records {
@@ -73,6 +74,9 @@ struct ErrorRecord {
   std::string field;
   std::string error;
   json::Value record;
+  // What kind of failure (base::CodeName: "invalid-argument", "io", ...),
+  // written as "code" after "error"; left out when kOk.
+  Code code = Code::kOk;
 };
 json::Value Error(const ErrorRecord& r);
 
@@ -131,7 +135,9 @@ struct CopyResult {
   int blobs_mounted = 0;
 };
 void SetCopyResult(json::Value& record, const CopyResult& r);
-// status failed and the error; the record's other fields (its digest) kept.
-void SetCopyFailure(json::Value& record, const std::string& error);
+// status failed, the error and its code (base::CodeName, which tells a
+// transient failure from an integrity one: records/failures.h); the
+// record's other fields (its digest) kept.
+void SetCopyFailure(json::Value& record, const std::string& error, Code code);
 
 }  // namespace mk::records

@@ -80,9 +80,10 @@ TEST(Builders, CopyResultReplacesResultFieldsKeepsOthers) {
   EXPECT_EQ(rec.Serialize(),
             R"({"kind":"image","x":1,"status":"copied","source":"s","dest":"d","digest":")" + kDigestA +
                 R"(","media_type":"m","bytes_copied":0,"blobs_copied":2,"blobs_skipped":0,"blobs_mounted":0})");
-  SetCopyFailure(rec, "boom");
+  SetCopyFailure(rec, "boom", Code::kUnavailable);
   EXPECT_EQ(*rec.GetString("status"), "failed");
   EXPECT_EQ(*rec.GetString("error"), "boom");
+  EXPECT_EQ(*rec.GetString("code"), "unavailable");
 }
 
 TEST(Classify, KindDecidesThenFields) {

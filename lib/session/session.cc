@@ -22,6 +22,10 @@ Result<std::unique_ptr<Session>> Session::Open(const Options& options) {
   // Keep trusting the system's CAs when --ca-file adds one (CURLOPT_CAINFO
   // alone would replace the bundle on a libcurl built without a CA path).
   client.ca_path = options.ca_path;
+  client.stall_timeout_s = options.stall_timeout_s;
+  client.retry.retries = options.retries;
+  client.retry.budget = options.retry_budget;
+  client.retry.deadline = options.deadline;
   session->client = std::make_unique<http::Client>(client);
   auto auth = auth::AuthStore::Load(options.registry_config);
   if (!auth.ok()) {

@@ -11,8 +11,10 @@
 // resolver are).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,13 @@ struct Options {
   std::vector<std::string> insecure;       // host[:port] spoken to without TLS verification / over http
   uint64_t chunk_size = 64ull << 20;       // uploads larger than this go in PATCH chunks
   std::string ca_path = "/etc/ssl/certs";  // the system's CA directory, kept trusted with ca_file
+  // Retrying (http/retry_policy.h): attempts beyond the first per request
+  // or blob, retries in the whole run, the run's deadline (counted from
+  // Open), and how long a transfer may stall before it counts as failed.
+  int retries = 4;
+  int retry_budget = 200;
+  std::optional<std::chrono::milliseconds> deadline;
+  long stall_timeout_s = 60;
 };
 
 struct Session {

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   copy::BlobLedger ledger;
-  copy::ImageCopier copier(*(*session)->stores, ledger, jobs);
+  copy::ImageCopier copier(*(*session)->stores, ledger, jobs, &(*session)->client->retry_policy());
   copy::RunOptions run;
   run.jobs = jobs;
   run.tool = kInfo.name;
@@ -60,6 +60,5 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i + 1 < args.size(); i += 2) pairs.emplace_back(args[i], args[i + 1]);
     summary = copy::RunCopyPairs(pairs, writer, copier, run);
   }
-  bool failed = summary.images_failed > 0 || summary.lines_malformed > 0;
-  return cli::FinishStdout(kInfo, failed ? cli::kExitItemFailed : cli::kExitOk, &writer);
+  return cli::FinishStdout(kInfo, summary.failures.Exit(), &writer);
 }

@@ -53,14 +53,14 @@ int main(int argc, char** argv) {
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   auto image = session::ReadReleaseForArch(**session, *location, arch);
-  if (!image.ok()) return cli::Error(kInfo, image.status().message()), cli::FinishStdout(kInfo, cli::kExitItemFailed);
+  if (!image.ok()) return cli::FinishStdout(kInfo, cli::Failure(kInfo, image.status()));
 
   release::ExtractOptions options;
   options.command = command;
   options.to_dir = to;
   options.max_bytes = max_mib << 20;
   auto result = release::ExtractCommand(*(*session)->stores, *location, *image, options);
-  if (!result.ok()) return cli::Error(kInfo, result.status().message()), cli::FinishStdout(kInfo, cli::kExitItemFailed);
+  if (!result.ok()) return cli::FinishStdout(kInfo, cli::Failure(kInfo, result.status()));
 
   json::RecordWriter writer(stdout);
   writer.Write(

@@ -63,15 +63,9 @@ int main(int argc, char** argv) {
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   auto image = session::ReadReleaseAt(**session, *location, arch);
-  if (!image.ok()) {
-    cli::Error(kInfo, image.status().message());
-    return cli::FinishStdout(kInfo, cli::kExitItemFailed);
-  }
+  if (!image.ok()) return cli::FinishStdout(kInfo, cli::Failure(kInfo, image.status()));
   auto records = release::PlanRecords(*image, plan);
-  if (!records.ok()) {
-    cli::Error(kInfo, records.status().message());
-    return cli::kExitItemFailed;
-  }
+  if (!records.ok()) return cli::Failure(kInfo, records.status());
   json::RecordWriter writer(stdout);
   for (const auto& rec : *records)
     if (!writer.Write(rec)) break;
