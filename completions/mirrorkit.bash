@@ -11,7 +11,7 @@
 
 # Prints the options TOOL accepts, one per line.
 _mirrorkit_options() {
-    local registry=(-a --registry-config --ca-file --insecure)
+    local registry=(-a --registry-config --ca-file --insecure --retries --retry-budget --deadline --stall-timeout)
     case $1 in
         release-list)
             printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --release "${registry[@]}" ;;
@@ -174,8 +174,9 @@ _mirrorkit() {
             # stream-mirror --to: a registry host.
             [[ $tool == oci-dir || $tool == release-extract ]] && _mirrorkit_dirs "$cur"
             return ;;
-        --to-release-image | --release | --insecure | -j | --jobs | --chunk-size | --image)
-            # An image reference, a registry or a number: nothing to offer.
+        --to-release-image | --release | --insecure | -j | --jobs | --chunk-size | --image | \
+            --retries | --retry-budget | --deadline | --stall-timeout)
+            # An image reference, a registry, a number or a duration: nothing to offer.
             return ;;
     esac
 

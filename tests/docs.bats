@@ -138,7 +138,7 @@ section() {
     report
 }
 
-@test "every man page documents exit statuses 0, 1, 2, 130 and refers to mirrorkit-records(7)" {
+@test "every man page documents exit statuses 0, 1, 2, 3, 4, 5, 130 and refers to mirrorkit-records(7)" {
     local failures=() t text status section code
     for t in $(tools); do
         [ -f "$MAN_DIR/$t.1" ] || { failures+=("$t: no man page"); continue; }
@@ -147,7 +147,7 @@ section() {
             grep -qx "$section" <<<"$text" || failures+=("$t.1: no section $section")
         done
         status=$(section 'EXIT STATUS' <<<"$text")
-        for code in 0 1 2 130; do
+        for code in 0 1 2 3 4 5 130; do
             grep -qE "^ +$code( |\$)" <<<"$status" || failures+=("$t.1: exit status $code not documented")
         done
         grep -qF 'mirrorkit-records(7)' <<<"$text" || failures+=("$t.1: no reference to mirrorkit-records(7)")

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "base/signals.h"
+#include "base/strings.h"
 #include "http/retry_policy.h"
 
 namespace mk::cli {
@@ -52,7 +53,9 @@ void AddRegistryOptions(po::options_description& opts, RegistryFlags& flags) {
 }
 
 void Error(const ToolInfo& info, const std::string& message) {
-  std::fprintf(stderr, "%s: %s\n", info.name, message.c_str());
+  // Messages carry text from the input (a record's source, an upstream
+  // error): one line whatever it holds (base/strings.h).
+  std::fprintf(stderr, "%s: %s\n", info.name, OneLine(message).c_str());
 }
 
 int SessionError(const ToolInfo& info, const Status& status) {
@@ -114,7 +117,7 @@ int FinishStdout(const ToolInfo& info, int code, const json::RecordWriter* write
     if (errno == EPIPE) return code;
     Error(info,
           std::string("write error on standard output") + (errno ? std::string(": ") + std::strerror(errno) : ""));
-    return code == kExitOk ? kExitLocalIo : code;
+    return code == kExitOk ? kExitItemFailed : code;
   }
   return code;
 }
