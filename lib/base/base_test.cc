@@ -49,6 +49,13 @@ TEST(Base64, MatchesCoreutils) {
   EXPECT_FALSE(Base64Decode("abcde").ok());
 }
 
+TEST(Strings, OneLineKeepsAMessageOnOneLine) {
+  EXPECT_EQ(OneLine("a\nEVIL: b\r\x1b[31mc\x7f"), "a\\x0aEVIL: b\\x0d\\x1b[31mc\\x7f");
+  EXPECT_EQ(OneLine(std::string("t\0x", 3)), "t\\x00x");
+  EXPECT_EQ(OneLine("caf\xc3\xa9 \"q\""), "caf\xc3\xa9 \"q\"");  // UTF-8 and quotes kept
+  EXPECT_EQ(OneLine(std::string(5000, 'a')), std::string(4096, 'a') + "...");
+}
+
 TEST(Strings, QuoteNeutralizesControlCharacters) {
   EXPECT_EQ(Quote("a\nb\"c"), "\"a\\x0ab\\\"c\"");
   EXPECT_EQ(Quote(std::string(300, 'x'), 3), "\"xxx...\"");

@@ -48,6 +48,21 @@ bool IsLowerHex(std::string_view s, size_t n) {
   return true;
 }
 
+std::string OneLine(std::string_view s, size_t max) {
+  std::string out;
+  for (unsigned char c : s.substr(0, max)) {
+    if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (s.size() > max) out += "...";
+  return out;
+}
+
 std::string Quote(std::string_view s, size_t max) {
   std::string out = "\"";
   size_t n = 0;

@@ -17,6 +17,10 @@ bool IsLowerHex(std::string_view s, size_t n);
 // Quotes a value for a message: printable ASCII kept, others as \xNN, and
 // long values cut, so a hostile input cannot forge log lines.
 std::string Quote(std::string_view s, size_t max = 200);
+// A message made safe to print as one line for people: control characters
+// (newline, NUL, ESC...) as \xNN, UTF-8 kept, cut after max bytes. What
+// stderr lines pass through, since they carry text taken from the input.
+std::string OneLine(std::string_view s, size_t max = 4096);
 // Case-insensitive ASCII equality (HTTP header names, auth schemes).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 

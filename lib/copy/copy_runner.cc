@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "base/signals.h"
+#include "base/strings.h"
 #include "records/mapping.h"
 #include "records/reader.h"
 #include "records/records.h"
@@ -87,19 +88,8 @@ class Runner {
   void Message(const std::string& text) {
     // Sources and dests come from the input as they were written: a
     // newline, a NUL or a terminal escape in one must not forge, cut or
-    // colour a line, and a huge one must not flood the terminal. One line,
-    // control characters as \xNN, at most 4 KiB.
-    std::string line;
-    for (unsigned char c : std::string_view(text).substr(0, 4096)) {
-      if (c < 0x20 || c == 0x7f) {
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "\\x%02x", c);
-        line += hex;
-      } else {
-        line += static_cast<char>(c);
-      }
-    }
-    if (text.size() > 4096) line += "...";
+    // colour a line, and a huge one must not flood the terminal.
+    const std::string line = OneLine(text);
     std::lock_guard<std::mutex> lock(err_mu_);
     if (options_.progress) std::fputs("\r\033[K", stderr);
     std::fprintf(stderr, "%s: %s\n", options_.tool.c_str(), line.c_str());
