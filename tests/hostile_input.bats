@@ -304,3 +304,61 @@ EOF
         [ "$status" -eq 0 ] || { echo "$output $stderr"; return 1; }
     fi
 }
+
+# hostile_refs FILE : mapping records whose pullspecs are hostile: a
+# traversal digest, a newline forging a line, an empty one, 5000
+# characters, a NUL, a terminal escape, non-ASCII, "dir:" with no path.
+hostile_refs() {
+    local long
+    long=$(head -c 5000 /dev/zero | tr '\0' a)
+    {
+        printf '%s\n' '{"kind":"image","source":"quay.io/a/b@sha256:../../x","dest":"127.0.0.1:1/m/b:1"}'
+        printf '%s\n' '{"kind":"image","source":"quay.io/a/b\nEVIL: forged line","dest":"127.0.0.1:1/m/b:1"}'
+        printf '%s\n' '{"kind":"image","source":"","dest":"127.0.0.1:1/m/b:1"}'
+        printf '%s\n' "{\"kind\":\"image\",\"source\":\"quay.io/a/$long\",\"dest\":\"127.0.0.1:1/m/b:1\"}"
+        printf '%s\n' '{"kind":"image","source":"quay.io/a/b:t\u0000x","dest":"127.0.0.1:1/m/b:1"}'
+        printf '%s\n' '{"kind":"image","source":"quay.io/a/b:t","dest":"127.0.0.1:1/m/b:1\u001b[31m"}'
+        printf '%s\n' '{"kind":"image","source":"quay.io/\u00e9/b:t","dest":"127.0.0.1:1/m/b:1"}'
+        printf '%s\n' '{"kind":"image","source":"quay.io/a/b:t","dest":"dir:"}'
+    } >"$1"
+}
+
+# stderr_lines_safe : stderr holds no raw control character and no line
+# over 4 KiB and a bit, and nothing forged a line of its own.
+stderr_lines_safe() {
+    if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$stderr"; then echo "raw control character on stderr"; return 1; fi
+    if grep -q '^EVIL' <<<"$stderr"; then echo "a forged line"; return 1; fi
+    while IFS= read -r l; do
+        [ "${#l}" -lt 4300 ] || { echo "stderr line of ${#l} bytes"; return 1; }
+    done <<<"$stderr"
+}
+
+@test "hostile pullspecs: one safe stderr line each (blob-copy, ics-gen), the records fail, nothing is contacted" {
+    hostile_refs "$BATS_TEST_TMPDIR/refs.json"
+    run --separate-stderr timeout 60 "$MK_BIN/blob-copy" <"$BATS_TEST_TMPDIR/refs.json"
+    [ "$status" -ne 0 ] && [ "$status" -lt 128 ] || { echo "status $status"; return 1; }
+    [ "${#lines[@]}" -eq 8 ]
+    json_lines_ok <(printf '%s\n' "$output")
+    jq -e -s 'all(.[]; .status == "failed" or .kind == "error")' <<<"$output" >/dev/null
+    [ "${#stderr_lines[@]}" -eq 8 ] || { echo "$stderr" | cut -c1-200; return 1; }
+    stderr_lines_safe
+    # the culprit is named, escaped
+    [[ $stderr == *'sha256:../../x'* ]]
+    [[ $stderr == *'quay.io/a/b\x0aEVIL'* ]]
+    [[ $stderr == *'\x1b[31m'* ]]
+
+    # ics-gen: the same, and an upstream failure record whose text is hostile
+    {
+        cat "$BATS_TEST_TMPDIR/refs.json"
+        printf '%s\n' '{"kind":"image","source":"quay.io/x/y:1\nEVIL: forged","dest":"m.test/x/y:1","status":"failed","error":"boom\r\nEVIL: again\u001b[2J"}'
+    } >"$BATS_TEST_TMPDIR/refs2.json"
+    run --separate-stderr timeout 60 "$MK_BIN/ics-gen" "$BATS_TEST_TMPDIR/refs2.json"
+    [ "$status" -eq 1 ]
+    [ -z "$output" ]
+    # one line per record, and the closing "no mapping records" line
+    [ "${#stderr_lines[@]}" -eq 10 ] || { echo "$stderr" | cut -c1-200; return 1; }
+    stderr_lines_safe
+    for n in 1 2 3 4 5 6 7 8 9; do
+        [ "$(grep -c "line $n:" <<<"$stderr")" -eq 1 ] || { echo "line $n"; return 1; }
+    done
+}
