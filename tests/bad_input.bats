@@ -51,22 +51,23 @@ copy() {
     done
 }
 
-@test "release-list: unreachable registry exits 1 with one line naming it" {
+@test "release-list: unreachable registry exits 3 (transient) with one line naming it" {
     port=$(mk_free_port)
     run --separate-stderr timeout 60 "$MK_BIN/release-list" --insecure "127.0.0.1:$port" \
         "127.0.0.1:$port/openshift-release-dev/ocp-release:4.3.0-x86_64"
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 3 ]
     [ -z "$output" ]
     [ "${#stderr_lines[@]}" -eq 1 ] || { echo "$stderr"; return 1; }
     [[ $stderr == release-list:*"127.0.0.1:$port"* ]]
 }
 
-@test "blob-copy: unreachable dest registry gives a failed record naming it, exit 1" {
+@test "blob-copy: unreachable dest registry gives a failed record naming it, exit 3 (transient)" {
     port=$(mk_free_port)
     cli=$(fixture_component cli source)
     run --separate-stderr timeout 60 "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" --insecure "127.0.0.1:$port" \
         "$cli" "127.0.0.1:$port/nowhere/x:cli"
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 3 ]
+    [ "$(jq -r .code <<<"$output")" = unavailable ]
     [ "${#lines[@]}" -eq 1 ]
     [ "$(jq -r .status <<<"$output")" = failed ]
     [[ $(jq -r .error <<<"$output") == *"127.0.0.1:$port"* ]]
@@ -240,7 +241,9 @@ copy() {
     [ "$claimed" != "$RELEASE_DIGEST" ]
     rec="{\"kind\":\"image\",\"source\":\"$RELEASE\",\"digest\":\"$claimed\",\"dest\":\"$DST_ADDR/bad/moved:x\"}"
     run --separate-stderr copy <<<"$rec"
-    [ "$status" -eq 1 ]
+    # integrity: the source's bytes are not the ones the record's digest names
+    [ "$status" -eq 4 ]
+    [ "$(jq -r .code <<<"$output")" = data-loss ]
     [ "${#lines[@]}" -eq 1 ]
     [ "$(jq -r .status <<<"$output")" = failed ]
     [ "$(jq -r .digest <<<"$output")" = "$claimed" ]
