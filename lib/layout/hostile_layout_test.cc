@@ -3,6 +3,7 @@
 // the layout or FIFOs, manifests over the cap or naming themselves. Reading
 // must refuse each with an error naming the culprit, never follow a path
 // outside the layout, never block.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 
 #include "base/atomic_file.h"
 #include "layout/verify.h"
+#include "layout/volumes.h"
 #include "oci/media_types.h"
 #include "store/oci_dir_store.h"
 #include "testing/temp_dir.h"
@@ -141,6 +143,34 @@ TEST_F(HostileDirTest, ABlobThatIsALinkOutOfTheLayoutIsNotRead) {
   EXPECT_EQ(summary->images_damaged, 1);
 }
 
+TEST_F(HostileDirTest, PackNeverCopiesALinkedBlobIntoAVolume) {
+  Image img = PutImage("x.test/r:t");
+  // Outside bytes under the layer's name: a canary, so a volume holding
+  // them would show.
+  const std::string outside = tmp_.path() + "/outside";
+  ASSERT_TRUE(WriteFileAtomic(outside, "CANARY-pack-outside").ok());
+  const std::string path = store_->BlobPath(img.layer);
+  ASSERT_EQ(::unlink(path.c_str()), 0);
+  ASSERT_EQ(::symlink(outside.c_str(), path.c_str()), 0);
+  PackOptions o;
+  o.max_bytes = 1 << 20;
+  o.out_dir = tmp_.path() + "/volumes";
+  Status s = PackDirectory(*store_, o, [](const json::Value&) {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(Has(s, path), "");
+  // Nothing in the output folder holds the outside bytes.
+  std::string all;
+  if (DIR* d = ::opendir(o.out_dir.c_str())) {
+    while (struct dirent* e = ::readdir(d))
+      if (e->d_name[0] != '.') {
+        auto text = ReadFileLimited(o.out_dir + "/" + e->d_name, 8 << 20);
+        if (text.ok()) all += *text;
+      }
+    ::closedir(d);
+  }
+  EXPECT_EQ(all.find("CANARY-pack-outside"), std::string::npos);
+}
+
 // Runs body in a child process; false when it did not finish within
 // seconds (the child is then killed): a read that blocks fails the test
 // instead of hanging it.
@@ -174,6 +204,26 @@ TEST_F(HostileDirTest, AFifoUnderABlobNameIsRefusedWithoutBlocking) {
               Has(s, store_->BlobPath(img.layer)).empty();
     ::_exit(ok ? 0 : 1);
   }));
+}
+
+TEST_F(HostileDirTest, AFifoForIndexJsonOrOciLayoutIsRefusedWithoutBlocking) {
+  for (const std::string name : {"index.json", "oci-layout"}) {
+    const std::string path = dir_ + "/" + name;
+    ::unlink(path.c_str());
+    ASSERT_EQ(::mkfifo(path.c_str(), 0644), 0);
+    EXPECT_TRUE(FinishesWithin(10, [&] {
+      bool ok = false;
+      if (name == "index.json") {
+        auto list = store_->List();
+        ok = !list.ok() && Has(list.status(), path + " is not a regular file").empty();
+      } else {
+        auto open = OciDirStore::Open(dir_, false);
+        ok = !open.ok() && Has(open.status(), path).empty();
+      }
+      ::_exit(ok ? 0 : 1);
+    })) << name;
+    ASSERT_EQ(::unlink(path.c_str()), 0);
+  }
 }
 
 TEST_F(HostileDirTest, AManifestOverTheCapIsRefusedBeforeItIsHeld) {

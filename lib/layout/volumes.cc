@@ -59,8 +59,8 @@ uint64_t VolumeFileBytes(size_t n) { return archive::TarEntryBytes(256 + 110 * n
 }  // namespace
 
 Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const Emit& emit) {
-  MK_ASSIGN_OR_RETURN(std::string index, ReadFileLimited(dir.dir() + "/index.json", 64 << 20));
-  MK_ASSIGN_OR_RETURN(std::string layout, ReadFileLimited(dir.dir() + "/oci-layout", 4096));
+  MK_ASSIGN_OR_RETURN(std::string index, store::OciDirStore::ReadLayoutFile(dir.dir() + "/index.json", 64 << 20));
+  MK_ASSIGN_OR_RETURN(std::string layout, store::OciDirStore::ReadLayoutFile(dir.dir() + "/oci-layout", 4096));
   MK_ASSIGN_OR_RETURN(std::vector<BlobFile> blobs, ListBlobFiles(dir.dir()));
   MK_RETURN_IF_ERROR(MakeDirectories(options.out_dir));
   const uint64_t fixed =
@@ -124,8 +124,9 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
     for (const auto& b : volumes[i]) {
       if (Interrupted()) return Cancelled("interrupted");  // the volume's temp file goes away
       std::string blob_path = dir.BlobPath(b.digest);
-      UniqueFd fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
-      if (!fd.valid()) return IoError("cannot open " + blob_path + ": " + std::strerror(errno));
+      // Never through a link: its target's bytes would be in the volume
+      // before the digest check could refuse them.
+      MK_ASSIGN_OR_RETURN(UniqueFd fd, store::OciDirStore::OpenBlobFile(blob_path));
       DigestHasher hasher;
       MK_RETURN_IF_ERROR(
           tar.Add("blobs/sha256/" + std::string(b.digest.hex()), b.size, [&](char* buf, size_t cap) -> Result<size_t> {

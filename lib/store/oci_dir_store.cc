@@ -49,7 +49,7 @@ Result<std::unique_ptr<OciDirStore>> OciDirStore::Open(const std::string& dir, b
   }
   std::unique_ptr<OciDirStore> store(new OciDirStore(dir));
   std::string layout = dir + "/oci-layout";
-  auto existing = ReadFileLimited(layout, 4096);
+  auto existing = ReadLayoutFile(layout, 4096);
   if (existing.ok()) {
     auto v = json::Value::Parse(*existing);
     if (!v.ok() || !v->GetString("imageLayoutVersion")) return InvalidArgument(layout + " is not an OCI layout file");
@@ -115,6 +115,30 @@ Result<UniqueFd> OciDirStore::OpenBlobFile(const std::string& path) {
   return fd;
 }
 
+Result<std::string> OciDirStore::ReadLayoutFile(const std::string& path, size_t max_bytes) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd.valid()) {
+    int err = errno;
+    if (err == ENOENT) return NotFound("no such file: " + path);
+    if (err == EACCES) return PermissionDenied("cannot read " + path + ": " + Errno(err));
+    return IoError("cannot open " + path + ": " + Errno(err));
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return IoError("cannot stat " + path + ": " + Errno(errno));
+  if (!S_ISREG(st.st_mode)) return DataLoss(path + " is not a regular file (refused)");
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return IoError("cannot read " + path + ": " + Errno(errno));
+    if (n == 0) return out;
+    if (out.size() + static_cast<size_t>(n) > max_bytes)
+      return InvalidArgument("file too large (over " + std::to_string(max_bytes) + " bytes): " + path);
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
 namespace {
 
 // Whether a regular file (not a link to one) of size bytes is at path.
@@ -126,7 +150,7 @@ bool RegularFileOfSize(const std::string& path, int64_t size) {
 }  // namespace
 
 Result<std::string> OciDirStore::ReadIndex() {
-  auto text = ReadFileLimited(dir_ + "/index.json", 64 << 20);
+  auto text = ReadLayoutFile(dir_ + "/index.json", 64 << 20);
   if (!text.ok() && text.status().code() == Code::kNotFound)
     return std::string(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})");
   return text;

@@ -92,6 +92,9 @@ class OciDirStore : public Store {
   // device (which could block or never end). kNotFound when missing,
   // kDataLoss naming the path for anything else found there.
   static Result<UniqueFd> OpenBlobFile(const std::string& path);
+  // Reads DIR/index.json or DIR/oci-layout (links allowed), refused past
+  // max_bytes or when not a regular file (a FIFO would block the reader).
+  static Result<std::string> ReadLayoutFile(const std::string& path, size_t max_bytes);
 
  private:
   explicit OciDirStore(std::string dir) : dir_(std::move(dir)) {}
