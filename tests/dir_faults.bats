@@ -301,13 +301,13 @@ EOF
     [ -z "$(find "$k" -name '.*.tmp-*')" ]
 }
 
-@test "read-only file system: every image fails with an error naming the path, exit 1" {
+@test "read-only file system: every image fails with an error naming the path, exit 5 (local I/O)" {
     need_root_mount
     mnt="$BATS_TEST_TMPDIR/ro"
     mount_tmpfs ro,size=1m "$mnt"
     "$MK_BIN/release-list" "$SMALL_RELEASE" --to-dir "$mnt/m" --insecure "$SRC_ADDR" >"$BATS_TEST_TMPDIR/plan.json"
     run --separate-stderr timeout 120 "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" <"$BATS_TEST_TMPDIR/plan.json"
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 5 ]
     json_lines_ok <(printf '%s\n' "$output")
     [ "${#lines[@]}" -eq $((NCOMP + 1)) ]
     jq -e -s 'all(.[]; .status == "failed")' <<<"$output" >/dev/null || { echo "$output"; return 1; }
@@ -320,7 +320,7 @@ EOF
     [[ $stderr == *"$mnt/m"* ]]
     # the positional form too
     run --separate-stderr timeout 60 "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" "$SMALL_RELEASE" "dir:$mnt/m:rel"
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 5 ]
     [[ "$(jq -r .error <<<"$output")" == *"$mnt/m"* ]] || { echo "$output"; return 1; }
     [ -z "$(ls -A "$mnt")" ]
 }
@@ -332,7 +332,7 @@ EOF
     m="$mnt/m"
     "$MK_BIN/release-list" "$SMALL_RELEASE" --to-dir "$m" --insecure "$SRC_ADDR" >"$BATS_TEST_TMPDIR/plan.json"
     run --separate-stderr timeout 120 "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" <"$BATS_TEST_TMPDIR/plan.json"
-    [ "$status" -eq 1 ]
+    [ "$status" -eq 5 ]  # local I/O
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/copy.json"
     json_lines_ok "$BATS_TEST_TMPDIR/copy.json"
     [ "${#lines[@]}" -eq $((NCOMP + 1)) ]
