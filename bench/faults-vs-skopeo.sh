@@ -19,7 +19,7 @@
 # (exit 0, every image there) with every invariant holding, for each tool.
 # For a fault that lasts ("forever"), completing is impossible: the column
 # then counts clean failures (non-zero exit, invariants holding).
-# Defaults: 3 runs, 1 MB layers; ~5 minutes on 2 cores.
+# Defaults: 3 runs, 1 MB layers; ~8 minutes on 2 cores.
 # --only: just the faults whose name matches REGEX (grep -E). MK_BIN: the
 # tools (default: bin/ of this tree). MK_FAULTS_KEEP=1 keeps every run's
 # files (logs, records, stderr) and prints where.
@@ -98,7 +98,7 @@ FAULTS=(
     "redirect https -> http|{$BLOB, \"nth\": \$n, \"action\": \"redirect\", \"to\": \"plain\"}|1"
 )
 if "$MK_BIN/blob-copy" --help 2>&1 | grep -q -- --stall-timeout; then
-    FAULTS+=("stall 8 s mid-blob|{$BLOB, \"nth\": \$n, \"action\": \"stall\", \"at\": 0.5, \"seconds\": 8}|0")
+    FAULTS+=("stall 8 s mid-blob (under every timeout)|{$BLOB, \"nth\": \$n, \"action\": \"stall\", \"at\": 0.5, \"seconds\": 8}|0")
 fi
 
 export FT
