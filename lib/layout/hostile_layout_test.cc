@@ -226,6 +226,30 @@ TEST_F(HostileDirTest, AFifoForIndexJsonOrOciLayoutIsRefusedWithoutBlocking) {
   }
 }
 
+TEST_F(HostileDirTest, AnIndexJsonPastTheManifestCapStillNamesItsImages) {
+  // The 4 MiB cap is a registry's, for manifests; index.json grows with the
+  // images a mirror holds, and 20,000 of them (about 5.5 MiB) is a big
+  // operator catalog, not an attack.
+  Image img = PutImage("");
+  std::string entries;
+  const int kImages = 20000;
+  for (int i = 0; i < kImages; ++i)
+    entries += std::string(i ? "," : "") + Desc(oci::kOciManifest, img.manifest.str(), img.raw.size(),
+                                                 "registry.example.com:5000/olm/operator-" + std::to_string(i) +
+                                                     "-bundle@sha256:" + std::string(64, 'a' + i % 6));
+  WriteIndex(entries);
+  struct stat st;
+  ASSERT_EQ(::stat((dir_ + "/index.json").c_str(), &st), 0);
+  ASSERT_GT(static_cast<size_t>(st.st_size), oci::kMaxManifestBytes);
+  auto list = store_->List();
+  ASSERT_TRUE(list.ok()) << list.status().message();
+  EXPECT_EQ(list->size(), static_cast<size_t>(kImages));
+  // And one more can be named (the index is rewritten whole).
+  oci::Descriptor d{std::string(oci::kOciManifest), img.manifest, static_cast<int64_t>(img.raw.size()), {}, {}, {}};
+  ASSERT_TRUE(store_->Name("registry.example.com:5000/olm/one-more:1", d).ok());
+  EXPECT_EQ(store_->List()->size(), static_cast<size_t>(kImages + 1));
+}
+
 TEST_F(HostileDirTest, AManifestOverTheCapIsRefusedBeforeItIsHeld) {
   std::string big = R"({"schemaVersion":2,"manifests":[],"pad":")" + std::string(oci::kMaxManifestBytes, ' ') + "\"}";
   Digest d = PutFile(big);

@@ -179,7 +179,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
           if (e.path == "oci-layout") return archive::Visit::kContinue;  // dest has its own
           if (e.path == "index.json") {
             MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
-            auto index = oci::Manifest::Parse(text, oci::kOciIndex);
+            auto index = oci::Manifest::ParseLayoutIndex(std::move(text));
             if (!index.ok()) return index.status().WithContext(path + ": index.json");
             for (const auto& d : index->manifests) {
               auto it = d.annotations.find("org.opencontainers.image.ref.name");

@@ -116,6 +116,17 @@ bool Manifest::is_schema1() const { return IsSchema1(media_type); }
 
 Result<Manifest> Manifest::Parse(std::string raw, std::string_view content_type) {
   if (raw.size() > kMaxManifestBytes) return InvalidArgument("manifest larger than 4 MiB");
+  return ParseUncapped(std::move(raw), content_type);
+}
+
+Result<Manifest> Manifest::ParseLayoutIndex(std::string raw) {
+  if (raw.size() > kMaxLayoutIndexBytes) return InvalidArgument("index.json larger than 64 MiB");
+  MK_ASSIGN_OR_RETURN(Manifest m, ParseUncapped(std::move(raw), kOciIndex));
+  if (!m.is_index()) return InvalidArgument("index.json is not an image index");
+  return m;
+}
+
+Result<Manifest> Manifest::ParseUncapped(std::string raw, std::string_view content_type) {
   MK_ASSIGN_OR_RETURN(json::Value doc, json::Value::Parse(raw));
   if (!doc.is_object()) return InvalidArgument("manifest is not a JSON object");
   Manifest m;

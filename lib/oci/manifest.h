@@ -66,10 +66,19 @@ struct Manifest {
   // are parsed as described above (kInvalidArgument when their fsLayers and
   // history do not pair up, or a signature's format fields are broken).
   static Result<Manifest> Parse(std::string raw, std::string_view content_type);
+  // An OCI layout's index.json: an index no registry serves, which grows
+  // with the images a directory names (some 300 bytes each), so it has its
+  // own cap (kMaxLayoutIndexBytes) instead of the registry's.
+  static Result<Manifest> ParseLayoutIndex(std::string raw);
+
+ private:
+  static Result<Manifest> ParseUncapped(std::string raw, std::string_view content_type);
 };
 
 // Manifests larger than this are refused (docker-registry's own limit).
 inline constexpr size_t kMaxManifestBytes = 4 << 20;
+// index.json of an OCI layout: some 200,000 images.
+inline constexpr size_t kMaxLayoutIndexBytes = 64 << 20;
 // How deep indexes may nest below the top manifest (an index of indexes of
 // ...): real images use one level; a hostile chain must not recurse without
 // bound. Every walker of index trees (copy, verify, convert) stops here with

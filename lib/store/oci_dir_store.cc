@@ -150,7 +150,7 @@ bool RegularFileOfSize(const std::string& path, int64_t size) {
 }  // namespace
 
 Result<std::string> OciDirStore::ReadIndex() {
-  auto text = ReadLayoutFile(dir_ + "/index.json", 64 << 20);
+  auto text = ReadLayoutFile(dir_ + "/index.json", oci::kMaxLayoutIndexBytes);
   if (!text.ok() && text.status().code() == Code::kNotFound)
     return std::string(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})");
   return text;
@@ -158,7 +158,7 @@ Result<std::string> OciDirStore::ReadIndex() {
 
 Result<std::vector<NamedImage>> OciDirStore::List() {
   MK_ASSIGN_OR_RETURN(std::string text, ReadIndex());
-  auto index = oci::Manifest::Parse(text, oci::kOciIndex);
+  auto index = oci::Manifest::ParseLayoutIndex(std::move(text));
   if (!index.ok()) return index.status().WithContext(dir_ + "/index.json");
   std::vector<NamedImage> out;
   for (const auto& d : index->manifests) {
