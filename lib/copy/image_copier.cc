@@ -15,6 +15,10 @@ Result<CopyOutcome> ImageCopier::Copy(const Reference& source, const Reference& 
 
 Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const store::Location& dest_loc,
                                       const std::optional<Digest>& expected, const store::Overlay* overlay) {
+  // After the deadline nothing starts, whatever the stores (a directory
+  // copy makes no request that would notice).
+  if (retry_ && retry_->DeadlinePassed())
+    return Unavailable(source_loc.String() + ": " + retry_->DeadlineMessage());
   MK_ASSIGN_OR_RETURN(auto from, stores_.ForLocation(source_loc, false));
   MK_ASSIGN_OR_RETURN(auto to, stores_.ForLocation(dest_loc, true, from.ref.String()));
   std::optional<store::OverlayStore> rewritten;
@@ -149,6 +153,8 @@ Status ImageCopier::EnsureBlobs(store::Store& src, const Reference& src_repo, st
 
 Status ImageCopier::EnsureBlob(store::Store& src, const Reference& src_repo, store::Store& dst,
                                const Reference& dst_repo, const oci::Descriptor& blob, CopyStats& stats) {
+  if (retry_ && retry_->DeadlinePassed())
+    return Unavailable("blob " + blob.digest.str() + ": " + retry_->DeadlineMessage());
   const std::string key = dst.Name() + "|" + dst.BlobScope(dst_repo);
   if (ledger_.Acquire(key, blob.digest) == BlobLedger::Claim::kPresent) {
     ++stats.blobs_skipped;

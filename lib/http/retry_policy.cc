@@ -68,7 +68,10 @@ RetryPolicy::Decision RetryPolicy::AfterFailure(const std::string& origin, int r
                std::to_string(Seconds(options_.max_retry_after)) + " s we wait";
     return d;
   }
-  d.delay = retry_after ? *retry_after : backoff_.Delay(retries_done);
+  // A Retry-After is the earliest the server wants us back, not a promise
+  // it is ready then: "0", or a date already past, still gets the backoff.
+  d.delay = backoff_.Delay(retries_done);
+  if (retry_after) d.delay = std::max(d.delay, *retry_after);
   if (auto left = TimeLeft(); left && d.delay >= *left) {
     d.reason = DeadlineMessage() + " before the next attempt could start";
     return d;

@@ -67,8 +67,9 @@ class RetryPolicy {
   // After a transient failure of a request to origin that has been retried
   // retries_done times already: whether to try again and after how long.
   // Takes one retry from the budget when the answer is yes. A Retry-After
-  // the server sent is honoured (not jittered) and also holds back every
-  // other request to that origin. max_retries < 0: options().retries.
+  // the server sent is honoured (the delay is at least that, never less than
+  // the backoff) and also holds back every other request to that origin.
+  // max_retries < 0: options().retries.
   Decision AfterFailure(const std::string& origin, int retries_done,
                         std::optional<std::chrono::milliseconds> retry_after = std::nullopt,
                         int max_retries = -1);

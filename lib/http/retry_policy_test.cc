@@ -98,6 +98,10 @@ TEST(RetryPolicy, RetryAfterHonouredAndCapped) {
   auto d = p.AfterFailure("o", 0, 7s);
   EXPECT_TRUE(d.retry);
   EXPECT_EQ(d.delay, 7s);
+  // "Retry-After: 0" (or a date past) is no licence to hammer: the backoff still applies.
+  Backoff same(RetryOptions{}.base, RetryOptions{}.cap, 1);
+  (void)same.Delay(0);  // the draw the 7 s answer above used
+  EXPECT_EQ(p.AfterFailure("o", 1, 0ms).delay, same.Delay(1));
   auto too_long = p.AfterFailure("o", 0, 3600s);
   EXPECT_FALSE(too_long.retry);
   EXPECT_EQ(too_long.reason, "the server asked to wait 3600 s, more than the 60 s we wait");
