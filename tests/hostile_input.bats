@@ -58,8 +58,8 @@ hostile_lines() {
 }
 
 # check_errors_name_lines TOOL : every bad line is named once on stderr,
-# on a line of its own starting with the tool's name; nothing else there
-# but what the caller allows in EXTRA_STDERR (a grep -E pattern).
+# on a line of its own starting with the tool's name and shorter than
+# 1000 bytes (the huge line is not echoed); no good line is named.
 check_errors_name_lines() {
     local tool=$1 n
     for n in $BAD_LINES; do
