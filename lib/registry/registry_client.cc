@@ -64,8 +64,11 @@ Status RegistryClient::Ping() {
       last = Unavailable(host_ + ": not speaking TLS");
       continue;
     } else if (resp->status != 200) {
-      return Unavailable(host_ + ": /v2/ answered HTTP " + std::to_string(resp->status) +
-                         "; is this a container registry?");
+      // A 5xx/429 the Client retried to the end is the registry being down
+      // (transient); anything else says this is no registry we can use.
+      const std::string what = host_ + ": /v2/ answered HTTP " + std::to_string(resp->status);
+      if (!resp->retry_note.empty()) return Unavailable(what + " (" + resp->retry_note + ")");
+      return Unsupported(what + "; is this a container registry?");
     }
     base_url_ = scheme + host_;
     base_origin_ = http::Origin(base_url_ + "/v2/");

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <thread>
 
+#include "http/client.h"
 #include "testing/fake_transport.h"
 
 namespace mk::registry {
@@ -171,6 +172,46 @@ TEST(RegistryClientAuth, NewChallengeWhileOthersReadIt) {
       EXPECT_TRUE(s.Has("Authorization"));
     }
   }
+}
+
+// The codes a script sees through the exit status (records/failures.h):
+// a registry that stays down is transient and says why retrying stopped; a
+// refusal a retry cannot change is not. The Client's retry loop runs over
+// the scripted server (its wire seam), with no real sleeping to speak of.
+class RegistryErrorCodes : public ::testing::Test {
+ protected:
+  Status Get(long ping_status, long manifest_status) {
+    FakeTransport server([=](const http::Request& r) {
+      if (r.url == "https://mirror.test/v2/") return FakeTransport::Reply(ping_status);
+      return FakeTransport::Reply(manifest_status);
+    });
+    http::ClientOptions o;
+    o.retry.retries = 2;
+    o.retry.base = std::chrono::milliseconds(1);
+    http::Client client(o, &server);
+    auth::AuthStore auth;
+    RegistryClient registry("mirror.test", client, auth, {});
+    return registry.GetManifest("a/b", "v1").status();
+  }
+};
+
+TEST_F(RegistryErrorCodes, TransientAfterRetriesSaysWhy) {
+  Status s = Get(200, 503);
+  EXPECT_EQ(s.code(), Code::kUnavailable);
+  EXPECT_NE(s.message().find("HTTP 503"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("(gave up after 3 attempts)"), std::string::npos) << s.message();
+  Status down = Get(503, 200);
+  EXPECT_EQ(down.code(), Code::kUnavailable);
+  EXPECT_NE(down.message().find("(gave up after 3 attempts)"), std::string::npos) << down.message();
+}
+
+TEST_F(RegistryErrorCodes, AnswersARetryCannotChangeAreNotTransient) {
+  EXPECT_EQ(Get(200, 501).code(), Code::kUnsupported);
+  EXPECT_EQ(Get(200, 505).code(), Code::kUnsupported);
+  EXPECT_EQ(Get(200, 507).code(), Code::kInternal);
+  EXPECT_EQ(Get(200, 404).code(), Code::kNotFound);
+  EXPECT_EQ(Get(200, 403).code(), Code::kPermissionDenied);
+  EXPECT_EQ(Get(404, 200).code(), Code::kUnsupported);  // /v2/ missing: no registry
 }
 
 }  // namespace
