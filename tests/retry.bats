@@ -161,3 +161,17 @@ log_count() {
     [ "$(raw_digest "$DST_DIR" "$DST_ADDR/retry/cli:v1")" = "$digest" ]
     skopeo copy --quiet --src-tls-verify=false "docker://$DST_ADDR/retry/cli:v1" "oci:$FT/check:cli" >/dev/null
 }
+
+@test "a reset half way through a blob upload's body: the blob starts over, the copy succeeds" {
+    DST_ADDR=$(mirror_registry "dst$BATS_TEST_NUMBER") || return 1
+    DST_DIR="$BATS_FILE_TMPDIR/dst$BATS_TEST_NUMBER"
+    DP=$(fault_proxy_start dp "$DST_DIR" "$(schedule '{"method": "PUT", "path": "/blobs/uploads/", "nth": 1, "action": "reset", "on": "request", "at": 0.5}')")
+    run --separate-stderr timeout 60 "$MK_BIN/blob-copy" --jobs 1 --insecure "$SRC_ADDR" --insecure "$DP" \
+        "$CLI" "$DP/retry/reset:v1"
+    echo "$output"
+    echo "$stderr"
+    jq -c '{method, path, status, fault, error, bytes_in}' "$FT/dp.log"
+    [ "$status" -eq 0 ]
+    [ "$(jq -r .status <<<"$output")" = copied ]
+    [ "$(raw_digest "$DST_DIR" "$DST_ADDR/retry/reset:v1")" = "$(jq -r .digest <<<"$output")" ]
+}

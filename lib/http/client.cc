@@ -38,6 +38,7 @@ struct Transfer {
   bool resume_checked = false;
   Status sink_status;
   Status source_status;
+  bool source_read = false;  // a byte of the request body was taken
   bool body_too_large = false;
   RetryPolicy* retry = nullptr;  // its deadline cuts the transfer
 };
@@ -105,6 +106,7 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
 
 size_t OnRead(char* out, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
+  t->source_read = true;
   auto got = t->request->source(out, size * n);
   if (!got.ok()) {
     t->source_status = got.status();
@@ -174,7 +176,8 @@ void Client::Release(std::unique_ptr<Handle> h) {
 }
 
 Result<Response> Client::OnceOverWire(const Request& req, const BodySink& sink, uint64_t resume_from,
-                                      uint64_t* delivered) {
+                                      uint64_t* delivered, bool* body_read) {
+  *body_read = static_cast<bool>(req.source);  // a wire may read it: never replayed
   Request r = req;
   r.offset = 0;
   if (resume_from > 0) r.headers.emplace_back("Range", "bytes=" + std::to_string(resume_from) + "-");
@@ -188,8 +191,9 @@ Result<Response> Client::OnceOverWire(const Request& req, const BodySink& sink, 
   return wire_->Do(r, counting);
 }
 
-Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t resume_from, uint64_t* delivered) {
-  if (wire_) return OnceOverWire(req, sink, resume_from, delivered);
+Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t resume_from, uint64_t* delivered,
+                              bool* body_read) {
+  if (wire_) return OnceOverWire(req, sink, resume_from, delivered, body_read);
   auto handle = Acquire();
   if (!handle) return Internal("cannot create a curl handle");
   CURL* c = handle->curl;
@@ -259,6 +263,7 @@ Result<Response> Client::Once(const Request& req, const BodySink& sink, uint64_t
 
   CURLcode rc = curl_easy_perform(c);
   *delivered = t.delivered;
+  *body_read = t.source_read;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
   resp.url = req.url;
   Release(std::move(handle));
@@ -295,7 +300,8 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
     for (int retries = 0;; ++retries) {
       MK_RETURN_IF_ERROR(retry_.BeforeAttempt(origin, where));
       uint64_t delivered = 0;
-      resp = Once(req, sink, total_delivered, &delivered);
+      bool body_read = false;
+      resp = Once(req, sink, total_delivered, &delivered, &body_read);
       // A resumed GET must answer 206 from the right offset, else start over
       // is impossible (the sink has the first bytes already).
       if (resp.ok() && total_delivered > 0 && resp->status >= 200 && resp->status < 300) {
@@ -305,7 +311,10 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
       total_delivered += delivered;
       const bool transient = !resp.ok() ? resp.status().code() == Code::kUnavailable : Retryable(resp->status);
       if (!transient || Interrupted()) break;
-      if (!retryable_method) break;
+      // An upload whose body never left its source failed before the
+      // server saw it (a connection that died in the pool): safe to send.
+      const bool unsent_upload = req.source && !body_read && !resp.ok();
+      if (!retryable_method && !unsent_upload) break;
       std::optional<std::chrono::milliseconds> retry_after;
       if (resp.ok())
         if (auto ra = resp->Header("Retry-After")) retry_after = ParseRetryAfter(*ra, std::chrono::system_clock::now());

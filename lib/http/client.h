@@ -23,7 +23,9 @@
 // above starts the blob over. A streamed GET that already delivered N bytes
 // resumes with `Range: bytes=N-` and accepts only a 206 whose Content-Range
 // (content_range.h) starts at N. A request with an offset starts as such a
-// resumed GET. When retrying stops, the error (or the final response's
+// resumed GET. A streamed upload that failed on the wire before a byte of
+// its body was taken from the source (a pooled connection the server had
+// closed) is sent again: nothing of it reached the server. When retrying stops, the error (or the final response's
 // retry_note) says why: attempts, budget, deadline, or a Retry-After longer
 // than we wait.
 #pragma once
@@ -76,9 +78,12 @@ class Client : public Transport {
   struct Handle;
   std::unique_ptr<Handle> Acquire();
   void Release(std::unique_ptr<Handle> h);
-  Result<Response> Once(const Request& request, const BodySink& sink, uint64_t resume_from, uint64_t* delivered);
+  // One attempt. *delivered: body bytes handed to the sink; *body_read:
+  // whether any byte of a streamed request body was taken from its source.
+  Result<Response> Once(const Request& request, const BodySink& sink, uint64_t resume_from, uint64_t* delivered,
+                        bool* body_read);
   Result<Response> OnceOverWire(const Request& request, const BodySink& sink, uint64_t resume_from,
-                                uint64_t* delivered);
+                                uint64_t* delivered, bool* body_read);
 
   ClientOptions options_;
   Transport* wire_;
