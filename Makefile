@@ -42,11 +42,11 @@ INTEG     := $(BUILD)/integration_tests
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages: build, tests (registry, independent clients), run time;
-# time and bc for the benchmark (make bench).
+# time and bc for the benchmark (make bench); strace injects I/O errors in tests.
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
   libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
   parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base \
-  clang-format time bc
+  clang-format time bc strace
 
 .PHONY: all test unit integration bats demo asan tsan deps clean format format-check
 all: $(TOOL_BINS)
