@@ -128,6 +128,25 @@ inspect() {
     [ "${lines[1]}" = "$(component cli)" ]
 }
 
+@test "exit status tells the failures apart: a moved tag is integrity (4), an unreachable source transient (3)" {
+    # a record whose source is a tag that now names other content than its "digest"
+    rec=$(component pod | jq -c --arg s "$SRC_ADDR/moved/pod:v1" '.source = $s')
+    pod=$(component pod | jq -r .source)
+    skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$(component cli | jq -r .source)" \
+        "docker://$SRC_ADDR/moved/pod:v1"
+    run --separate-stderr rewrite --filter-by-os 'linux/.*' <<<"$rec"
+    [ "$status" -eq 4 ] || { echo "$stderr"; return 1; }
+    [ "$(jq -r .code <<<"$output")" = data-loss ]
+    [[ $stderr == *"tag moved"* ]]
+    # a source registry that is not there: transient, a re-run may succeed
+    port=$(mk_free_port)
+    rec=$(component pod | jq -c --arg s "127.0.0.1:$port/gone/pod@${pod#*@}" '.source = $s')
+    run --separate-stderr "$MK_BIN/manifest-rewrite" --insecure "127.0.0.1:$port" --retries 1 \
+        --filter-by-os 'linux/.*' <<<"$rec"
+    [ "$status" -eq 3 ] || { echo "$stderr"; return 1; }
+    [ "$(jq -r .code <<<"$output")" = unavailable ]
+}
+
 @test "--convert oci: a Docker image becomes OCI; skopeo copies it to an OCI layout that umoci unpacks" {
     rec=$(component cli)
     [ "$(fixture_component cli media_type)" = application/vnd.docker.distribution.manifest.v2+json ]

@@ -74,19 +74,20 @@ Result<mutate::Format> ParseFormat(const std::string& text) {
 
 LineResult RecordRewriter::Process(records::InputLine& in) {
   LineResult out;
-  auto fail = [&](const std::string& field, const std::string& error, json::Value record) {
+  auto fail = [&](const std::string& field, const std::string& error, json::Value record, Code code) {
     out.error = "line " + std::to_string(in.line) + ": " + error;
-    out.text = records::Error({in.line, field, error, std::move(record)}).Serialize();
+    out.code = code;
+    out.text = records::Error({in.line, field, error, std::move(record), code}).Serialize();
     return out;
   };
-  if (!in.problem.ok()) return fail("", in.problem.message(), json::Value::Null());
+  if (!in.problem.ok()) return fail("", in.problem.message(), json::Value::Null(), in.problem.code());
   json::Value& record = in.record;
   if (records::Classify(record) != records::Role::kMapping) {
     out.text = in.text;
     return out;
   }
   records::MappingCheck check = records::CheckMapping(record);
-  if (!check.ok()) return fail(check.field, check.error, record);
+  if (!check.ok()) return fail(check.field, check.error, record, Code::kInvalidArgument);
   if (!options_.selection.Keeps(record.GetString("name").value_or(""), check.mapping.source)) {
     out.action = LineResult::Action::kDrop;
     return out;
@@ -98,7 +99,7 @@ LineResult RecordRewriter::Process(records::InputLine& in) {
   bool changed = false;
   json::Value original = record;
   Status s = Rewrite(record, &changed);
-  if (!s.ok()) return fail("", check.mapping.source + ": " + s.message(), std::move(original));
+  if (!s.ok()) return fail("", check.mapping.source + ": " + s.message(), std::move(original), s.code());
   out.text = changed ? record.Serialize() : in.text;
   out.rewritten = records::IsRewritten(record) && changed;
   return out;

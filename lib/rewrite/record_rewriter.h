@@ -42,6 +42,7 @@ struct LineResult {
   enum class Action { kWrite, kDrop } action = Action::kWrite;
   std::string text;   // the line to write (kWrite)
   std::string error;  // set: the record failed (text is then an error record)
+  Code code = Code::kOk;  // what kind of failure (decides the exit status)
   bool rewritten = false;
 };
 

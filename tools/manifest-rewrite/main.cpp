@@ -85,12 +85,13 @@ int main(int argc, char** argv) {
   rewrite::RecordRewriter rewriter(*(*session)->stores, options);
   json::LineReader reader(fd);
   json::RecordWriter writer(stdout);
-  int failed = 0, rewritten = 0;
+  records::FailureSet failures;
+  int rewritten = 0;
   Status s = records::ReadRecords(reader, [&](records::InputLine& in) {
     rewrite::LineResult r = rewriter.Process(in);
     if (!r.error.empty()) {
       cli::Error(kInfo, r.error);
-      ++failed;
+      failures.Note(r.code);
     }
     rewritten += r.rewritten ? 1 : 0;
     if (r.action == rewrite::LineResult::Action::kDrop) return true;
@@ -98,11 +99,11 @@ int main(int argc, char** argv) {
   });
   if (!s.ok() && s.code() != Code::kCancelled) {
     cli::Error(kInfo, s.message());
-    ++failed;
+    failures.Note(s);
   }
   if (rewritten > 0)
     cli::Error(kInfo, std::to_string(rewritten) +
                           " image(s) rewritten: their digests are new; a pull by a source digest " +
                           "will not find them through a digest mirror (ics-gen leaves them out of digest mirrors)");
-  return cli::FinishStdout(kInfo, failed ? cli::kExitItemFailed : cli::kExitOk, &writer);
+  return cli::FinishStdout(kInfo, failures.Exit(), &writer);
 }
