@@ -152,6 +152,14 @@ check() {
         echo "$output"
         echo "--- $run stderr:"
         head -c 2000 "$FT/$run.err"
+        # what the proxies did that was not plain success, to tell a tool
+        # defect from a proxy one
+        for log in "$FT"/sp.log "$FT"/dp.log; do
+            [ -f "$log" ] || continue
+            echo "--- ${log##*/}: faults, errors and failed answers"
+            jq -c 'select(.fault != null or .error != null or .status >= 400 or .status == 0)
+                   | {name, method, path: .path[0:90], status, bytes_in, bytes_out, fault, error}' "$log" | head -n 20
+        done
         return 1
     fi
 }
