@@ -119,8 +119,6 @@ Result<Reference> Reference::Parse(std::string_view text) {
     rest = rest.substr(0, colon);
   }
   if (rest.empty()) return InvalidArgument("invalid reference " + Quote(text) + ": no repository name");
-  if (rest.size() > kMaxNameLength)
-    return InvalidArgument("invalid reference " + Quote(text) + ": name longer than 255 characters");
 
   std::string_view path = rest;
   size_t first = rest.find('/');
@@ -151,6 +149,11 @@ Result<Reference> Reference::Parse(std::string_view text) {
     }
   }
   r.path_ += std::string(path);
+  // The limit is on the name as printed, domain and "library/" included
+  // (docker/distribution checks the normalized name): a name that passed
+  // before normalizing but not after would not parse from its own String().
+  if (r.repository().size() > kMaxNameLength)
+    return InvalidArgument("invalid reference " + Quote(text) + ": name longer than 255 characters");
   return r;
 }
 

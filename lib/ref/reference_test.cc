@@ -82,6 +82,21 @@ TEST(Reference, RejectsWithReasons) {
   EXPECT_FALSE(Reference::Parse("r.io/a:" + std::string(129, 't')).ok());
 }
 
+// Found by tests/fuzz/reference_fuzz.cc: 250 letters parsed, but printed as
+// "docker.io/library/" and 250 letters they did not parse again.
+TEST(Reference, NameLimitIsOnTheNormalizedName) {
+  const std::string longest(255 - std::string("docker.io/library/").size(), 'a');
+  auto r = Reference::Parse(longest);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(Reference::Parse(r->String()).ok());
+  auto over = Reference::Parse(longest + "a");
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.status().message().find("longer than 255"), std::string::npos) << over.status().message();
+  // index.docker.io/ is longer than what it normalizes to.
+  EXPECT_TRUE(Reference::Parse("index.docker.io/library/" + longest).ok());
+  EXPECT_FALSE(Reference::Parse("index.docker.io/library/" + longest + "a").ok());
+}
+
 TEST(Reference, Derivations) {
   auto r = *Reference::Parse("r.io:5000/ocp4/openshift4");
   EXPECT_EQ(r.WithTag("4.3.0-x86_64-cli").String(), "r.io:5000/ocp4/openshift4:4.3.0-x86_64-cli");
