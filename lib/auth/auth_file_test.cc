@@ -119,6 +119,8 @@ TEST(AuthStore, NormalizesKeys) {
   EXPECT_EQ(NormalizeAuthKey("http://Mirror.Example.com:5000/v2/"), "mirror.example.com:5000");
   EXPECT_EQ(NormalizeAuthKey("HTTPS://Quay.io"), "quay.io");
   EXPECT_EQ(NormalizeAuthKey("quay.io/org/repo"), "quay.io/org/repo");
+  EXPECT_EQ(NormalizeAuthKey("quay.io//v1"), "quay.io");
+  EXPECT_EQ(NormalizeAuthKey("https://quay.io/org//v2/"), "quay.io/org");
 }
 
 TEST(AuthStore, ExplicitFileMustExistAndEnvOrderHolds) {
