@@ -186,6 +186,22 @@ TEST(ReadRecordsIn, SameLinesFromMemory) {
   EXPECT_EQ(*lines[2].record.GetInt("b"), 3);
 }
 
+// As json::LineReader reads a stream: a byte order mark before the first
+// line only is dropped.
+TEST(ReadRecordsIn, DropsAByteOrderMarkOnTheFirstLineOnly) {
+  const std::string bom = "\xEF\xBB\xBF";
+  std::vector<InputLine> lines;
+  EXPECT_TRUE(ReadRecordsIn(bom + "{\"a\":1}\n" + bom + "{\"b\":2}\n", [&](InputLine& in) {
+                lines.push_back(std::move(in));
+                return true;
+              }).ok());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].text, "{\"a\":1}");
+  EXPECT_TRUE(lines[0].problem.ok()) << lines[0].problem.message();
+  EXPECT_EQ(lines[1].text, bom + "{\"b\":2}");
+  EXPECT_FALSE(lines[1].problem.ok());
+}
+
 TEST(ReadRecords, HandlerStopsTheLoop) {
   FILE* f = std::tmpfile();
   std::fputs("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n", f);
