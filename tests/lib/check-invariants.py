@@ -178,10 +178,14 @@ def check_registry(args, recs):
             if dest.startswith(frm + "/"):
                 dest = to + dest[len(frm):]
         status = r.get("status")
-        if status not in ("copied", "present"):
-            # a failed image may be absent; whatever is visible must be whole
-            if skopeo(["inspect", "--raw"] + sk + ["docker://" + dest]).returncode != 0:
-                return
+        raw = skopeo(["inspect", "--raw"] + sk + ["docker://" + dest])
+        if raw.returncode != 0:
+            if status in ("copied", "present"):
+                bad("records: %s says %s but skopeo inspect finds no %s" % (r.get("dest"), status, dest))
+            return  # a failed image may be absent; whatever is visible must be whole
+        raw_digest = "sha256:" + hashlib.sha256(raw.stdout).hexdigest()
+        if r.get("digest") and status in ("copied", "present") and raw_digest != r["digest"]:
+            bad("content: %s is %s, the record says %s" % (dest, raw_digest, r["digest"]))
         with tempfile.TemporaryDirectory(dir=args.tmp) as d:
             cp = skopeo(["copy", "--all", "--quiet"] + src + ["docker://" + dest, "dir:" + d])
             if cp.returncode != 0:
@@ -193,8 +197,8 @@ def check_registry(args, recs):
                 return
             # skopeo keeps the manifest's bytes when it converts nothing
             digest = "sha256:" + sha256_file(os.path.join(d, "manifest.json"))
-            if r.get("digest") and status in ("copied", "present") and digest != r["digest"]:
-                bad("content: %s is %s, the record says %s" % (dest, digest, r["digest"]))
+            if digest != raw_digest:
+                bad("content: %s: skopeo copy got manifest %s, inspect %s" % (dest, digest, raw_digest))
             verify_skopeo_dir(d, dest)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:

@@ -16,6 +16,12 @@
 #                             $FT/NAME.addrs holds {"main","alt","plain"}
 #   fault_proxy_stop NAME     stop it (by the PID it recorded)
 #   canary                    print a fresh random token (user or password)
+#   faults_authfile FILE ADDR USER PASS [ADDR USER PASS]...
+#                             a containers-auth.json (0600) for those hosts
+#   fault_registry_kill DIR   kill -9 the registry of DIR (its recorded PID)
+#   fault_registry_restart DIR
+#                             start it again on the same port and config
+#   fault_wait_file FILE SECS wait (bounded) until FILE is non-empty
 #
 # $FT is the directory a test works in (default $BATS_TEST_TMPDIR).
 
