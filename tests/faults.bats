@@ -294,13 +294,10 @@ one_fault() {
     one_fault rr sp "{$BLOB_GET, \"nth\": 2, \"action\": \"truncate\", \"at\": 0.5}" 0
 }
 
-@test "wrong bytes once in a blob body: never stored under that digest; the image fails with exit integrity" {
-    # blob-copy(1): a mismatch is an integrity failure (exit 4), not
-    # retried. (Open question, reported: the brief reads exit 4 as "what
-    # retrying could not fix", i.e. fetch a mismatching blob once more.)
-    one_fault rr sp "{$BLOB_GET, \"nth\": 2, \"action\": \"corrupt\", \"count\": 3}" "$INTEGRITY"
-    jq -e -s '[.[] | select(.status == "failed")] | length == 1' "$FT/run1.json" >/dev/null
-    grep -q 'does not match its digest' "$FT/run1.err"
+@test "wrong bytes once in a blob body: never stored under that digest, fetched once more: survived" {
+    # (one_fault checks the fault fired; the checker that nothing wrong was stored)
+    one_fault rr sp "{$BLOB_GET, \"nth\": 2, \"action\": \"corrupt\", \"count\": 3}" 0
+    all_status run1 copied
 }
 
 @test "wrong bytes forever on blob bodies: failed records, exit integrity, nothing stored under a wrong digest" {
@@ -344,8 +341,8 @@ one_fault() {
 }
 
 @test "registry->dir: reset, truncation, wrong bytes and 503 in one run: invariants hold" {
-    # the flipped bytes fail one image (exit 4, see "wrong bytes once")
-    expect=$INTEGRITY
+    # the flipped bytes are fetched once more (see "wrong bytes once")
+    expect=0
     sched "$FT/s.json" "{$BLOB_GET, \"nth\": 1, \"action\": \"reset\", \"at\": 0.5}" \
         "{$BLOB_GET, \"nth\": 3, \"action\": \"truncate\", \"at\": 0.3}" \
         "{$BLOB_GET, \"nth\": 5, \"action\": \"status\", \"status\": 503}" \

@@ -201,10 +201,16 @@ Status ImageCopier::CopyBlobRetrying(store::Store& src, const Reference& src_rep
                                      const Reference& dst_repo, const oci::Descriptor& blob, uint64_t* resumed) {
   // Only a failure the layers below did not already retry to the end is
   // tried again here (a GET the Client gave up on would only multiply).
+  // Content that did not match its digest was never stored; it is fetched
+  // once more (a proxy or a link can spoil one transfer), and wrong twice is
+  // an integrity failure.
   const std::string what = "blob " + blob.digest.str() + " to " + dst.Name();
+  int mismatches = 0;
   for (int retries = 0;; ++retries) {
     Status s = store::CopyBlob(src, src_repo, dst, dst_repo, blob, 1 << 20, resumed);
-    if (s.ok() || !retry_ || s.code() != Code::kUnavailable || http::RetryPolicy::GaveUp(s) || Interrupted())
+    const bool refetch = s.code() == Code::kDataLoss && ++mismatches < 2;
+    if (s.ok() || !retry_ || !(refetch || s.code() == Code::kUnavailable) || http::RetryPolicy::GaveUp(s) ||
+        Interrupted())
       return s;
     http::RetryPolicy::Decision next = retry_->AfterFailure(dst.Name(), retries);
     if (!next.retry) return Status(s.code(), s.message() + " (" + next.reason + ")");

@@ -39,6 +39,34 @@ class NoSleepClock : public http::RetryClock {
   std::chrono::steady_clock::time_point now_{};
 };
 
+// A source whose first `spoil` reads of the layer come with a flipped byte,
+// as a proxy or a bad link may deliver them.
+class SpoilingStore : public store::MemoryStore {
+ public:
+  SpoilingStore() : MemoryStore("src.test") {}
+  Status FetchBlob(const Reference& repo, const oci::Descriptor& blob, const store::BlobSink& sink) override {
+    bool flip = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      flip = blob.digest == target && spoil > 0;
+      if (flip) --spoil;
+    }
+    if (!flip) return MemoryStore::FetchBlob(repo, blob, sink);
+    bool first = true;
+    return MemoryStore::FetchBlob(repo, blob, [&](const char* data, size_t n) {
+      std::string copy(data, n);
+      if (first && n > 0) copy[0] = static_cast<char>(copy[0] ^ 0x55);
+      first = false;
+      return sink(copy.data(), copy.size());
+    });
+  }
+  Digest target;
+  int spoil = 0;
+
+ private:
+  std::mutex mu_;
+};
+
 // https://dst.test: just enough of the distribution API for a push, and a
 // hook that may fail a request (a status, or a transport error after the
 // body's first bytes were read).
@@ -138,9 +166,11 @@ class UploadRetryTest : public ::testing::Test {
     store::ResolverOptions options;
     options.chunk_size = chunk_size;
     resolver_ = std::make_unique<store::StoreResolver>(registry_, auth_, options);
-    auto src = std::make_unique<store::MemoryStore>("src.test");
+    auto src = std::make_unique<SpoilingStore>();
     layer_ = fixtures::PutBlob(*src, "a/b", fixtures::RandomBytes(10000, 5));
     manifest_ = fixtures::MakeImage(*src, "a/b", fixtures::ConfigJson("amd64"), {layer_});
+    src->target = layer_.digest;
+    src_ = src.get();
     resolver_->Register("src.test", std::move(src));
   }
 
@@ -154,6 +184,7 @@ class UploadRetryTest : public ::testing::Test {
   auth::AuthStore auth_;
   BlobLedger ledger_;
   std::unique_ptr<store::StoreResolver> resolver_;
+  SpoilingStore* src_ = nullptr;
   oci::Descriptor layer_;
   oci::Manifest manifest_;
   NoSleepClock clock_;
@@ -218,4 +249,24 @@ TEST_F(UploadRetryTest, PermanentRefusalsAreNotRetried) {
 }
 
 }  // namespace
+TEST_F(UploadRetryTest, ABlobThatArrivesWrongOnceIsFetchedAgain) {
+  src_->spoil = 1;
+  http::RetryPolicy policy({.seed = 1}, clock_);
+  auto out = Copy(&policy);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(registry_.blobs_.count(layer_.digest.str()), 1u);
+  EXPECT_EQ(registry_.manifests_put_, 1);
+  EXPECT_EQ(policy.retries_used(), 1);
+}
+
+TEST_F(UploadRetryTest, ABlobThatArrivesWrongTwiceIsAnIntegrityFailureAndNeverStored) {
+  src_->spoil = 2;
+  http::RetryPolicy policy({.seed = 1}, clock_);
+  auto out = Copy(&policy);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), Code::kDataLoss) << out.status().message();
+  EXPECT_EQ(registry_.blobs_.count(layer_.digest.str()), 0u);
+  EXPECT_EQ(registry_.manifests_put_, 0);
+}
+
 }  // namespace mk::copy
