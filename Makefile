@@ -7,6 +7,8 @@
 #   make tsan       the same tests on a ThreadSanitizer build
 #   make format     reformat the sources with clang-format (make format-check: only check)
 #   make bench      mirrorkit against skopeo and a raw bound (bench/run.sh; not a test)
+#   make fuzz       libFuzzer (clang) on every parser of untrusted bytes, FUZZ_SECONDS each
+#                   (make fuzz-replay, part of make test: the corpora under ASan + UBSan)
 #   make deps       install the Debian packages the build and tests need
 #
 # Plain GNU make: objects and dependency files under $(BUILD)/, one static
@@ -104,7 +106,8 @@ bats: $(TOOL_BINS)
 	MK_BIN=$(abspath $(BIN)) bats --jobs 2 tests
 
 test: deps
-	$(MAKE) -j$(JOBS) $(TOOL_BINS) $(UNIT) $(INTEG)
+	$(MAKE) -j$(JOBS) $(TOOL_BINS) $(UNIT) $(INTEG) $(FUZZ_REPLAY_BINS)
+	$(MAKE) --no-print-directory fuzz-replay
 	UNIT=$(abspath $(UNIT)) INTEG=$(abspath $(INTEG)) MK_BIN=$(abspath $(BIN)) tests/run-all.sh
 
 # Debug build with sanitizers, in its own directories, running the same tests.
@@ -144,5 +147,8 @@ bench: deps
 
 clean:
 	rm -rf build build-asan build-tsan bin
+
+# The fuzz targets and their corpus replay (tests/fuzz/, doc/fuzzing.md).
+include tests/fuzz/fuzz.mk
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) $(TOOLS:%=$(BUILD)/tools/%/main.d)
