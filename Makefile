@@ -127,7 +127,7 @@ tsan: deps
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" UNIT=$(abspath build-tsan/unit_tests) \
 	  INTEG=$(abspath build-tsan/integration_tests) MK_BIN=$(abspath build-tsan/bin) tests/run-all.sh
 
-FORMAT_SRCS = $(sort $(wildcard lib/*/*.cc lib/*/*.h tools/*/*.cpp tests/integration/*.cc))
+FORMAT_SRCS = $(sort $(wildcard lib/*/*.cc lib/*/*.h tools/*/*.cpp tests/integration/*.cc tests/fuzz/*.cc tests/fuzz/*.h))
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:

@@ -138,8 +138,7 @@ namespace {
 
 // One 512-byte ustar header; size_field is written as given (octal text,
 // or base-256 bytes), the checksum computed unless bad_checksum.
-std::string Header(const std::string& name, const std::string& size_field, char type = '0',
-                   bool bad_checksum = false) {
+std::string Header(const std::string& name, const std::string& size_field, char type = '0', bool bad_checksum = false) {
   std::string h(512, '\0');
   h.replace(0, std::min<size_t>(name.size(), 100), name.substr(0, 100));
   h.replace(100, 7, "0000644");
@@ -271,9 +270,8 @@ TEST(HostileTar, AnOpenFailureWithoutLibarchiveMessageIsAnError) {
                                  0x51, 0x48, 0x54, 0x28, 0x49, 0x2c, 0x52, 0x48, 0x04, 0x32, 0x72, 0x72, 0xf2,
                                  0x06, 0x10, 0x1f, 0x00, 0x58, 0xa8, 0xc2, 0xb3, 0xa0, 0x00, 0x00, 0x00};
   StringSource src{std::string(reinterpret_cast<const char*>(bytes), sizeof bytes)};
-  Status s = WalkTarStream(src.Reader(), "layer L", [](const Entry&, EntryContent&) -> Result<Visit> {
-    return Visit::kContinue;
-  });
+  Status s = WalkTarStream(src.Reader(), "layer L",
+                           [](const Entry&, EntryContent&) -> Result<Visit> { return Visit::kContinue; });
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("layer L"), std::string::npos) << s.message();
   EXPECT_EQ(s.message().find('\n'), std::string::npos) << s.message();

@@ -107,10 +107,10 @@ Status WalkOpened(struct archive* a, const std::string& what, const Status* sour
     if (rc == ARCHIVE_EOF) return Status::Ok();
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       if (source_error && !source_error->ok()) return *source_error;
-      return InvalidArgument(what + ": bad tar stream" +
-                             (previous.empty() ? std::string(" at its first entry")
-                                               : " after entry " + Quote(previous)) +
-                             ": " + ErrorText(a));
+      return InvalidArgument(
+          what + ": bad tar stream" +
+          (previous.empty() ? std::string(" at its first entry") : " after entry " + Quote(previous)) + ": " +
+          ErrorText(a));
     }
     Entry entry;
     const char* p = archive_entry_pathname(e);
@@ -124,8 +124,7 @@ Status WalkOpened(struct archive* a, const std::string& what, const Status* sour
       entry.link_target = sl;
     // A size no tar of a real layer has: libarchive would still try to
     // read (or skip) that much; refused here, naming the entry.
-    if (entry.size < 0)
-      return InvalidArgument(what + ": entry " + Quote(entry.path) + " has a negative size");
+    if (entry.size < 0) return InvalidArgument(what + ": entry " + Quote(entry.path) + " has a negative size");
     ArchiveContent content(a, entry.path);
     auto next = visit(entry, content);
     if (!next.ok()) {
@@ -151,8 +150,7 @@ Status WalkTarStream(const ByteReader& read, const std::string& what, const Entr
   ReaderSource source{&read};
   auto a = NewReader();
   if (archive_read_open(a.get(), &source, nullptr, ReadCallback, nullptr) != ARCHIVE_OK)
-    return source.error.ok() ? InvalidArgument(what + ": not a tar archive: " + ErrorText(a.get()))
-                             : source.error;
+    return source.error.ok() ? InvalidArgument(what + ": not a tar archive: " + ErrorText(a.get())) : source.error;
   return WalkOpened(a.get(), what, &source.error, visit);
 }
 

@@ -191,9 +191,10 @@ bool AnnotateRecord(json::Value& record, const Result<CopyOutcome>& outcome) {
   // gives another: the copy is not the image the record meant. Its digest
   // is kept (it is the claim that failed), never overwritten.
   if (auto claimed = record.GetString("digest"); claimed && *claimed != o.digest.str()) {
-    records::SetCopyFailure(record, "the source is now " + o.digest.str() + ", not the record's \"digest\" " +
-                                        *claimed + " (its tag moved); " +
-                                        record.GetString("dest").value_or("the dest") + " now holds " + o.digest.str(),
+    records::SetCopyFailure(record,
+                            "the source is now " + o.digest.str() + ", not the record's \"digest\" " + *claimed +
+                                " (its tag moved); " + record.GetString("dest").value_or("the dest") + " now holds " +
+                                o.digest.str(),
                             Code::kDataLoss);
     return false;
   }

@@ -32,8 +32,7 @@ std::string Has(const Status& s, const std::string& want) {
 // maps, by digest or tag, with the media type the document names.
 class HostileSourceTest : public ::testing::Test {
  protected:
-  HostileSourceTest()
-      : server_([this](const http::Request& r) { return Answer(r); }), resolver_(server_, auth_, {}) {
+  HostileSourceTest() : server_([this](const http::Request& r) { return Answer(r); }), resolver_(server_, auth_, {}) {
     auto d = std::make_unique<store::MemoryStore>("dst.test");
     dst_ = d.get();
     resolver_.Register("dst.test", std::move(d));
@@ -81,7 +80,7 @@ class HostileSourceTest : public ::testing::Test {
   std::string Index(const std::string& child_raw) {
     return R"({"schemaVersion":2,"mediaType":")" + std::string(oci::kOciIndex) + R"(","manifests":[)" +
            Desc(child_raw.find("\"manifests\"") != std::string::npos ? std::string(oci::kOciIndex)
-                                                                       : std::string(oci::kOciManifest),
+                                                                     : std::string(oci::kOciManifest),
                 Digest::Sha256Of(child_raw).str(), std::to_string(child_raw.size())) +
            "]}";
   }
@@ -194,7 +193,7 @@ TEST_F(HostileSourceTest, WrongBytesAreNeverStoredUnderTheDigest) {
 
 TEST_F(HostileSourceTest, AManifestThatIsNotAnObjectOrNotJsonIsAnError) {
   for (const std::string& raw : std::vector<std::string>{"[]", "\"x\"", "{\"schemaVersion\":2,", "{\"a\":\"\xff\"}",
-                                                          std::string(100000, '[') + std::string(100000, ']')}) {
+                                                         std::string(100000, '[') + std::string(100000, ']')}) {
     Serve(raw, "odd");
     auto out = CopyTag("odd");
     ASSERT_FALSE(out.ok());

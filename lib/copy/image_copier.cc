@@ -17,8 +17,7 @@ Result<CopyOutcome> ImageCopier::Copy(const store::Location& source_loc, const s
                                       const std::optional<Digest>& expected, const store::Overlay* overlay) {
   // After the deadline nothing starts, whatever the stores (a directory
   // copy makes no request that would notice).
-  if (retry_ && retry_->DeadlinePassed())
-    return Unavailable(source_loc.String() + ": " + retry_->DeadlineMessage());
+  if (retry_ && retry_->DeadlinePassed()) return Unavailable(source_loc.String() + ": " + retry_->DeadlineMessage());
   MK_ASSIGN_OR_RETURN(auto from, stores_.ForLocation(source_loc, false));
   MK_ASSIGN_OR_RETURN(auto to, stores_.ForLocation(dest_loc, true, from.ref.String()));
   std::optional<store::OverlayStore> rewritten;

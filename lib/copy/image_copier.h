@@ -57,8 +57,7 @@ class ImageCopier {
   // transiently — a 503 on its upload, a reset mid-PATCH, which the Client
   // cannot replay — starts over with a new upload session, under the same
   // backoff, budget and deadline. It must outlive the copier.
-  ImageCopier(store::StoreResolver& stores, BlobLedger& ledger, int blob_jobs = 1,
-              http::RetryPolicy* retry = nullptr)
+  ImageCopier(store::StoreResolver& stores, BlobLedger& ledger, int blob_jobs = 1, http::RetryPolicy* retry = nullptr)
       : stores_(stores),
         ledger_(ledger),
         pool_(blob_jobs > 1 ? std::make_unique<TaskPool>(blob_jobs) : nullptr),

@@ -73,8 +73,8 @@ class SpoilingStore : public store::MemoryStore {
 class ScriptedRegistry : public http::Transport {
  public:
   struct Fault {
-    long status = 0;         // answer this instead
-    bool reset = false;      // or: read some of the body, then fail as a reset would
+    long status = 0;     // answer this instead
+    bool reset = false;  // or: read some of the body, then fail as a reset would
   };
   std::function<Fault(const http::Request&, int nth_of_method)> fault = [](const http::Request&, int) {
     return Fault{};

@@ -5,7 +5,8 @@
 namespace mk::http {
 
 Backoff::Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, uint64_t seed)
-    : base_(std::max(base, std::chrono::milliseconds(0))), cap_(std::max(cap, std::chrono::milliseconds(0))),
+    : base_(std::max(base, std::chrono::milliseconds(0))),
+      cap_(std::max(cap, std::chrono::milliseconds(0))),
       rng_(seed) {}
 
 std::chrono::milliseconds Backoff::Ceiling(int retry) const {

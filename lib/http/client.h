@@ -82,8 +82,8 @@ class Client : public Transport {
   // whether any byte of a streamed request body was taken from its source.
   Result<Response> Once(const Request& request, const BodySink& sink, uint64_t resume_from, uint64_t* delivered,
                         bool* body_read);
-  Result<Response> OnceOverWire(const Request& request, const BodySink& sink, uint64_t resume_from,
-                                uint64_t* delivered, bool* body_read);
+  Result<Response> OnceOverWire(const Request& request, const BodySink& sink, uint64_t resume_from, uint64_t* delivered,
+                                bool* body_read);
 
   ClientOptions options_;
   Transport* wire_;

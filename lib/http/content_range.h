@@ -20,8 +20,8 @@ namespace mk::http {
 
 struct ContentRange {
   uint64_t first = 0;
-  uint64_t last = 0;                 // inclusive
-  std::optional<uint64_t> total;     // nullopt for "*"
+  uint64_t last = 0;              // inclusive
+  std::optional<uint64_t> total;  // nullopt for "*"
 };
 
 // kInvalidArgument, naming the value, for anything else.

@@ -54,12 +54,11 @@ TEST(RetryAfter, FarFutureDateSaturates) {
 
 TEST(RetryAfter, Garbage) {
   auto now = system_clock::now();
-  for (const char* v : {"", " ", "-1", "1.5", "12s", "soon", "Sun, 06 Nov 1994 08:49:37",
-                        "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 6 Nov 1994 08:49:37 GMT",
-                        "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
-                        "Sun, 06 Nov 1994 25:49:37 GMT", "Sun Nov  6 08:49:37 1994 GMT",
-                        "Sunday, 06-Nov-1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT",
-                        "Sun, 06 Nov 1994 08:49:37 GMTX"}) {
+  for (const char* v :
+       {"", " ", "-1", "1.5", "12s", "soon", "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 31 Feb 1994 08:49:37 GMT", "Sun, 06 Foo 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 25:49:37 GMT", "Sun Nov  6 08:49:37 1994 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT",
+        "Xyz, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMTX"}) {
     EXPECT_FALSE(ParseRetryAfter(v, now)) << v;
   }
 }
@@ -87,9 +86,9 @@ TEST(ContentRange, WithLengthAndStar) {
 }
 
 TEST(ContentRange, Strict) {
-  for (const char* v : {"", "bytes", "bytes */1000", "bytes 5-4/10", "bytes 0-10/10", "bytes 0-9/",
-                        "bytes 0-18446744073709551616/*", "bytes 1-2/3 ", "bytes 1-2/3x", "items 0-1/2",
-                        "bytes -1-2/3", "bytes 1 - 2/3", "bytes 1-/3", "bytes=0-1/2"}) {
+  for (const char* v :
+       {"", "bytes", "bytes */1000", "bytes 5-4/10", "bytes 0-10/10", "bytes 0-9/", "bytes 0-18446744073709551616/*",
+        "bytes 1-2/3 ", "bytes 1-2/3x", "items 0-1/2", "bytes -1-2/3", "bytes 1 - 2/3", "bytes 1-/3", "bytes=0-1/2"}) {
     auto r = ParseContentRange(v);
     if (std::string_view(v) == "bytes 1-2/3 ") {
       EXPECT_TRUE(r.ok());  // outer whitespace is not part of the value

@@ -45,10 +45,10 @@ struct RetryOptions {
   int budget = 200;  // retries in the whole run, across all workers
   // How long the run may take, from the policy's construction; none: no limit.
   std::optional<std::chrono::milliseconds> deadline;
-  std::chrono::milliseconds base{200};            // backoff ceiling of the first retry
-  std::chrono::milliseconds cap{30000};           // backoff ceiling never grows past this
+  std::chrono::milliseconds base{200};               // backoff ceiling of the first retry
+  std::chrono::milliseconds cap{30000};              // backoff ceiling never grows past this
   std::chrono::milliseconds max_retry_after{60000};  // a longer Retry-After ends the request
-  uint64_t seed = 0;                              // 0: from std::random_device
+  uint64_t seed = 0;                                 // 0: from std::random_device
 };
 
 class RetryPolicy {
@@ -71,8 +71,7 @@ class RetryPolicy {
   // the backoff) and also holds back every other request to that origin.
   // max_retries < 0: options().retries.
   Decision AfterFailure(const std::string& origin, int retries_done,
-                        std::optional<std::chrono::milliseconds> retry_after = std::nullopt,
-                        int max_retries = -1);
+                        std::optional<std::chrono::milliseconds> retry_after = std::nullopt, int max_retries = -1);
 
   // Before an attempt to origin: waits until the origin's "not before" time.
   // kUnavailable "deadline exceeded" once the deadline is past (or would be

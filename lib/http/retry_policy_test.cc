@@ -176,9 +176,8 @@ class ClientRetry : public ::testing::Test {
 TEST_F(ClientRetry, TransientStatusesRetriedOthersNot) {
   for (long status : {408L, 429L, 500L, 502L, 503L, 504L}) {
     int calls = 0;
-    fixtures::FakeTransport wire([&](const Request&) {
-      return fixtures::FakeTransport::Reply(++calls == 1 ? status : 200, {}, "ok");
-    });
+    fixtures::FakeTransport wire(
+        [&](const Request&) { return fixtures::FakeTransport::Reply(++calls == 1 ? status : 200, {}, "ok"); });
     Client c = MakeClient(wire);
     auto r = c.Do(Request{.url = "https://r/v2/"});
     ASSERT_TRUE(r.ok());
@@ -282,8 +281,9 @@ TEST_F(ClientRetry, HttpDateRetryAfterIsWaited) {
 }
 
 TEST_F(ClientRetry, LongRetryAfterEndsTheRequest) {
-  fixtures::FakeTransport wire(
-      [&](const Request&) { return fixtures::FakeTransport::Reply(503, {{"Retry-After", "7200"}}); });
+  fixtures::FakeTransport wire([&](const Request&) {
+    return fixtures::FakeTransport::Reply(503, {{"Retry-After", "7200"}});
+  });
   Client c = MakeClient(wire);
   auto r = c.Do(Request{.url = "https://r/v2/"});
   ASSERT_TRUE(r.ok());

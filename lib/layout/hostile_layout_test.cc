@@ -52,8 +52,8 @@ class HostileDirTest : public ::testing::Test {
   }
   static std::string Desc(std::string_view media_type, const std::string& digest, size_t size,
                           const std::string& name = "") {
-    std::string out = R"({"mediaType":")" + std::string(media_type) + R"(","digest":")" + digest +
-                      R"(","size":)" + std::to_string(size);
+    std::string out = R"({"mediaType":")" + std::string(media_type) + R"(","digest":")" + digest + R"(","size":)" +
+                      std::to_string(size);
     if (!name.empty()) out += R"(,"annotations":{"org.opencontainers.image.ref.name":")" + name + "\"}";
     return out + "}";
   }
@@ -91,9 +91,9 @@ class HostileDirTest : public ::testing::Test {
 TEST_F(HostileDirTest, IndexNamingATraversalDigestIsRefusedNamingIt) {
   // A file that would be read if the digest were joined as it is.
   ASSERT_TRUE(WriteFileAtomic(tmp_.path() + "/secret", "not for you").ok());
-  for (const std::string& bad : std::vector<std::string>{"sha256:../../../secret",
-                                                         "sha256:" + std::string(64, 'a') + "/../../../secret",
-                                                         "../../secret", "sha512:..", "sha256:"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"sha256:../../../secret", "sha256:" + std::string(64, 'a') + "/../../../secret",
+                                "../../secret", "sha512:..", "sha256:"}) {
     WriteIndex(Desc(oci::kOciManifest, bad, 11, "x.test/r:t"));
     auto m = store_->GetManifest(Ref("x.test/r:t"));
     ASSERT_FALSE(m.ok()) << bad;
@@ -137,7 +137,8 @@ TEST_F(HostileDirTest, ABlobThatIsALinkOutOfTheLayoutIsNotRead) {
   EXPECT_FALSE(head->has_value());
   // And verify calls the image damaged and both files corrupt.
   std::vector<std::string> records;
-  auto summary = layout::VerifyDirectory(*store_, false, [&](const json::Value& v) { records.push_back(v.Serialize()); });
+  auto summary =
+      layout::VerifyDirectory(*store_, false, [&](const json::Value& v) { records.push_back(v.Serialize()); });
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_EQ(summary->images_ok, 0);
   EXPECT_EQ(summary->images_damaged, 1);
@@ -235,8 +236,8 @@ TEST_F(HostileDirTest, AnIndexJsonPastTheManifestCapStillNamesItsImages) {
   const int kImages = 20000;
   for (int i = 0; i < kImages; ++i)
     entries += std::string(i ? "," : "") + Desc(oci::kOciManifest, img.manifest.str(), img.raw.size(),
-                                                 "registry.example.com:5000/olm/operator-" + std::to_string(i) +
-                                                     "-bundle@sha256:" + std::string(64, 'a' + i % 6));
+                                                "registry.example.com:5000/olm/operator-" + std::to_string(i) +
+                                                    "-bundle@sha256:" + std::string(64, 'a' + i % 6));
   WriteIndex(entries);
   struct stat st;
   ASSERT_EQ(::stat((dir_ + "/index.json").c_str(), &st), 0);
@@ -274,7 +275,8 @@ TEST_F(HostileDirTest, AManifestNamingItselfOrBytesUnderAnotherNameAreCorrupt) {
   EXPECT_EQ(m.status().code(), Code::kDataLoss);
   EXPECT_EQ(Has(m.status(), self.str()), "");
   std::vector<std::string> records;
-  auto summary = layout::VerifyDirectory(*store_, false, [&](const json::Value& v) { records.push_back(v.Serialize()); });
+  auto summary =
+      layout::VerifyDirectory(*store_, false, [&](const json::Value& v) { records.push_back(v.Serialize()); });
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->images_damaged, 1);
 }
@@ -293,7 +295,8 @@ TEST_F(HostileDirTest, VerifyCallsAnIndexChainPastTheCapDamagedNamingTheManifest
   }
   WriteIndex(Desc(oci::kOciIndex, chain.back().str(), child.size(), "x.test/r:deep"));
   std::vector<std::string> records;
-  auto summary = layout::VerifyDirectory(*store_, false, [&](const json::Value& v) { records.push_back(v.Serialize()); });
+  auto summary =
+      layout::VerifyDirectory(*store_, false, [&](const json::Value& v) { records.push_back(v.Serialize()); });
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_EQ(summary->images_ok, 0);
   EXPECT_EQ(summary->images_damaged, 1);

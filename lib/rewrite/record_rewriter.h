@@ -40,8 +40,8 @@ struct RewriteOptions {
 
 struct LineResult {
   enum class Action { kWrite, kDrop } action = Action::kWrite;
-  std::string text;   // the line to write (kWrite)
-  std::string error;  // set: the record failed (text is then an error record)
+  std::string text;       // the line to write (kWrite)
+  std::string error;      // set: the record failed (text is then an error record)
   Code code = Code::kOk;  // what kind of failure (decides the exit status)
   bool rewritten = false;
 };

@@ -348,7 +348,8 @@ Status OciDirStore::FetchBlobFrom(const Reference&, const oci::Descriptor& blob,
   std::string path = BlobPath(blob.digest);
   auto opened = OpenBlobFile(path);
   if (!opened.ok()) {
-    if (opened.status().code() == Code::kNotFound) return NotFound("blob " + blob.digest.str() + " missing from " + dir_);
+    if (opened.status().code() == Code::kNotFound)
+      return NotFound("blob " + blob.digest.str() + " missing from " + dir_);
     return opened.status();
   }
   UniqueFd fd = std::move(opened).value();

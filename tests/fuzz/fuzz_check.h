@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#define FUZZ_CHECK(cond, what)                                                              \
-  do {                                                                                      \
-    if (!(cond)) ::mk::fuzz::Fail(__FILE__, __LINE__, #cond, std::string_view(what));        \
+#define FUZZ_CHECK(cond, what)                                                        \
+  do {                                                                                \
+    if (!(cond)) ::mk::fuzz::Fail(__FILE__, __LINE__, #cond, std::string_view(what)); \
   } while (0)
 
 namespace mk::fuzz {

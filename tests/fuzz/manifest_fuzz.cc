@@ -94,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // A document that names a known media type means it, whatever the server
   // said: parsing under every other Content-Type gives the same manifest.
-  if (raw.find("\"mediaType\"") != std::string::npos && !m->is_schema1() && raw.find("schemaVersion") == std::string::npos) {
+  if (raw.find("\"mediaType\"") != std::string::npos && !m->is_schema1() &&
+      raw.find("schemaVersion") == std::string::npos) {
     for (const auto& other : kContentTypes) {
       auto o = Manifest::Parse(raw, other);
       if (!o.ok()) continue;  // the document's type may be unknown to us

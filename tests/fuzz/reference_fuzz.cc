@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string printed = r->String();
   auto again = mk::Reference::Parse(printed);
   FUZZ_CHECK(again.ok(), "\"" + std::string(text) + "\" prints as \"" + printed +
-                              "\", which does not parse: " + again.status().message());
+                             "\", which does not parse: " + again.status().message());
   FUZZ_CHECK(again->domain() == r->domain(), printed);
   FUZZ_CHECK(again->path() == r->path(), printed);
   FUZZ_CHECK(again->tag() == r->tag(), printed);

@@ -79,8 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                  e.path + ": read " + std::to_string(got) + " of " + std::to_string(e.size) + " bytes");
     return mk::archive::Visit::kContinue;
   };
-  mk::Status s = layer ? mk::archive::WalkLayer(read, "layer", visit)
-                       : mk::archive::WalkTarStream(read, "layer", visit);
+  mk::Status s =
+      layer ? mk::archive::WalkLayer(read, "layer", visit) : mk::archive::WalkTarStream(read, "layer", visit);
   if (!s.ok())
     CheckError(s);
   else if (layer)
