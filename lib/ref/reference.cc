@@ -134,11 +134,11 @@ Result<Reference> Reference::Parse(std::string_view text) {
       path = rest.substr(first + 1);
     }
   }
-  if (r.domain_.empty()) {
-    r.domain_ = "docker.io";
-    if (path.find('/') == std::string_view::npos) r.path_ = "library/";
-  }
+  if (r.domain_.empty()) r.domain_ = "docker.io";
   if (r.domain_ == "index.docker.io") r.domain_ = "docker.io";
+  // Official images live under library/, whether the domain was written or
+  // not: "foo", "docker.io/foo" and "docker.io/library/foo" are one image.
+  if (r.domain_ == "docker.io" && path.find('/') == std::string_view::npos) r.path_ = "library/";
   if (path.empty()) return InvalidArgument("invalid reference " + Quote(text) + ": no repository path");
   for (const auto& comp : Split(path, '/')) {
     if (!ValidPathComponent(comp)) {

@@ -23,6 +23,8 @@ TEST(Reference, ParsesTheGrammar) {
       {"busybox:1.36", "docker.io", "library/busybox", "1.36", false},
       {"user/app", "docker.io", "user/app", "", false},
       {"index.docker.io/user/app", "docker.io", "user/app", "", false},
+      {"docker.io/busybox", "docker.io", "library/busybox", "", false},
+      {"index.docker.io/busybox:1", "docker.io", "library/busybox", "1", false},
       {"localhost/app", "localhost", "app", "", false},
       {"localhost:5000/ocp4/openshift4:4.3.0", "localhost:5000", "ocp4/openshift4", "4.3.0", false},
       {"127.0.0.1:5000/a/b/c", "127.0.0.1:5000", "a/b/c", "", false},
