@@ -77,7 +77,13 @@ $(FUZZ_CLANG_LIB): $(FUZZ_LIB_SRCS:%.cc=$(FUZZ_CLANG_BUILD)/%.o)
 $(FUZZ_CLANG_BUILD)/%_fuzz: $(FUZZ_CLANG_BUILD)/$(FUZZ_DIR)/%_fuzz.o $(FUZZ_CLANG_LIB)
 	$(FUZZ_CLANG) -pthread $(FUZZ_SANITIZE) -fsanitize=fuzzer $< $(FUZZ_CLANG_LIB) $(LIBS) -o $@
 
-fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_CLANG_BUILD)/%_fuzz)
+fuzz-build: fuzz-deps
+	$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_CLANG_BUILD)/%_fuzz)
+
+# clang and its libFuzzer runtime, installed like the rest (make deps).
+.PHONY: fuzz-deps
+fuzz-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="clang libclang-rt-14-dev"
 
 # New inputs go to a scratch directory first, then only those that add
 # coverage are merged into the corpus, which stays small.
