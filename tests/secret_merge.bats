@@ -334,10 +334,11 @@ EOF
     cmp d/out.json before.json
     [ "$(ls -A d)" = out.json ]
     [ "$(stat -c %a d/out.json)" = 600 ]
-    # A directory that does not exist.
-    run --separate-stderr "$MK_BIN/secret-merge" "$PS" -o nodir/out.json
+    # A path through a regular file cannot be made: nothing is written.
+    run --separate-stderr "$MK_BIN/secret-merge" "$PS" -o d/out.json/x/out.json
     [ "$status" -eq 1 ]
-    [ ! -e nodir ]
+    cmp d/out.json before.json
+    [ "$(ls -A d)" = out.json ]
 }
 
 @test "concurrent runs adding different registries to one file: every entry lands, mode 0600" {
