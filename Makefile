@@ -25,7 +25,7 @@ CXXFLAGS  ?= $(OPT) -g
 REQUIRED_CXXFLAGS := -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -pthread -Ilib
 ALL_CXXFLAGS = $(REQUIRED_CXXFLAGS) $(CXXFLAGS) $(SANITIZE)
 ALL_LDFLAGS = -pthread $(LDFLAGS) $(SANITIZE)
-LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive
+LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive -lgpgme
 TOOL_LIBS := -lboost_program_options
 TEST_LIBS := -lgtest -lgtest_main
 
@@ -44,11 +44,12 @@ INTEG     := $(BUILD)/integration_tests
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages: build, tests (registry, independent clients), run time;
-# time and bc for the benchmark (make bench); strace injects I/O errors in tests.
+# time and bc for the benchmark (make bench); strace injects I/O errors in tests;
+# GPGME verifies release signatures (gnupg makes test keys).
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
   libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
   parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base \
-  clang-format time bc strace
+  clang-format time bc strace libgpgme-dev gnupg
 
 .PHONY: all test unit integration bats demo asan tsan deps clean format format-check
 all: $(TOOL_BINS)

@@ -22,7 +22,7 @@ MODULE_ORDER=(
     "http"
     "registry"
     "store"
-    "copy layout mirrorconfig samples rewrite"
+    "copy layout mirrorconfig samples rewrite signature graph"
     "release"
     "session"
     "cli"
