@@ -17,6 +17,8 @@ _mirrorkit_options() {
             printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --release "${registry[@]}" ;;
         release-extract)
             printf '%s\n' -h --help --version --command --to --arch --max-size --release "${registry[@]}" ;;
+        release-signatures)
+            printf '%s\n' -h --help --version --store --keyring --to-dir "${registry[@]}" ;;
         blob-copy)
             printf '%s\n' -h --help --version -j --jobs --chunk-size --image "${registry[@]}" ;;
         ics-gen)
@@ -104,7 +106,7 @@ _mirrorkit() {
         --username | --email | --remove)
             # secret-merge: a user, an address, a registry: nothing to offer.
             return ;;
-        -a | --registry-config | --ca-file)
+        -a | --registry-config | --ca-file | --keyring)
             _mirrorkit_files "$cur"
             return ;;
         --file | --input)
@@ -210,4 +212,4 @@ _mirrorkit() {
     return 0
 }
 
-complete -F _mirrorkit release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
+complete -F _mirrorkit release-signatures release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
