@@ -197,3 +197,22 @@ release_record() {
     [ "$status" -eq 2 ]
     [[ $stderr == *"empty.asc"* ]]
 }
+
+@test "a missing dir: store is named, not taken for a store without signatures" {
+    run --separate-stderr "$MK_BIN/release-signatures" --store "dir:$BATS_TEST_TMPDIR/not-mounted" \
+        --to-dir "$BATS_TEST_TMPDIR/out" < <(release_record)
+    echo "$output"; echo "$stderr"
+    [ "$status" -eq 1 ]
+    [ "$(jq -r .code <<<"${lines[1]}")" = invalid-argument ]
+    [[ $stderr == *"not-mounted: no such directory"* ]]
+}
+
+@test "a line that is not a record becomes an error record; the others go on" {
+    run --separate-stderr "$MK_BIN/release-signatures" --store "dir:$BATS_FILE_TMPDIR/store" \
+        --to-dir "$BATS_TEST_TMPDIR/out" < <(echo 'not json'; release_record)
+    echo "$output"; echo "$stderr"
+    [ "$status" -eq 1 ]
+    [ "$(jq -r .kind <<<"${lines[0]}")" = error ]
+    [ "$(jq -r .line <<<"${lines[0]}")" = 1 ]
+    [ "$(jq -r .kind <<<"${lines[2]}")" = signature ]
+}

@@ -88,6 +88,13 @@ Status CheckStore(const std::string& store) {
 Result<std::vector<std::string>> FetchFromStore(http::Transport& transport, const std::string& store,
                                                 const std::string& hex, const FetchOptions& options) {
   std::string local = LocalDir(store);
+  if (!local.empty()) {
+    // A store directory that is not there is a mistake (a medium not
+    // mounted, a typo), not a store without signatures.
+    struct stat st;
+    if (::stat(local.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      return InvalidArgument("signature store " + store + ": no such directory");
+  }
   std::vector<std::string> found;
   for (int n = 1; n <= kMaxSignatures; ++n) {
     std::string where = Join(local.empty() ? store : local, "sha256=" + hex + "/signature-" + std::to_string(n));

@@ -34,8 +34,15 @@ json::Value MakeSignatureRecord(const SignatureRecord& r) {
 }
 
 LineResult Runner::Process(const records::InputLine& in) {
-  if (in.problem.ok() && in.record.GetString("kind") == std::string(records::kRelease)) return ProcessRelease(in);
   LineResult r;
+  if (!in.problem.ok()) {
+    // Not a record: an error record in its place, as every stage writes.
+    r.out.push_back(ErrorLine(in, "", in.problem));
+    r.messages.push_back(in.problem.message());
+    r.failures.Note(in.problem);
+    return r;
+  }
+  if (in.record.GetString("kind") == std::string(records::kRelease)) return ProcessRelease(in);
   r.out.push_back(in.text);  // not ours: on, byte for byte
   return r;
 }

@@ -104,7 +104,8 @@ TEST_F(SignatureDir, FetchesFromADirectoryStoreUntilTheFirstGap) {
   auto file = FetchFromStore(wire, "file://" + dir_ + "/store/", kHex, {});
   ASSERT_TRUE(file.ok());
   EXPECT_EQ(file->size(), 2u);
-  EXPECT_EQ(FetchFromStore(wire, "dir:" + dir_ + "/nothing", kHex, {}).status().code(), Code::kNotFound);
+  EXPECT_EQ(FetchFromStore(wire, "dir:" + dir_ + "/store", std::string(64, 'e'), {}).status().code(), Code::kNotFound);
+  EXPECT_EQ(FetchFromStore(wire, "dir:" + dir_ + "/nothing", kHex, {}).status().code(), Code::kInvalidArgument);
 }
 
 TEST_F(SignatureDir, RefusesAnOversizedSignature) {
@@ -151,6 +152,15 @@ TEST_F(SignatureDir, RunnerWritesUnverifiedAndPassesOthersThrough) {
   auto passed = runner.Process(other);
   ASSERT_EQ(passed.out.size(), 1u);
   EXPECT_EQ(passed.out[0], other.text);
+
+  records::InputLine broken;
+  broken.line = 2;
+  broken.text = "not json";
+  broken.problem = InvalidArgument("line 2: not JSON");
+  auto refused = runner.Process(broken);
+  ASSERT_EQ(refused.out.size(), 1u);
+  EXPECT_EQ(json::Value::Parse(refused.out[0])->GetString("kind"), "error");
+  EXPECT_EQ(refused.failures.Exit(), records::kExitFailed);
 
   records::InputLine release;
   release.text = R"({"kind":"release","name":"4.16.0","digest":")" + kDigest + R"("})";
