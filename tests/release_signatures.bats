@@ -8,7 +8,7 @@
 
 bats_require_minimum_version 1.5.0
 
-load lib/registry
+load lib/mirror
 
 setup_file() {
     export BATS_NO_PARALLELIZE_WITHIN_FILE=true
@@ -49,6 +49,7 @@ setup_file() {
 
 teardown_file() {
     [ -f "$BATS_FILE_TMPDIR/http.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/http.pid")" 2>/dev/null
+    mirror_teardown
     true
 }
 
@@ -215,4 +216,26 @@ release_record() {
     [ "$(jq -r .kind <<<"${lines[0]}")" = error ]
     [ "$(jq -r .line <<<"${lines[0]}")" = 1 ]
     [ "$(jq -r .kind <<<"${lines[2]}")" = signature ]
+}
+
+@test "a real multi-arch release from release-list: signed by its list digest" {
+    mirror_isolate_credentials
+    mirror_setup_source --multi oci --components 20
+    local list
+    list=$(raw_digest "$SRC_DIR" "$RELEASE")
+    [ "$list" = "$RELEASE_DIGEST" ]
+    sign release@example.test "${list#sha256:}" real "$BATS_TEST_TMPDIR/real/sha256=${list#sha256:}/signature-1"
+    "$MK_BIN/release-list" --insecure "$SRC_ADDR" "$RELEASE" >"$BATS_TEST_TMPDIR/plan.jsonl"
+    run --separate-stderr "$MK_BIN/release-signatures" --store "dir:$BATS_TEST_TMPDIR/real" \
+        --keyring "$BATS_FILE_TMPDIR/keyring.gpg" --to-dir "$BATS_TEST_TMPDIR/out" <"$BATS_TEST_TMPDIR/plan.jsonl"
+    echo "$stderr"
+    [ "$status" -eq 0 ]
+    local sig
+    sig=$(jq -c 'select(.kind == "signature")' <<<"$output")
+    [ "$(jq -r .digest <<<"$sig")" = "$list" ]
+    [ "$(jq -r .verified <<<"$sig")" = true ]
+    [ -f "$BATS_TEST_TMPDIR/out/signature-sha256-${list:7:16}.json" ]
+    # Every planned record passed on as it was, the signature record added.
+    [ "$(grep -vc '"kind":"signature"' <<<"$output")" -eq "$(wc -l <"$BATS_TEST_TMPDIR/plan.jsonl")" ]
+    diff <(grep -v '"kind":"signature"' <<<"$output") "$BATS_TEST_TMPDIR/plan.jsonl"
 }
