@@ -14,7 +14,7 @@ _mirrorkit_options() {
     local registry=(-a --registry-config --ca-file --insecure --retries --retry-budget --deadline --stall-timeout)
     case $1 in
         release-list)
-            printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --release "${registry[@]}" ;;
+            printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --signatures -j --jobs --release "${registry[@]}" ;;
         release-extract)
             printf '%s\n' -h --help --version --command --to --arch --max-size --release "${registry[@]}" ;;
         release-signatures)

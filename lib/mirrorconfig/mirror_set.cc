@@ -1,5 +1,6 @@
 #include "mirrorconfig/mirror_set.h"
 
+#include "records/records.h"
 #include "records/rewrite.h"
 #include "ref/reference.h"
 #include "store/location.h"
@@ -18,6 +19,9 @@ Result<bool> MirrorSet::AddRecord(const json::Value& record) {
   if (auto error = record.GetString("error"))
     return Unavailable(source.value_or("a record") + " was not mirrored: " + *error);
   if (!source || !dest) return false;
+  // A sigstore signature tag lives in the repositories its image's record
+  // already maps: it adds no mirror, and by tag it must not make a tag mirror.
+  if (record.GetString("kind").value_or("") == records::kSigstore) return false;
   // A directory is not a mirror a cluster pulls from; an image read from a
   // directory is known by the original name it was stored under.
   auto dest_loc = store::Location::Parse(*dest);

@@ -57,7 +57,7 @@ Role Classify(const json::Value& record) {
   if (kind) {
     if (!kind->is_string()) return Role::kMapping;  // CheckMapping names it
     const std::string& k = kind->as_string();
-    return k == "image" || k == "release" ? Role::kMapping : Role::kPassThrough;
+    return k == "image" || k == "release" || k == "sigstore" ? Role::kMapping : Role::kPassThrough;
   }
   if (record.Find("source") || record.Find("dest")) return Role::kMapping;
   for (auto list : {kSourceMisspellings, kDestMisspellings})

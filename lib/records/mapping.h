@@ -4,7 +4,7 @@
 // The rule (man/mirrorkit-records.7, RULES):
 //   1. A record that carries an "error" field is already failed: it is
 //      passed on (blob-copy) or left out (ics-gen), never taken.
-//   2. A record of kind "image" or "release" is a mapping record, and so is
+//   2. A record of kind "image", "release" or "sigstore" is a mapping record, and so is
 //      a record without a "kind" that has a "source" or a "dest" (or one of
 //      their misspellings "src", "dst", "destination").
 //   3. Any other record (another kind) is passed on untouched.

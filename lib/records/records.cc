@@ -80,6 +80,27 @@ Value Skipped(const SkippedRecord& r) {
   return v;
 }
 
+Value Sigstore(const SigstoreRecord& r) {
+  Value v = Start(kSigstore);
+  v.Set("name", Value::String(r.name));
+  SetIf(v, "release", r.release);
+  v.Set("source", Value::String(r.source));
+  SetIf(v, "digest", r.digest);
+  v.Set("signs", Value::String(r.signs));
+  SetIf(v, "dest", r.dest);
+  return v;
+}
+
+Value SkippedSignature(const std::string& name, const std::string& source, const std::string& signs,
+                       const std::string& reason) {
+  Value v = Start(kSkipped);
+  v.Set("name", Value::String(name));
+  v.Set("source", Value::String(source));
+  v.Set("signs", Value::String(signs));
+  v.Set("reason", Value::String(reason));
+  return v;
+}
+
 Value Command(const CommandRecord& r) {
   Value v = Start(kCommand);
   v.Set("command", Value::String(r.command));

@@ -30,6 +30,7 @@ inline constexpr const char kTemp[] = "temp";
 inline constexpr const char kVolume[] = "volume";
 inline constexpr const char kMissingVolume[] = "missing-volume";
 inline constexpr const char kRefused[] = "refused";
+inline constexpr const char kSigstore[] = "sigstore";
 
 // release-list's first record: a release image.
 struct ReleaseRecord {
@@ -64,6 +65,24 @@ json::Value Image(const ImageRecord& r);
 // blob-copy's record for a SOURCE DEST argument pair: both always written,
 // even empty, as the user gave them.
 json::Value ImagePair(const std::string& source, const std::string& dest);
+
+// release-list --signatures: the sigstore signature tag "sha256-<hex>.sig"
+// of an image it plans, a mapping record like the image's (source and dest
+// the image's repositories with that tag); digest is the signature
+// manifest's own, signs the image digest it signs.
+struct SigstoreRecord {
+  std::string name;     // the signed image's record name (component or version)
+  std::string release;  // the release version
+  std::string source;
+  std::string digest;
+  std::string signs;
+  std::string dest;  // empty: a dry listing
+};
+json::Value Sigstore(const SigstoreRecord& r);
+// release-list --signatures: an image digest without a sigstore tag in its
+// source (or whose tag could not be looked up: reason says which).
+json::Value SkippedSignature(const std::string& name, const std::string& source, const std::string& signs,
+                             const std::string& reason);
 
 // An input line or record a tool could not use. line is 1-based (0: not
 // from an input line, left out); field names the culprit field when there

@@ -51,6 +51,7 @@ Result<ReleaseImage> ReadRelease(store::Store& store, const Reference& ref, cons
     out.from_list = true;
     out.list_digest = manifest.digest;
     out.list_media_type = manifest.media_type;
+    for (const auto& d : manifest.manifests) out.list_children.push_back(d.digest);
     out.multi = go_arch.empty() || go_arch == kMultiArch;
     MK_ASSIGN_OR_RETURN(const oci::Descriptor* pick, PickChild(manifest, go_arch, what));
     auto child = store.GetManifest(ref.WithDigest(pick->digest));

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "oci/manifest.h"
@@ -37,6 +38,7 @@ struct ReleaseImage {
   bool from_list = false;
   Digest list_digest;           // == top_digest when from_list
   std::string list_media_type;  // the list's own media type
+  std::vector<Digest> list_children;  // every child of the list, in its order (from_list)
   bool multi = false;           // kept whole as the list (arch "multi")
   oci::Manifest manifest;       // the platform manifest image-references was read from
   std::string go_arch;          // of that manifest: "amd64"

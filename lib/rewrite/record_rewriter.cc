@@ -116,7 +116,10 @@ Result<oci::Manifest> RecordRewriter::SourceManifest(const json::Value& record, 
 Status RecordRewriter::Rewrite(json::Value& record, bool* changed) {
   std::string dest = *record.GetString("dest");
   if (auto mapped = mutate::MapDest(options_.maps, dest)) dest = *mapped;
-  if (!options_.tag_template.empty()) {
+  // A sigstore signature keeps its tag (sha256-<hex>.sig names the image it
+  // signs) and its bytes: it only follows its image's repository (--map).
+  const bool signature = record.GetString("kind").value_or("") == records::kSigstore;
+  if (!options_.tag_template.empty() && !signature) {
     mutate::TagFields f;
     f.version = record.GetString("version").value_or(record.GetString("release").value_or(release_version_));
     f.arch = record.GetString("arch").value_or(release_arch_);
@@ -134,7 +137,7 @@ Status RecordRewriter::Rewrite(json::Value& record, bool* changed) {
     record.Set("dest", json::Value::String(dest));
     *changed = true;
   }
-  if (!options_.filter_by_os && !options_.convert) return Status::Ok();
+  if (signature || (!options_.filter_by_os && !options_.convert)) return Status::Ok();
 
   // The manifest to rewrite: the record's own rewritten one, or the source's.
   store::Store* store = nullptr;
