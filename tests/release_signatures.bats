@@ -50,6 +50,8 @@ setup_file() {
 teardown_file() {
     [ -f "$BATS_FILE_TMPDIR/http.pid" ] && kill "$(cat "$BATS_FILE_TMPDIR/http.pid")" 2>/dev/null
     mirror_teardown
+    # The agent gpg started for the test keys (signing in a test starts one).
+    gpgconf --homedir "$GNUPGHOME" --kill all 2>/dev/null
     true
 }
 
