@@ -81,6 +81,8 @@ release_record() {
     [ "$(jq -r .file <<<"${lines[1]}")" = "$file" ]
     [ "$(jq -r .store <<<"${lines[1]}")" = "$STORE" ]
     [ "$(stat -c %a "$file")" = 640 ]
+    # Parsed back as YAML too, as `oc apply` reads it.
+    python3 -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); assert d["kind"] == "ConfigMap" and len(d["binaryData"]) == 2, d' "$file"
     [ "$(jq -r .apiVersion "$file")" = v1 ]
     [ "$(jq -r .kind "$file")" = ConfigMap ]
     [ "$(jq -r .metadata.namespace "$file")" = openshift-config-managed ]
