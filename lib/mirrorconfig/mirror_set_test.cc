@@ -69,5 +69,18 @@ TEST(MirrorSet, MappingsByTagKeepTheTag) {
   EXPECT_EQ(set.tag_groups().begin()->second, std::set<std::string>{"m.io/rhscl/ruby-26-rhel7"});
 }
 
+// A sigstore signature (release-list --signatures) lives in repositories
+// its image's record maps already; by tag it must not make a tag mirror.
+TEST(MirrorSet, SigstoreRecordsAddNothing) {
+  MirrorSet set;
+  json::Value sig = Rec("quay.io/o/art:sha256-" + std::string(64, 'a') + ".sig",
+                        "m.io/ocp4/x:sha256-" + std::string(64, 'a') + ".sig");
+  sig.Set("kind", json::Value::String("sigstore"));
+  auto added = set.AddRecord(sig);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_FALSE(*added);
+  EXPECT_TRUE(set.empty());
+}
+
 }  // namespace
 }  // namespace mk::mirrorconfig
