@@ -50,6 +50,36 @@ TEST(Tar, WriterOutputWalksBackWithExactSizes) {
   EXPECT_EQ(seen, (std::vector<std::string>{"a.txt=5", "dir/b=1000"}));
 }
 
+TEST(Tar, GzipWriterIsDeterministicAndWalksBack) {
+  auto make = [] {
+    std::string gz;
+    TarWriter w(
+        [&](const char* d, size_t n) {
+          gz.append(d, n);
+          return Status::Ok();
+        },
+        TarWriter::Compression::kGzip);
+    EXPECT_TRUE(w.AddString("x/y.yaml", "name: stable-4.3\n").ok());
+    EXPECT_TRUE(w.Close().ok());
+    return gz;
+  };
+  std::string gz = make();
+  ASSERT_GE(gz.size(), 10u);
+  EXPECT_EQ(static_cast<unsigned char>(gz[0]), 0x1f);  // the gzip magic
+  EXPECT_EQ(static_cast<unsigned char>(gz[1]), 0x8b);
+  EXPECT_EQ(gz.substr(4, 4), std::string(4, '\0'));  // no mtime
+  EXPECT_EQ(make(), gz);
+  StringSource src{gz};
+  std::string body;
+  Status s = WalkTarStream(src.Reader(), "gz", [&](const Entry& e, EntryContent& c) -> Result<Visit> {
+    EXPECT_EQ(e.path, "x/y.yaml");
+    MK_ASSIGN_OR_RETURN(body, c.ReadAll(1 << 20));
+    return Visit::kContinue;
+  });
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(body, "name: stable-4.3\n");
+}
+
 TEST(Tar, NormalizesPathsAndRefusesNonTar) {
   EXPECT_EQ(NormalizeEntryPath("./a//b/"), "a/b");
   EXPECT_EQ(NormalizeEntryPath("/"), "");

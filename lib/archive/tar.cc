@@ -195,10 +195,15 @@ struct TarWriter::Impl {
   bool closed = false;
 };
 
-TarWriter::TarWriter(Sink sink) : impl_(new Impl) {
+TarWriter::TarWriter(Sink sink, Compression compression) : impl_(new Impl) {
   impl_->sink = std::move(sink);
   impl_->a = archive_write_new();
   archive_write_set_format_pax_restricted(impl_->a);
+  if (compression == Compression::kGzip) {
+    archive_write_add_filter_gzip(impl_->a);
+    // No time in the gzip header: the same files make the same layer digest.
+    archive_write_set_filter_option(impl_->a, "gzip", "timestamp", nullptr);
+  }
   archive_write_set_bytes_per_block(impl_->a, 512);
   archive_write_set_bytes_in_last_block(impl_->a, 1);
   archive_write_open(

@@ -62,13 +62,16 @@ Status Decompress(const ByteReader& read, const std::string& what,
 // written by TarWriter.
 Status WalkTarFile(const std::string& path, const EntryVisitor& visit);
 
-// Writes an uncompressed tar (ustar/pax) through a byte sink, one regular
-// file at a time, streaming each file's content; 512-byte blocks, so a
-// volume's size is exactly predictable (see TarEntryBytes).
+// Writes a tar (ustar/pax) through a byte sink, one regular file at a
+// time, streaming each file's content; 512-byte blocks, so an uncompressed
+// volume's size is exactly predictable (see TarEntryBytes). kGzip writes
+// the same tar gzip-compressed (an image layer; see graph/), with no name
+// or time in the gzip header so the same files give the same bytes.
 class TarWriter {
  public:
   using Sink = std::function<Status(const char* data, size_t n)>;
-  explicit TarWriter(Sink sink);
+  enum class Compression { kNone, kGzip };
+  explicit TarWriter(Sink sink, Compression compression = Compression::kNone);
   ~TarWriter();
   TarWriter(const TarWriter&) = delete;
   TarWriter& operator=(const TarWriter&) = delete;
