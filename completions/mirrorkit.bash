@@ -19,6 +19,8 @@ _mirrorkit_options() {
             printf '%s\n' -h --help --version --command --to --arch --max-size --release "${registry[@]}" ;;
         release-signatures)
             printf '%s\n' -h --help --version --store --keyring --to-dir "${registry[@]}" ;;
+        graph-image)
+            printf '%s\n' -h --help --version --graph-data --base --to --arch --releases "${registry[@]}" ;;
         blob-copy)
             printf '%s\n' -h --help --version -j --jobs --chunk-size --image "${registry[@]}" ;;
         ics-gen)
@@ -109,6 +111,13 @@ _mirrorkit() {
         -a | --registry-config | --ca-file | --keyring)
             _mirrorkit_files "$cur"
             return ;;
+        --graph-data)
+            # graph-image: the graph data tar.gz.
+            [[ $tool == graph-image ]] && _mirrorkit_files "$cur"
+            return ;;
+        --base | --releases)
+            # graph-image: an image reference, a repository: nothing to offer.
+            return ;;
         --file | --input)
             [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge || $tool == manifest-rewrite ]] &&
                 _mirrorkit_files "$cur"
@@ -139,11 +148,11 @@ _mirrorkit() {
         --format)
             # ics-gen: the output formats.
             [[ $tool == ics-gen ]] &&
-                mapfile -t COMPREPLY < <(compgen -W 'install-config install-config-idms icsp idms itms registries-conf' -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W 'install-config install-config-idms icsp idms itms registries-conf updateservice' -- "$cur")
             return ;;
         --name)
             # ics-gen: an object name; mirrorkit is the default.
-            [[ $tool == ics-gen ]] && mapfile -t COMPREPLY < <(compgen -W 'mirrorkit' -- "$cur")
+            [[ $tool == ics-gen ]] && mapfile -t COMPREPLY < <(compgen -W 'mirrorkit service' -- "$cur")
             return ;;
         --to-dir | --out)
             # release-list --to-dir, oci-dir pack --out: a directory.
@@ -168,7 +177,7 @@ _mirrorkit() {
             # release-list: multi for a whole manifest list; release-extract: the child.
             [[ $tool == release-list ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'multi x86_64 aarch64 ppc64le s390x amd64 arm64' -- "$cur")
-            [[ $tool == release-extract ]] &&
+            [[ $tool == release-extract || $tool == graph-image ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'x86_64 aarch64 ppc64le s390x amd64 arm64' -- "$cur")
             return ;;
         --to)
@@ -212,4 +221,4 @@ _mirrorkit() {
     return 0
 }
 
-complete -F _mirrorkit release-signatures release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
+complete -F _mirrorkit release-signatures graph-image release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite

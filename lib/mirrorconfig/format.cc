@@ -8,7 +8,7 @@ namespace mk::mirrorconfig {
 const std::vector<std::string_view>& FormatNames() {
   // Indexed by Format.
   static const std::vector<std::string_view> kNames = {"install-config", "install-config-idms", "icsp", "idms",
-                                                       "itms",           "registries-conf"};
+                                                       "itms",           "registries-conf", "updateservice"};
   return kNames;
 }
 
@@ -53,6 +53,8 @@ Result<std::string> Render(const MirrorSet& set, Format format, const std::strin
       return RenderImageDigestSources(set);
     case Format::kRegistriesConf:
       return RenderRegistriesConf(set);
+    case Format::kUpdateService:
+      return InvalidArgument("the updateservice format is made from release and graph-image records, not mappings");
     default:
       break;
   }

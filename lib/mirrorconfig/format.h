@@ -7,6 +7,9 @@
 //   idms                 ImageDigestMirrorSet (config.openshift.io/v1)
 //   itms                 ImageTagMirrorSet (config.openshift.io/v1), mappings by tag only
 //   registries-conf      containers-registries.conf(5) v2 for podman and CRI-O hosts
+//   updateservice        UpdateService (updateservice.operator.openshift.io/v1), made
+//                        from release and graph-image records (update_service.h), not
+//                        from a MirrorSet: Render refuses it
 // Stateless and thread-safe.
 #pragma once
 
@@ -19,7 +22,7 @@
 
 namespace mk::mirrorconfig {
 
-enum class Format { kInstallConfig, kInstallConfigIdms, kIcsp, kIdms, kItms, kRegistriesConf };
+enum class Format { kInstallConfig, kInstallConfigIdms, kIcsp, kIdms, kItms, kRegistriesConf, kUpdateService };
 
 // The names above, in that order.
 const std::vector<std::string_view>& FormatNames();

@@ -273,7 +273,14 @@ TEST(FormatDeterminism, InsertionOrderDoesNotMatter) {
     MirrorSet set;
     for (const auto& [s, m] : pairs) set.Add(s, m, s == kRuby);
     std::vector<std::string> texts;
-    for (size_t f = 0; f < FormatNames().size(); ++f) texts.push_back(Must(Render(set, static_cast<Format>(f))));
+    for (size_t f = 0; f < FormatNames().size(); ++f) {
+      // updateservice is made from other records (update_service.h).
+      if (static_cast<Format>(f) == Format::kUpdateService) {
+        EXPECT_EQ(Render(set, Format::kUpdateService).status().code(), Code::kInvalidArgument);
+        continue;
+      }
+      texts.push_back(Must(Render(set, static_cast<Format>(f))));
+    }
     if (first.empty()) first = texts;
     ASSERT_EQ(texts, first);
   } while (std::next_permutation(pairs.begin(), pairs.end()));

@@ -14,6 +14,7 @@
 #include "json/lines.h"
 #include "mirrorconfig/format.h"
 #include "mirrorconfig/mirror_set.h"
+#include "mirrorconfig/update_service.h"
 #include "records/mapping.h"
 #include "records/reader.h"
 #include "records/records.h"
@@ -25,11 +26,15 @@ const mk::cli::ToolInfo kInfo = {
     "from the FILEs or standard input and print the imageContentSources block for install-config.yaml\n"
     "(or, with --format, ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet objects,\n"
     "or a registries.conf): every source repository with the mirror repositories that hold its images,\n"
-    "sorted, without duplicates. Records that carry an error, and mapping records with a dest but a\n"
+    "sorted, without duplicates; --format updateservice prints the UpdateService object from the release\n"
+    "and graph-image records instead. Records that carry an error, and mapping records with a dest but a\n"
     "missing, misspelled or wrong-typed field, are left out and make the exit status 1."};
 
-// Reads one input; returns false when anything in it was unusable.
-bool ReadInput(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set) {
+// Reads one input; returns false when anything in it was unusable. With
+// update, release and graph-image records go there and mappings are not
+// checked (the UpdateService needs none).
+bool ReadInput(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set,
+               mk::mirrorconfig::UpdateServiceInput* update = nullptr) {
   using namespace mk;
   json::LineReader reader(fd);
   bool ok = true;
@@ -39,6 +44,10 @@ bool ReadInput(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set
   };
   Status s = records::ReadRecords(reader, [&](records::InputLine& in) {
     if (!in.problem.ok()) return fail(in.line, in.problem.message()), true;
+    if (update && records::Classify(in.record) != records::Role::kCarriesError) {
+      if (auto took = update->AddRecord(in.record); !took.ok()) fail(in.line, took.status().message());
+      return true;
+    }
     switch (records::Classify(in.record)) {
       case records::Role::kPassThrough:
         return true;  // not a mapping: nothing for the mirror configuration
@@ -74,9 +83,9 @@ int main(int argc, char** argv) {
   // clang-format off
   opts.add_options()
       ("format", po::value(&format_name)->value_name("FORMAT")->default_value("install-config"),
-       "install-config, install-config-idms, icsp, idms, itms or registries-conf")
+       "install-config, install-config-idms, icsp, idms, itms, registries-conf or updateservice")
       ("name", po::value(&object_name)->value_name("NAME")->default_value(mirrorconfig::kDefaultObjectName),
-       "metadata.name of the icsp, idms and itms objects (a DNS-1123 subdomain)")
+       "metadata.name of the icsp, idms, itms and updateservice objects (a DNS-1123 subdomain; updateservice: default service)")
       ("file", po::value(&files)->value_name("FILE"), "record files (positional); - or none: standard input");
   // clang-format on
   po::positional_options_description positional;
@@ -90,10 +99,16 @@ int main(int argc, char** argv) {
   if (files.empty()) files.push_back("-");
 
   mirrorconfig::MirrorSet set;
+  mirrorconfig::UpdateServiceInput update_input;
+  mirrorconfig::UpdateServiceInput* update = nullptr;
+  if (*format == mirrorconfig::Format::kUpdateService) {
+    update = &update_input;
+    if (vm["name"].defaulted()) object_name = mirrorconfig::kDefaultUpdateServiceName;
+  }
   bool ok = true;
   for (const auto& f : files) {
     if (f == "-") {
-      ok &= ReadInput(STDIN_FILENO, "stdin", set);
+      ok &= ReadInput(STDIN_FILENO, "stdin", set, update);
       continue;
     }
     UniqueFd fd(::open(f.c_str(), O_RDONLY | O_CLOEXEC));
@@ -102,9 +117,18 @@ int main(int argc, char** argv) {
       ok = false;
       continue;
     }
-    ok &= ReadInput(fd.get(), f, set);
+    ok &= ReadInput(fd.get(), f, set, update);
   }
   if (Interrupted()) return cli::kExitInterrupted;
+  if (update) {
+    auto text = mirrorconfig::RenderUpdateService(*update, object_name);
+    if (!text.ok()) {
+      cli::Error(kInfo, text.status().message());
+      return cli::FinishStdout(kInfo, cli::kExitItemFailed);
+    }
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed);
+  }
   if (set.empty()) {
     cli::Error(kInfo, "no mapping records with a source and a dest were read");
     return cli::FinishStdout(kInfo, cli::kExitItemFailed);
