@@ -38,13 +38,14 @@ struct ReleaseImage {
   bool from_list = false;
   Digest list_digest;           // == top_digest when from_list
   std::string list_media_type;  // the list's own media type
-  std::vector<Digest> list_children;  // every child of the list, in its order (from_list)
   bool multi = false;           // kept whole as the list (arch "multi")
   oci::Manifest manifest;       // the platform manifest image-references was read from
   std::string go_arch;          // of that manifest: "amd64"
   std::string arch;             // OpenShift's name: "x86_64"; "multi" when kept whole
   std::string label_version;    // io.openshift.release, "" when absent
   ReleaseContents contents;
+  // Every child of the list, in its order (from_list).
+  std::vector<Digest> list_children;
   std::string version() const;
   // The digest a mirror plans for: the list's when multi, else the child's.
   const Digest& digest() const { return multi ? list_digest : manifest.digest; }

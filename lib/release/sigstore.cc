@@ -77,9 +77,10 @@ std::vector<json::Value> PlanSignatures(store::StoreResolver& stores, const std:
     if (!found.ok() && found.status().code() == Code::kNotFound) found = std::optional<Digest>();
     if (!found.ok()) {
       errors[i] = found.status();
-      out[i] = records::Error({0, "source", t.source + ": looking up the sigstore signature of " + t.signs.str() +
-                                                 ": " + found.status().message(),
-                               json::Value::Null(), found.status().code()});
+      out[i] = records::Error(
+          {0, "source",
+           t.source + ": looking up the sigstore signature of " + t.signs.str() + ": " + found.status().message(),
+           json::Value::Null(), found.status().code()});
     } else if (!*found) {
       out[i] = records::SkippedSignature(t.name, t.source, t.signs.str(), "no sigstore signature in the source");
     } else {

@@ -30,8 +30,8 @@ TEST(Sigstore, TagNamesTheDigest) { EXPECT_EQ(SigstoreTag(D('a')), "sha256-" + s
 
 TEST(Sigstore, TargetsTheListItsChildrenAndEachComponentInTheirRepositories) {
   std::vector<json::Value> planned = {
-      Parse(R"({"kind":"release","name":"4.18.1","source":"quay.io/o/ocp-release@)" + D('a').str() +
-            R"(","digest":")" + D('a').str() + R"(","dest":"m.io/ocp4/release:4.18.1-multi"})"),
+      Parse(R"({"kind":"release","name":"4.18.1","source":"quay.io/o/ocp-release@)" + D('a').str() + R"(","digest":")" +
+            D('a').str() + R"(","dest":"m.io/ocp4/release:4.18.1-multi"})"),
       Parse(R"({"kind":"image","name":"cli","source":"dir:/media:quay.io/o/art@)" + D('d').str() + R"(","digest":")" +
             D('d').str() + R"(","dest":"dir:/out:quay.io/o/art@)" + D('d').str() + R"("})"),
       Parse(R"({"kind":"image","name":"etcd","source":"quay.io/o/art@)" + D('e').str() + R"(","digest":")" +
