@@ -30,7 +30,7 @@ setup_file() {
         --digest "$RELEASE_DIGEST") || return 1
     CLI_SIG=$("$PUSHSIG" --registry "$SRC_ADDR" --repo openshift-release-dev/ocp-v4.0-art-dev \
         --digest "$CLI_DIGEST" --docker) || return 1
-    export DST_DIR DST_ADDR DEST_REPO MEDIA TAG CLI_DIGEST REL_SIG CLI_SIG
+    export DST_DIR DST_ADDR DEST_REPO MEDIA TAG PUSHSIG CLI_DIGEST REL_SIG CLI_SIG
 
     local d=$BATS_FILE_TMPDIR
     timeout 120 "$MK_BIN/release-list" --signatures --insecure "$SRC_ADDR" --to "$DEST_REPO" "$RELEASE" \
@@ -156,4 +156,25 @@ sig_tag() {
     run --separate-stderr "$MK_BIN/release-list" --signatures --jobs 0 "$RELEASE"
     [ "$status" -eq 2 ]
     [[ $stderr == *"--jobs"* ]]
+}
+
+@test "a release kept whole as its list: the list and each child are looked up, and the signed ones mirrored" {
+    local f="$BATS_TEST_TMPDIR/multi.json" list child1 child2 list_sig child_sig repo
+    "$MKREL" --registry "$SRC_ADDR" --plain --seed 11 --version 4.9.0 --components 20 --multi oci \
+        >"$f" 2>"$BATS_TEST_TMPDIR/multi.err" || { cat "$BATS_TEST_TMPDIR/multi.err"; return 1; }
+    list=$(jq -er .release_digest "$f")
+    child1=$(jq -er '.children[0].digest' "$f")
+    child2=$(jq -er '.children[1].digest' "$f")
+    list_sig=$("$PUSHSIG" --registry "$SRC_ADDR" --repo openshift-release-dev/ocp-release --digest "$list")
+    child_sig=$("$PUSHSIG" --registry "$SRC_ADDR" --repo openshift-release-dev/ocp-release --digest "$child2" --docker)
+    repo="$DST_ADDR/ocp4/multi"
+    run --separate-stderr bash -c '"$1/release-list" --signatures --insecure "$2" --to "$3" "$4" |
+        "$1/blob-copy" --insecure "$2" --insecure "$5"' _ "$MK_BIN" "$SRC_ADDR" "$repo" "$(jq -er .release "$f")" "$DST_ADDR"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    diff <(jq -r 'select(.kind == "sigstore") | "\(.signs) \(.status) \(.dest)"' <<<"$output" | sort) \
+        <(printf '%s\n' "$list copied $repo:$(sig_tag "$list")" "$child2 copied $repo:$(sig_tag "$child2")" | sort)
+    # the unsigned child is skipped, named by its digest
+    jq -e -s --arg c "$child1" 'any(.[]; .kind == "skipped" and .signs == $c)' <<<"$output" >/dev/null
+    [ "$(raw_digest "$DST_DIR" "$repo:$(sig_tag "$list")")" = "$list_sig" ]
+    [ "$(raw_digest "$DST_DIR" "$repo:$(sig_tag "$child2")")" = "$child_sig" ]
 }
