@@ -105,5 +105,24 @@ TEST(Sigstore, FoundIsAMappingRecordMissingIsSkipped) {
   EXPECT_EQ(out[3].GetString("kind"), records::kSigstore);  // order kept
 }
 
+TEST(Sigstore, AFailedLookupIsAnErrorRecordNamingTheSource) {
+  auth::AuthStore auth;
+  http::Client client{http::ClientOptions{}};
+  store::StoreResolver resolver(client, auth, {});
+  SignatureTarget t;
+  t.name = "cli";
+  t.signs = D('d');
+  t.source = "Bad//ref:" + SigstoreTag(D('d'));
+  int failed = 0;
+  Code worst = Code::kOk;
+  auto out = PlanSignatures(resolver, {t}, 4, &failed, &worst);
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(worst, Code::kInvalidArgument);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].GetString("kind"), records::kError);
+  EXPECT_EQ(out[0].GetString("field"), "source");
+  EXPECT_NE(out[0].GetString("error").value_or("").find("Bad//ref"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace mk::release
