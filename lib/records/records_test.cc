@@ -89,6 +89,7 @@ TEST(Builders, CopyResultReplacesResultFieldsKeepsOthers) {
 TEST(Classify, KindDecidesThenFields) {
   EXPECT_EQ(Classify(Parse(R"({"kind":"image"})")), Role::kMapping);
   EXPECT_EQ(Classify(Parse(R"({"kind":"release","source":"a"})")), Role::kMapping);
+  EXPECT_EQ(Classify(Parse(R"({"kind":"sigstore","source":"a:sha256-0.sig"})")), Role::kMapping);
   EXPECT_EQ(Classify(Parse(R"({"source":1,"dest":true})")), Role::kMapping);
   EXPECT_EQ(Classify(Parse(R"({"src":"a","dest":"b"})")), Role::kMapping);
   EXPECT_EQ(Classify(Parse(R"({"kind":7,"source":"a"})")), Role::kMapping);
