@@ -165,7 +165,8 @@ sig_tag() {
     list=$(jq -er .release_digest "$f")
     child1=$(jq -er '.children[0].digest' "$f")
     child2=$(jq -er '.children[1].digest' "$f")
-    list_sig=$("$PUSHSIG" --registry "$SRC_ADDR" --repo openshift-release-dev/ocp-release --digest "$list")
+    # the list's signature with an OCI 1.1 empty config and artifactType
+    list_sig=$("$PUSHSIG" --registry "$SRC_ADDR" --repo openshift-release-dev/ocp-release --digest "$list" --empty-config)
     child_sig=$("$PUSHSIG" --registry "$SRC_ADDR" --repo openshift-release-dev/ocp-release --digest "$child2" --docker)
     repo="$DST_ADDR/ocp4/multi"
     run --separate-stderr bash -c '"$1/release-list" --signatures --insecure "$2" --to "$3" "$4" |
