@@ -243,3 +243,37 @@ release_record() {
     [ "$(grep -vc '"kind":"signature"' <<<"$output")" -eq "$(wc -l <"$BATS_TEST_TMPDIR/plan.jsonl")" ]
     diff <(grep -v '"kind":"signature"' <<<"$output") "$BATS_TEST_TMPDIR/plan.jsonl"
 }
+
+@test "signatures written into an OCI layout travel with it: oci-dir verify checks them" {
+    mirror_isolate_credentials
+    mirror_setup_source --components 20
+    local layout="$BATS_TEST_TMPDIR/media" release
+    "$MK_BIN/release-list" --insecure "$SRC_ADDR" --to-dir "$layout" "$RELEASE" >"$BATS_TEST_TMPDIR/plan.jsonl"
+    "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
+    release=$(jq -r 'select(.kind == "release") | .digest' "$BATS_TEST_TMPDIR/plan.jsonl")
+    sign release@example.test "${release#sha256:}" media "$BATS_TEST_TMPDIR/st/sha256=${release#sha256:}/signature-1"
+    "$MK_BIN/release-signatures" --store "dir:$BATS_TEST_TMPDIR/st" --keyring "$BATS_FILE_TMPDIR/keyring.gpg" \
+        --to-dir "$layout" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
+    local file="$layout/signature-sha256-${release:7:16}.json"
+    [ -f "$file" ]
+    run --separate-stderr "$MK_BIN/oci-dir" verify "$layout"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    sig=$(jq -c 'select(.kind == "signature")' <<<"$output")
+    [ "$(jq -r .status <<<"$sig")" = ok ]
+    [ "$(jq -r .digest <<<"$sig")" = "$release" ]
+    [ "$(jq -r .count <<<"$sig")" = 1 ]
+    [[ $stderr == *"1 signature files ok, 0 damaged"* ]]
+    # Damaged on the way (cut short): reported, exit 1.
+    head -c 200 "$file" >"$file.cut" && mv "$file.cut" "$file"
+    run --separate-stderr "$MK_BIN/oci-dir" verify "$layout"
+    [ "$status" -eq 1 ]
+    [ "$(jq -r 'select(.kind == "signature") | .status' <<<"$output")" = damaged ]
+    [[ $stderr == *"$file"* ]]
+    # A signature for a release the media does not carry: reported too.
+    "$MK_BIN/release-signatures" --store "file://$BATS_FILE_TMPDIR/store" --keyring "$BATS_FILE_TMPDIR/keyring.gpg" \
+        --to-dir "$layout" < <(release_record) >/dev/null
+    rm -f "$file"
+    run --separate-stderr "$MK_BIN/oci-dir" verify "$layout"
+    [ "$status" -eq 1 ]
+    [[ $stderr == *"is not in the layout"* ]]
+}

@@ -10,6 +10,7 @@
 #include "json/lines.h"
 #include "layout/volumes.h"
 #include "records/records.h"
+#include "signature/config_map_check.h"
 
 namespace {
 using namespace mk;
@@ -102,12 +103,26 @@ int main(int argc, char** argv) {
     if (command == "verify") {
       auto summary = layout::VerifyDirectory(**dir, prune, emit);
       if (!summary.ok()) return fail(summary.status());
+      // Release signatures that travel with the layout (release-signatures --to-dir).
+      auto signatures = signature::CheckConfigMapFiles(args[0], [&](const std::string& digest) {
+        return ::access((args[0] + "/blobs/sha256/" + digest.substr(7)).c_str(), F_OK) == 0;
+      });
+      if (!signatures.ok()) return fail(signatures.status());
+      int signatures_damaged = 0;
+      for (const auto& c : *signatures) {
+        emit(signature::CheckRecord(c));
+        if (!c.status.ok()) {
+          ++signatures_damaged;
+          cli::Error(kInfo, c.path + ": " + c.status.message());
+        }
+      }
       std::fprintf(stderr,
                    "oci-dir: %s: %d images ok, %d damaged; %d blobs checked, %d corrupt, %d missing; %d temporary "
-                   "files, %d stray files\n",
+                   "files, %d stray files; %d signature files ok, %d damaged\n",
                    args[0].c_str(), summary->images_ok, summary->images_damaged, summary->blobs_checked,
-                   summary->blobs_corrupt, summary->blobs_missing, summary->temp_files, summary->stray_files);
-      return Finish(out, summary->ok());
+                   summary->blobs_corrupt, summary->blobs_missing, summary->temp_files, summary->stray_files,
+                   static_cast<int>(signatures->size()) - signatures_damaged, signatures_damaged);
+      return Finish(out, summary->ok() && signatures_damaged == 0);
     }
     auto size = ParseSize(max_size);
     if (!size || *size < 64 * 1024)
