@@ -23,8 +23,7 @@ namespace mk::graph {
 
 // The CMD of the graph data image (from oc-mirror and the Update Service's
 // documentation): the operator runs it in an init container.
-inline constexpr const char* kGraphCmd =
-    "exec cp -rp /var/lib/cincinnati-graph-data/* /var/lib/cincinnati/graph-data";
+inline constexpr const char* kGraphCmd = "exec cp -rp /var/lib/cincinnati-graph-data/* /var/lib/cincinnati/graph-data";
 
 struct GraphImageOptions {
   std::string graph_data;  // the tar.gz
@@ -34,10 +33,10 @@ struct GraphImageOptions {
 };
 
 struct GraphImageResult {
-  std::string dest;         // the --to location as a string
-  std::string dest_repo;    // its repository (registry) without tag, "" for dir:
-  Digest digest;            // of the new manifest
-  std::string base;         // the base, pinned by digest
+  std::string dest;       // the --to location as a string
+  std::string dest_repo;  // its repository (registry) without tag, "" for dir:
+  Digest digest;          // of the new manifest
+  std::string base;       // the base, pinned by digest
   std::vector<Digest> base_layers;
   GraphLayer layer;
 };

@@ -14,15 +14,15 @@ namespace mk::graph {
 Result<std::string> GraphEntryPath(std::string_view entry_path) {
   std::string path = archive::NormalizeEntryPath(entry_path);
   for (const auto& part : Split(path, '/'))
-    if (part == "..") return InvalidArgument("graph data entry \"" + std::string(entry_path) + "\" leaves its directory");
+    if (part == "..")
+      return InvalidArgument("graph data entry \"" + std::string(entry_path) + "\" leaves its directory");
   if (path.empty()) return std::string(kGraphDataDir);
   return std::string(kGraphDataDir) + "/" + path;
 }
 
 Result<GraphLayer> BuildGraphLayer(const std::string& path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0)
-    return NotFound("cannot read graph data " + path + ": " + std::strerror(errno));
+  if (::stat(path.c_str(), &st) != 0) return NotFound("cannot read graph data " + path + ": " + std::strerror(errno));
   GraphLayer layer;
   Status sink_error;
   archive::TarWriter writer(
@@ -34,16 +34,17 @@ Result<GraphLayer> BuildGraphLayer(const std::string& path) {
         return Status::Ok();
       },
       archive::TarWriter::Compression::kGzip);
-  Status walked = archive::WalkTarFile(path, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
-    MK_ASSIGN_OR_RETURN(std::string target, GraphEntryPath(e.path));
-    if (e.type == archive::Entry::Type::kDirectory) return archive::Visit::kContinue;
-    if (e.type != archive::Entry::Type::kFile)
-      return InvalidArgument("graph data entry \"" + e.path + "\" is not a regular file or directory");
-    MK_RETURN_IF_ERROR(writer.Add(target, static_cast<uint64_t>(e.size),
-                                  [&](char* out, size_t n) { return content.Read(out, n); }));
-    ++layer.files;
-    return archive::Visit::kContinue;
-  });
+  Status walked = archive::WalkTarFile(
+      path, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
+        MK_ASSIGN_OR_RETURN(std::string target, GraphEntryPath(e.path));
+        if (e.type == archive::Entry::Type::kDirectory) return archive::Visit::kContinue;
+        if (e.type != archive::Entry::Type::kFile)
+          return InvalidArgument("graph data entry \"" + e.path + "\" is not a regular file or directory");
+        MK_RETURN_IF_ERROR(writer.Add(target, static_cast<uint64_t>(e.size),
+                                      [&](char* out, size_t n) { return content.Read(out, n); }));
+        ++layer.files;
+        return archive::Visit::kContinue;
+      });
   MK_RETURN_IF_ERROR(walked);
   MK_RETURN_IF_ERROR(writer.Close());
   if (layer.files == 0) return InvalidArgument("graph data " + path + " holds no files");

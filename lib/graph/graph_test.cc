@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <cstring>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "archive/tar.h"
 #include "graph/graph_image.h"
@@ -59,8 +59,8 @@ TEST(GraphLayer, BuildsAGzipLayerWithTheFilesAndItsDiffId) {
 
 TEST(GraphLayer, RefusesTraversalLinksAndEmptyData) {
   fixtures::ScopedTempDir tmp;
-  auto bad = BuildGraphLayer(WriteFile(tmp.path(), "bad.tar.gz",
-                                       fixtures::MakeTarGzEntries({{"ok.yaml", "x"}, {"../../evil", "y"}})));
+  auto bad = BuildGraphLayer(
+      WriteFile(tmp.path(), "bad.tar.gz", fixtures::MakeTarGzEntries({{"ok.yaml", "x"}, {"../../evil", "y"}})));
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("../../evil"), std::string::npos);
   fixtures::TarEntry link{"l", "", AE_IFLNK, "/etc/passwd"};
@@ -93,7 +93,8 @@ TEST(GraphImage, ConfigAppendsDiffIdHistoryAndCmd) {
 TEST(GraphImage, ManifestKeepsBaseLayersFirstAndAppendsOne) {
   std::string raw = std::string(R"({"schemaVersion":2,"mediaType":")") + std::string(oci::kOciManifest) +
                     R"(","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-                    Digest::Sha256Of("c").str() + R"(","size":1},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
+                    Digest::Sha256Of("c").str() +
+                    R"(","size":1},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
                     Digest::Sha256Of("l").str() + R"(","size":1}]})";
   auto base = oci::Manifest::Parse(raw, "");
   ASSERT_TRUE(base.ok()) << base.status().message();

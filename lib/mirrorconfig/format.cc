@@ -7,8 +7,8 @@ namespace mk::mirrorconfig {
 
 const std::vector<std::string_view>& FormatNames() {
   // Indexed by Format.
-  static const std::vector<std::string_view> kNames = {"install-config", "install-config-idms", "icsp", "idms",
-                                                       "itms",           "registries-conf", "updateservice"};
+  static const std::vector<std::string_view> kNames = {"install-config", "install-config-idms", "icsp",         "idms",
+                                                       "itms",           "registries-conf",     "updateservice"};
   return kNames;
 }
 

@@ -22,7 +22,8 @@ Result<bool> UpdateServiceInput::AddRecord(const json::Value& record) {
   const auto dest = record.GetString("dest");
   if (!dest) return *kind == "release" ? false : Result<bool>(InvalidArgument("graph-image record without a dest"));
   if (dest->rfind("dir:", 0) == 0)
-    return InvalidArgument(*kind + " record's dest " + *dest + " is a directory, not a registry the Update Service can read");
+    return InvalidArgument(*kind + " record's dest " + *dest +
+                           " is a directory, not a registry the Update Service can read");
   auto ref = Reference::Parse(*dest);
   if (!ref.ok()) return InvalidArgument(*kind + " record's dest: " + ref.status().message());
   if (*kind == "release") {

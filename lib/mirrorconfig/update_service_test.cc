@@ -38,7 +38,8 @@ TEST(UpdateService, RefusesMissingOrAmbiguousInputAndDirectories) {
   EXPECT_FALSE(in.AddRecord(Rec(R"({"kind":"graph-image","dest":"m.example.com/g:1"})")).ok());
   ASSERT_TRUE(in.AddRecord(Rec(R"({"kind":"release","dest":"m.example.com/a:1"})")).ok());
   ASSERT_TRUE(in.AddRecord(Rec(R"({"kind":"release","dest":"m.example.com/b:1"})")).ok());
-  ASSERT_TRUE(in.AddRecord(Rec(R"({"kind":"graph-image","dest":"m.example.com/g:1","digest":")" + kDigest + "\"}")).ok());
+  ASSERT_TRUE(
+      in.AddRecord(Rec(R"({"kind":"graph-image","dest":"m.example.com/g:1","digest":")" + kDigest + "\"}")).ok());
   auto two = RenderUpdateService(in, "service");
   ASSERT_FALSE(two.ok());
   EXPECT_NE(two.status().message().find("m.example.com/b"), std::string::npos);

@@ -1,7 +1,7 @@
 #include "signature/verifier.h"
 
-#include <gpgme.h>
 #include <ftw.h>
+#include <gpgme.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>

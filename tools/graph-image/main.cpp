@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
   if (releases_repo) {
     auto tags = graph::ComponentLikeTagsIn(*(*session)->stores, *releases_repo);
     if (!tags.ok())
-      cli::Error(kInfo, "warning: cannot check the tags of " + releases_repo->repository() + ": " +
-                            tags.status().message());
+      cli::Error(kInfo,
+                 "warning: cannot check the tags of " + releases_repo->repository() + ": " + tags.status().message());
     else if (!tags->empty())
       cli::Error(kInfo, "warning: release repository " + releases_repo->repository() + " also holds " +
                             std::to_string(tags->size()) + " component tag(s) (" + tags->front() +
