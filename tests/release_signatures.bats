@@ -246,10 +246,13 @@ release_record() {
 
 @test "signatures written into an OCI layout travel with it: oci-dir verify checks them" {
     mirror_isolate_credentials
-    mirror_setup_source --components 20
-    local layout="$BATS_TEST_TMPDIR/media" release
-    "$MK_BIN/release-list" --insecure "$SRC_ADDR" --to-dir "$layout" "$RELEASE" >"$BATS_TEST_TMPDIR/plan.jsonl"
-    "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
+    # a registry of this test's own (another test of this file has the shared source)
+    local layout="$BATS_TEST_TMPDIR/media" release addr
+    addr=$(mirror_registry media-src)
+    "$MKREL" --registry "$addr" --plain --seed 8 --components 20 >"$BATS_TEST_TMPDIR/fixture.json"
+    "$MK_BIN/release-list" --insecure "$addr" --to-dir "$layout" "$(jq -er .release "$BATS_TEST_TMPDIR/fixture.json")" \
+        >"$BATS_TEST_TMPDIR/plan.jsonl"
+    "$MK_BIN/blob-copy" --insecure "$addr" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
     release=$(jq -r 'select(.kind == "release") | .digest' "$BATS_TEST_TMPDIR/plan.jsonl")
     sign release@example.test "${release#sha256:}" media "$BATS_TEST_TMPDIR/st/sha256=${release#sha256:}/signature-1"
     "$MK_BIN/release-signatures" --store "dir:$BATS_TEST_TMPDIR/st" --keyring "$BATS_FILE_TMPDIR/keyring.gpg" \
