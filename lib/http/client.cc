@@ -293,12 +293,19 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
   uint64_t total_delivered = request.offset;
   for (int redirects = 0;; ++redirects) {
     if (redirects > 10) return Unavailable(req.method + " " + RedactUrl(request.url) + ": too many redirects");
-    const std::string origin = Origin(req.url);
+    // The origin keys the per-registry waits; it is worked out (a URL parse)
+    // only once some registry has asked for a wait or this request failed,
+    // not on every request.
+    std::string origin;
+    auto origin_of = [&]() -> const std::string& {
+      if (origin.empty()) origin = Origin(req.url);
+      return origin;
+    };
     const std::string where = req.method + " " + RedactUrl(req.url);
     const int max_retries = req.max_attempts > 0 ? req.max_attempts - 1 : retry_.options().retries;
     Result<Response> resp = Internal("no attempt made");
     for (int retries = 0;; ++retries) {
-      MK_RETURN_IF_ERROR(retry_.BeforeAttempt(origin, where));
+      MK_RETURN_IF_ERROR(retry_.BeforeAttempt(retry_.AnyWaits() ? origin_of() : origin, where));
       uint64_t delivered = 0;
       bool body_read = false;
       resp = Once(req, sink, total_delivered, &delivered, &body_read);
@@ -318,7 +325,7 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
       std::optional<std::chrono::milliseconds> retry_after;
       if (resp.ok())
         if (auto ra = resp->Header("Retry-After")) retry_after = ParseRetryAfter(*ra, std::chrono::system_clock::now());
-      RetryPolicy::Decision next = retry_.AfterFailure(origin, retries, retry_after, max_retries);
+      RetryPolicy::Decision next = retry_.AfterFailure(origin_of(), retries, retry_after, max_retries);
       Status slept = next.retry ? retry_.Sleep(next.delay, where) : Status::Ok();
       if (slept.code() == Code::kCancelled) return slept;
       if (!next.retry || !slept.ok()) {

@@ -88,6 +88,7 @@ RetryPolicy::Decision RetryPolicy::AfterFailure(const std::string& origin, int r
     std::lock_guard<std::mutex> lock(mu_);
     auto& nb = not_before_[origin];
     nb = std::max(nb, clock_.Now() + *retry_after);
+    any_waits_.store(true, std::memory_order_release);
   }
   d.retry = true;
   return d;

@@ -77,6 +77,9 @@ class RetryPolicy {
   // kUnavailable "deadline exceeded" once the deadline is past (or would be
   // by then); kCancelled when interrupted. what names the request.
   Status BeforeAttempt(const std::string& origin, const std::string& what);
+  // Whether any origin has asked for a wait yet: until one has, an attempt
+  // needs no origin (callers skip working it out on every request).
+  bool AnyWaits() const { return any_waits_.load(std::memory_order_acquire); }
 
   // Sleeps for d in short slices, ending early on an interrupt (kCancelled)
   // or at the deadline (kUnavailable "deadline exceeded").
@@ -103,6 +106,7 @@ class RetryPolicy {
   std::atomic<int> used_{0};
   std::mutex mu_;
   std::map<std::string, std::chrono::steady_clock::time_point> not_before_;
+  std::atomic<bool> any_waits_{false};
 };
 
 // "90s", "30m", "2h", "1h30m", "500ms" (a bare number is seconds) as
