@@ -25,7 +25,7 @@ CXXFLAGS  ?= $(OPT) -g
 REQUIRED_CXXFLAGS := -std=c++20 -Wall -Wextra -Wno-missing-field-initializers -pthread -Ilib
 ALL_CXXFLAGS = $(REQUIRED_CXXFLAGS) $(CXXFLAGS) $(SANITIZE)
 ALL_LDFLAGS = -pthread $(LDFLAGS) $(SANITIZE)
-LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive -lgpgme
+LIBS      := -lcurl -lssl -lcrypto -lsimdjson -larchive -lgpgme -lsqlite3 -lyaml-cpp
 TOOL_LIBS := -lboost_program_options
 TEST_LIBS := -lgtest -lgtest_main
 
@@ -34,22 +34,28 @@ TEST_SRCS := $(sort $(wildcard lib/*/*_test.cc))
 # Tests that start a real registry or HTTP server: their own binary.
 INTEG_SRCS := $(sort $(wildcard tests/integration/*_test.cc))
 TOOLS     := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard tools/*/main.cpp)))))
+# Compiled plugins: plugins/NAME/main.cpp builds $(BIN)/mirrorkit-NAME (the
+# front command and the storage resolver find them by that name); script
+# plugins are plugins/mirrorkit-NAME themselves.
+PLUGINS   := $(notdir $(patsubst %/,%,$(sort $(dir $(wildcard plugins/*/main.cpp)))))
+PROGRAMS  := $(TOOLS) $(PLUGINS:%=mirrorkit-%)
 LIB_OBJS  := $(LIB_SRCS:%.cc=$(BUILD)/%.o)
 TEST_OBJS := $(TEST_SRCS:%.cc=$(BUILD)/%.o)
 INTEG_OBJS := $(INTEG_SRCS:%.cc=$(BUILD)/%.o)
 LIBRARY   := $(BUILD)/libmirrorkit.a
-TOOL_BINS := $(TOOLS:%=$(BIN)/%)
+TOOL_BINS := $(PROGRAMS:%=$(BIN)/%)
 UNIT      := $(BUILD)/unit_tests
 INTEG     := $(BUILD)/integration_tests
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages: build, tests (registry, independent clients), run time;
 # time and bc for the benchmark (make bench); strace injects I/O errors in tests;
-# GPGME verifies release signatures (gnupg makes test keys).
+# GPGME verifies release signatures (gnupg makes test keys); sqlite3 and
+# yaml-cpp read Operator catalogs (sqlite index images, YAML file-based ones).
 DEB_PACKAGES := g++ make pkg-config libcurl4-openssl-dev libssl-dev libsimdjson-dev \
   libboost-program-options-dev libarchive-dev libgtest-dev docker-registry skopeo umoci \
   parallel bats jq curl openssl apache2-utils python3 python3-yaml ca-certificates man-db groff-base \
-  clang-format time bc strace libgpgme-dev gnupg
+  clang-format time bc strace libgpgme-dev gnupg libsqlite3-dev libyaml-cpp-dev sqlite3
 
 .PHONY: all test unit integration bats demo asan tsan deps clean format format-check
 all: $(TOOL_BINS)
@@ -67,6 +73,10 @@ $(LIBRARY): $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BIN)/%: $(BUILD)/tools/%/main.o $(LIBRARY)
+	@mkdir -p $(BIN)
+	$(CXX) $(ALL_LDFLAGS) $< $(LIBRARY) $(TOOL_LIBS) $(LIBS) -o $@
+
+$(BIN)/mirrorkit-%: $(BUILD)/plugins/%/main.o $(LIBRARY)
 	@mkdir -p $(BIN)
 	$(CXX) $(ALL_LDFLAGS) $< $(LIBRARY) $(TOOL_LIBS) $(LIBS) -o $@
 
@@ -115,7 +125,7 @@ test: deps
 asan: deps
 	$(MAKE) -j$(JOBS) BUILD=build-asan BIN=build-asan/bin OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-	  build-asan/unit_tests build-asan/integration_tests $(TOOLS:%=build-asan/bin/%)
+	  build-asan/unit_tests build-asan/integration_tests $(PROGRAMS:%=build-asan/bin/%)
 	UNIT=$(abspath build-asan/unit_tests) INTEG=$(abspath build-asan/integration_tests) \
 	  MK_BIN=$(abspath build-asan/bin) tests/run-all.sh
 
@@ -124,11 +134,11 @@ asan: deps
 tsan: deps
 	$(MAKE) -j$(JOBS) BUILD=build-tsan BIN=build-tsan/bin OPT=-O1 \
 	  SANITIZE="-fsanitize=thread -fno-omit-frame-pointer" \
-	  build-tsan/unit_tests build-tsan/integration_tests $(TOOLS:%=build-tsan/bin/%)
+	  build-tsan/unit_tests build-tsan/integration_tests $(PROGRAMS:%=build-tsan/bin/%)
 	TSAN_OPTIONS="halt_on_error=1 exitcode=66 $(TSAN_OPTIONS)" UNIT=$(abspath build-tsan/unit_tests) \
 	  INTEG=$(abspath build-tsan/integration_tests) MK_BIN=$(abspath build-tsan/bin) tests/run-all.sh
 
-FORMAT_SRCS = $(sort $(wildcard lib/*/*.cc lib/*/*.h tools/*/*.cpp tests/integration/*.cc tests/fuzz/*.cc tests/fuzz/*.h))
+FORMAT_SRCS = $(sort $(wildcard lib/*/*.cc lib/*/*.h tools/*/*.cpp plugins/*/*.cpp tests/integration/*.cc tests/fuzz/*.cc tests/fuzz/*.h))
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -151,5 +161,7 @@ clean:
 
 # The fuzz targets and their corpus replay (tests/fuzz/, doc/fuzzing.md).
 include tests/fuzz/fuzz.mk
+# make install / make uninstall (PREFIX, DESTDIR).
+-include install.mk
 
--include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) $(TOOLS:%=$(BUILD)/tools/%/main.d)
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) $(TOOLS:%=$(BUILD)/tools/%/main.d) $(PLUGINS:%=$(BUILD)/plugins/%/main.d)

@@ -13,7 +13,7 @@ setup() {
 # library code may.
 MODULE_ORDER=(
     "base"
-    "digest archive"
+    "digest archive plugin"
     "json"
     "ref"
     "oci"
@@ -22,8 +22,9 @@ MODULE_ORDER=(
     "http"
     "registry"
     "store"
-    "copy layout mirrorconfig samples rewrite signature graph"
+    "copy layout mirrorconfig samples rewrite signature graph progress"
     "release"
+    "catalog prune"
     "session"
     "cli"
 )
