@@ -134,8 +134,8 @@ Result<int> Child::Wait() {
   return DecodeWaitStatus(st);
 }
 
-Result<CaptureResult> RunCapture(const std::string& path, const std::vector<std::string>& argv,
-                                 std::string_view input, size_t max_output, std::chrono::milliseconds timeout) {
+Result<CaptureResult> RunCapture(const std::string& path, const std::vector<std::string>& argv, std::string_view input,
+                                 size_t max_output, std::chrono::milliseconds timeout) {
   MK_ASSIGN_OR_RETURN(Child child, Child::Spawn(path, argv));
   // Small inputs only (a server URL): the pipe buffer holds them, so the
   // write cannot block on a child that does not read before it writes.

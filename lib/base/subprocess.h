@@ -65,7 +65,7 @@ struct CaptureResult {
 // stdout (at most max_output bytes: more is an error, the child is killed)
 // and waits, killing it when it takes longer than timeout. For small
 // request/response helpers (docker-credential-*).
-Result<CaptureResult> RunCapture(const std::string& path, const std::vector<std::string>& argv,
-                                 std::string_view input, size_t max_output, std::chrono::milliseconds timeout);
+Result<CaptureResult> RunCapture(const std::string& path, const std::vector<std::string>& argv, std::string_view input,
+                                 size_t max_output, std::chrono::milliseconds timeout);
 
 }  // namespace mk::base
