@@ -1,7 +1,10 @@
 # bash completion for the mirrorkit tools: release-list, blob-copy, ics-gen,
 # oci-dir, stream-mirror, secret-merge, release-extract, manifest-rewrite.
 #
-# Install: copy or link this file to
+# Also the front command mirrorkit (mirrorkit TOOL <TAB> completes as TOOL)
+# and its plugin mirrorkit-mirror-release.
+#
+# Install (make install does): copy or link this file to
 # /usr/share/bash-completion/completions/{release-list,blob-copy,ics-gen,oci-dir,stream-mirror,secret-merge,release-extract,manifest-rewrite}
 # (bash-completion loads a file by command name), or `source` it from
 # ~/.bashrc.  Works with or without the bash-completion package.
@@ -13,6 +16,11 @@
 _mirrorkit_options() {
     local registry=(-a --registry-config --ca-file --insecure --retries --retry-budget --deadline --stall-timeout)
     case $1 in
+        mirrorkit)
+            printf '%s\n' -h --help --version --exec-path --list-commands ;;
+        mirrorkit-mirror-release)
+            printf '%s\n' -h --help --version --from --to --to-release-image --to-dir --from-dir --arch --dry-run \
+                --records -j --jobs -a --registry-config --ca-file --insecure ;;
         release-list)
             printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --signatures -j --jobs --release "${registry[@]}" ;;
         release-extract)
@@ -84,8 +92,44 @@ _mirrorkit_files() {
     fi
 }
 
+# mirrorkit [OPTIONS] COMMAND ARGS...: the front command's own options and
+# the command names (`mirrorkit --list-commands`: tools, help, plugins, the
+# command plugins found) until COMMAND; from there on, COMMAND's completion
+# (mirrorkit-NAME's for a plugin), as if COMMAND had been typed alone.
+_mirrorkit_front() {
+    local i word
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        [[ $word == -* ]] && continue
+        case $word in
+            help)
+                ((COMP_CWORD == i + 1)) &&
+                    mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --list-commands 2>/dev/null)" -- "${COMP_WORDS[COMP_CWORD]}")
+                return ;;
+            plugins) return ;;
+        esac
+        local COMP_WORDS=("${COMP_WORDS[@]:i}") COMP_CWORD=$((COMP_CWORD - i))
+        if _mirrorkit_options "$word" | grep -q .; then
+            _mirrorkit "$word"
+        else
+            _mirrorkit "mirrorkit-$word"
+        fi
+        return
+    done
+    if [[ ${COMP_WORDS[COMP_CWORD]} == -* ]]; then
+        mapfile -t COMPREPLY < <(compgen -W "$(_mirrorkit_options mirrorkit)" -- "${COMP_WORDS[COMP_CWORD]}")
+    else
+        mapfile -t COMPREPLY < <(compgen -W "$("${COMP_WORDS[0]}" --list-commands 2>/dev/null)" -- "${COMP_WORDS[COMP_CWORD]}")
+    fi
+}
+
 _mirrorkit() {
     local tool=${1##*/}
+    if [[ $tool == mirrorkit ]]; then
+        COMPREPLY=()
+        _mirrorkit_front
+        return 0
+    fi
     local cur=${COMP_WORDS[COMP_CWORD]}
     local prev=
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -110,6 +154,17 @@ _mirrorkit() {
             return ;;
         -a | --registry-config | --ca-file | --keyring)
             _mirrorkit_files "$cur"
+            return ;;
+        --records)
+            # mirrorkit mirror-release: where to write the records.
+            _mirrorkit_files "$cur"
+            return ;;
+        --from-dir)
+            # mirrorkit mirror-release: the OCI layout directory to copy from.
+            _mirrorkit_dirs "$cur"
+            return ;;
+        --from)
+            # mirrorkit mirror-release: a release image, or its name in --from-dir.
             return ;;
         --graph-data)
             # graph-image: the graph data tar.gz.
@@ -175,7 +230,7 @@ _mirrorkit() {
             return ;;
         --arch)
             # release-list: multi for a whole manifest list; release-extract: the child.
-            [[ $tool == release-list ]] &&
+            [[ $tool == release-list || $tool == mirrorkit-mirror-release ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'multi x86_64 aarch64 ppc64le s390x amd64 arm64' -- "$cur")
             [[ $tool == release-extract || $tool == graph-image ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'x86_64 aarch64 ppc64le s390x amd64 arm64' -- "$cur")
@@ -222,3 +277,4 @@ _mirrorkit() {
 }
 
 complete -F _mirrorkit release-signatures graph-image release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
+complete -F _mirrorkit mirrorkit mirrorkit-mirror-release

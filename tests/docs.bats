@@ -115,6 +115,8 @@ report() {
     for page in "$MAN_DIR"/*.[0-9]; do
         name=${page##*/}
         [[ $name == mirrorkit-records.7 ]] && continue
+        # a script plugin's page (plugins/mirrorkit-NAME, checked below)
+        [[ $name == mirrorkit-*.1 && -f $ROOT/plugins/${name%.1} ]] && continue
         [ -d "$ROOT/tools/${name%.1}" ] || failures+=("$name: no tool tools/${name%.1}/")
     done
     report
@@ -250,6 +252,59 @@ section() {
             [[ $stderr == *"unrecognised option '$prefix'"* || $stderr == *"there is no --password option"* ]] ||
                 failures+=("$t $prefix: stderr: $stderr")
         done
+    done
+    report
+}
+
+# Script plugins (plugins/mirrorkit-NAME, run as `mirrorkit NAME`): the same
+# conventions as the tools. They run the tools of $BIN.
+script_plugins() {
+    local f
+    for f in "$ROOT"/plugins/mirrorkit-*; do
+        [ -f "$f" ] && [ -x "$f" ] && printf '%s\n' "${f##*/}"
+    done
+}
+
+@test "every script plugin: --help, --version, usage errors, a man page and completions like a tool's" {
+    local failures=() p opts text code want got
+    export MIRRORKIT_EXEC_PATH=$BIN
+    [ -n "$(script_plugins)" ]
+    for p in $(script_plugins); do
+        opts=$("$ROOT/plugins/$p" --help | grep -E '^  -' | grep -oE '^  (-[[:alnum:]] \[ )?--[[:alnum:]-]+' |
+            grep -oE -- '-{1,2}[[:alnum:]][[:alnum:]-]*')
+        grep -qx -- --help <<<"$opts" || failures+=("$p --help: no --help among the options")
+        "$ROOT/plugins/$p" --help | grep -qF "See $p(1) and mirrorkit-records(7)." ||
+            failures+=("$p --help: no 'See $p(1) and mirrorkit-records(7).'")
+        run -0 "$ROOT/plugins/$p" --version
+        [[ $output == "${p#mirrorkit-} (mirrorkit) "* ]] || failures+=("$p --version printed: $output")
+        run --separate-stderr "$ROOT/plugins/$p" --no-such-option
+        [ "$status" -eq 2 ] || failures+=("$p --no-such-option: exit $status, want 2")
+        [[ $stderr == *"Try '"*"--help'"* ]] || failures+=("$p --no-such-option: no hint: $stderr")
+        [ -z "$output" ] || failures+=("$p --no-such-option: wrote to standard output")
+        # the man page
+        [ -f "$MAN_DIR/$p.1" ] || { failures+=("$p: no man page $MAN_DIR/$p.1"); continue; }
+        got=$(render_warnings "$MAN_DIR/$p.1")
+        [ -z "$got" ] || failures+=("$p.1: $got")
+        lexgrog "$MAN_DIR/$p.1" | grep -qF "\"$p - " || failures+=("$p.1: NAME section not parsed by lexgrog")
+        text=$(render_text "$MAN_DIR/$p.1")
+        for code in SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
+            grep -qx "$code" <<<"$text" || failures+=("$p.1: no section $code")
+        done
+        for code in 0 1 2 130; do
+            section 'EXIT STATUS' <<<"$text" | grep -qE "^ +$code( |\$)" || failures+=("$p.1: exit status $code not documented")
+        done
+        grep -qF 'mirrorkit-records(7)' <<<"$text" || failures+=("$p.1: no reference to mirrorkit-records(7)")
+        for code in $opts; do
+            section OPTIONS <<<"$text" | has_option "$code" || failures+=("$p.1: option $code is not in OPTIONS")
+            has_option "$code" <"$ZSH_COMPLETION" || failures+=("_mirrorkit: no $code (for $p)")
+        done
+        # the completions, by the plugin's file name and through the front command
+        want=$(sort <<<"$opts")
+        got=$(bash_complete "$p" - | sort)
+        [ "$want" = "$got" ] || failures+=("$p: bash completion offers [$(tr '\n' ' ' <<<"$got")], --help prints [$(tr '\n' ' ' <<<"$want")]")
+        got=$(bash_complete mirrorkit "${p#mirrorkit-}" - | sort)
+        [ "$want" = "$got" ] || failures+=("mirrorkit ${p#mirrorkit-}: bash completion offers [$(tr '\n' ' ' <<<"$got")]")
+        head -1 "$ZSH_COMPLETION" | has_option "$p" || failures+=("_mirrorkit: $p not in #compdef")
     done
     report
 }
