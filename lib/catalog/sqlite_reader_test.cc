@@ -48,7 +48,7 @@ std::string MakeDb(const fixtures::ScopedTempDir& dir, const std::string& sql) {
   std::string path = dir.path() + "/index.db";
   auto db = Db::Open(path, false);
   EXPECT_TRUE(db.ok()) << db.status().message();
-  Status s = db->Exec(sql);
+  Status s = db->Exec("BEGIN;" + sql + "COMMIT;");
   EXPECT_TRUE(s.ok()) << s.message();
   return path;
 }
