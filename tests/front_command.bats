@@ -161,14 +161,14 @@ tool_names() {
     make_plugin "$d/prefix/libexec/mirrorkit" who
     make_plugin "$d/path" who
     make_plugin "$d/path" onlypath
-    run -0 env MIRRORKIT_PLUGIN_PATH="$d/none::$d/b:$d/a" PATH="$d/path:$PLAIN_PATH" "$mk" who
+    run -0 env MIRRORKIT_PLUGIN_PATH="$d/none::$d/b:$d/a" PATH="$d/path" "$mk" who
     [ "$output" = "who from $d/b" ]
-    run -0 env MIRRORKIT_PLUGIN_PATH="$d/none" PATH="$d/path:$PLAIN_PATH" "$mk" who
+    run -0 env MIRRORKIT_PLUGIN_PATH="$d/none" PATH="$d/path" "$mk" who
     [ "$output" = "who from $d/prefix/libexec/mirrorkit" ]
     rm "$d/prefix/libexec/mirrorkit/mirrorkit-who"
-    run -0 env PATH="$d/path:$PLAIN_PATH" "$mk" who
+    run -0 env PATH="$d/path" "$mk" who
     [ "$output" = "who from $d/path" ]
-    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path:$PLAIN_PATH" "$mk" onlypath
+    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path" "$mk" onlypath
     [ "$output" = "onlypath from $d/path" ]
 }
 
@@ -182,7 +182,7 @@ tool_names() {
     make_plugin "$d/prefix/libexec/mirrorkit" inst
     make_plugin "$d/path" storage-fake
     make_plugin "$d/path" blob-copy
-    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path:$PLAIN_PATH" "$d/prefix/bin/mirrorkit" plugins
+    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path" "$d/prefix/bin/mirrorkit" plugins
     # (PREFIX/bin/../libexec/mirrorkit, as the lookup spells it)
     local inst="$d/prefix/bin/../libexec/mirrorkit"
     diff <(printf '%s\n' "$output") - <<EOF
@@ -194,12 +194,12 @@ hello $d/a/mirrorkit-hello (MIRRORKIT_PLUGIN_PATH)
 inst $inst/mirrorkit-inst (installed)
 storage-fake $d/path/mirrorkit-storage-fake (PATH)
 EOF
-    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path:$PLAIN_PATH" "$d/prefix/bin/mirrorkit" help
+    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path" "$d/prefix/bin/mirrorkit" help
     grep -qx "   hello  *$d/a/mirrorkit-hello" <<<"$output"
     grep -qx "   inst  *$inst/mirrorkit-inst" <<<"$output"
     sed -n '/^Storage plugins/,$p' <<<"$output" | grep -q "storage-fake"
     ! sed -n '/^Plugins/,/^$/p' <<<"$output" | grep -q -e blob-copy -e storage-fake
-    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path:$PLAIN_PATH" "$d/prefix/bin/mirrorkit" --list-commands
+    run -0 env MIRRORKIT_PLUGIN_PATH="$d/a" PATH="$d/path" "$d/prefix/bin/mirrorkit" --list-commands
     [ "$(grep -cx hello <<<"$output")" -eq 1 ]
     [ "$(grep -cx blob-copy <<<"$output")" -eq 0 ] # not installed beside this copy
     ! grep -q storage-fake <<<"$output"
