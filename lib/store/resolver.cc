@@ -1,6 +1,7 @@
 #include "store/resolver.h"
 
 #include "store/oci_dir_store.h"
+#include "store/plugin_store.h"
 #include "store/registry_store.h"
 
 namespace mk::store {
@@ -8,6 +9,16 @@ namespace mk::store {
 void StoreResolver::Register(const std::string& domain, std::unique_ptr<Store> store) {
   std::lock_guard<std::mutex> lock(mu_);
   registries_[domain] = std::move(store);
+}
+
+Status StoreResolver::Finish() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Status first;
+  for (auto& [key, store] : plugins_) {
+    Status s = static_cast<PluginStore&>(*store).Finish();
+    if (first.ok()) first = s;
+  }
+  return first;
 }
 
 Store& StoreResolver::ForReference(const Reference& ref) {
@@ -35,7 +46,15 @@ Result<StoreResolver::Resolved> StoreResolver::ForLocation(const Location& locat
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = dirs_.find(location.dir);
-    if (it == dirs_.end()) {
+    if (location.is_plugin()) {
+      // One plugin process per location for the whole run.
+      it = plugins_.find(location.scheme + ":" + location.dir);
+      if (it == plugins_.end()) {
+        auto launched = PluginStore::Launch(location.scheme, location.dir);
+        if (!launched.ok()) return launched.status();
+        it = plugins_.emplace(location.scheme + ":" + location.dir, std::move(launched).value()).first;
+      }
+    } else if (it == dirs_.end()) {
       auto opened = OciDirStore::Open(location.dir, create);
       if (!opened.ok()) return opened.status();
       it = dirs_.emplace(location.dir, std::move(opened).value()).first;
@@ -46,7 +65,7 @@ Result<StoreResolver::Resolved> StoreResolver::ForLocation(const Location& locat
   if (create) {
     // A destination name is taken as given: it must be a full reference.
     auto ref = Reference::Parse(name);
-    if (!ref.ok()) return ref.status().WithContext("name in " + location.dir);
+    if (!ref.ok()) return ref.status().WithContext("name in " + location.String());
     return Resolved{store, *ref};
   }
   MK_ASSIGN_OR_RETURN(Reference ref, store->ResolveName(name));

@@ -41,6 +41,10 @@ class StoreResolver {
   // Serves every reference of this domain from store instead of a registry
   // (in-memory stores in tests; directory stores are opened per location).
   void Register(const std::string& domain, std::unique_ptr<Store> store);
+  // Commits what was written to storage plugins (PluginStore::Finish: an
+  // archive is written now). A tool calls it at the clean end of a run that
+  // wrote; without it the plugins discard their writes. The first failure.
+  Status Finish();
 
  private:
   http::Transport& client_;
@@ -49,6 +53,8 @@ class StoreResolver {
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Store>> registries_;  // by host or registered domain
   std::map<std::string, std::unique_ptr<Store>> dirs_;        // by path
+  // Storage plugins' stores, by "SCHEME:ADDRESS" (PluginStore).
+  std::map<std::string, std::unique_ptr<Store>> plugins_;
 };
 
 }  // namespace mk::store
