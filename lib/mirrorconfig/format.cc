@@ -8,7 +8,8 @@ namespace mk::mirrorconfig {
 const std::vector<std::string_view>& FormatNames() {
   // Indexed by Format.
   static const std::vector<std::string_view> kNames = {"install-config", "install-config-idms", "icsp",         "idms",
-                                                       "itms",           "registries-conf",     "updateservice"};
+                                                       "itms",           "registries-conf",     "updateservice",
+                                                       "catalogsource"};
   return kNames;
 }
 
@@ -55,6 +56,8 @@ Result<std::string> Render(const MirrorSet& set, Format format, const std::strin
       return RenderRegistriesConf(set);
     case Format::kUpdateService:
       return InvalidArgument("the updateservice format is made from release and graph-image records, not mappings");
+    case Format::kCatalogSource:
+      return InvalidArgument("the catalogsource format is made from catalog records, not mappings");
     default:
       break;
   }

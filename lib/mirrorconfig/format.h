@@ -10,6 +10,8 @@
 //   updateservice        UpdateService (updateservice.operator.openshift.io/v1), made
 //                        from release and graph-image records (update_service.h), not
 //                        from a MirrorSet: Render refuses it
+//   catalogsource        CatalogSource (operators.coreos.com/v1alpha1), one per catalog,
+//                        made from catalog records (catalog_source.h); Render refuses it
 // Stateless and thread-safe.
 #pragma once
 
@@ -22,7 +24,7 @@
 
 namespace mk::mirrorconfig {
 
-enum class Format { kInstallConfig, kInstallConfigIdms, kIcsp, kIdms, kItms, kRegistriesConf, kUpdateService };
+enum class Format { kInstallConfig, kInstallConfigIdms, kIcsp, kIdms, kItms, kRegistriesConf, kUpdateService, kCatalogSource };
 
 // The names above, in that order.
 const std::vector<std::string_view>& FormatNames();

@@ -12,6 +12,7 @@
 #include "base/unique_fd.h"
 #include "cli/tool.h"
 #include "json/lines.h"
+#include "mirrorconfig/catalog_source.h"
 #include "mirrorconfig/format.h"
 #include "mirrorconfig/mirror_set.h"
 #include "mirrorconfig/update_service.h"
@@ -27,14 +28,15 @@ const mk::cli::ToolInfo kInfo = {
     "(or, with --format, ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet objects,\n"
     "or a registries.conf): every source repository with the mirror repositories that hold its images,\n"
     "sorted, without duplicates; --format updateservice prints the UpdateService object from the release\n"
-    "and graph-image records instead. Records that carry an error, and mapping records with a dest but a\n"
+    "and graph-image records instead, --format catalogsource a CatalogSource per catalog record. Records that carry an error, and mapping records with a dest but a\n"
     "missing, misspelled or wrong-typed field, are left out and make the exit status 1."};
 
 // Reads one input; returns false when anything in it was unusable. With
 // update, release and graph-image records go there and mappings are not
 // checked (the UpdateService needs none).
 bool ReadInput(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set,
-               mk::mirrorconfig::UpdateServiceInput* update = nullptr) {
+               mk::mirrorconfig::UpdateServiceInput* update = nullptr,
+               mk::mirrorconfig::CatalogSourceInput* catalogs = nullptr) {
   using namespace mk;
   json::LineReader reader(fd);
   bool ok = true;
@@ -46,6 +48,10 @@ bool ReadInput(int fd, const std::string& name, mk::mirrorconfig::MirrorSet& set
     if (!in.problem.ok()) return fail(in.line, in.problem.message()), true;
     if (update && records::Classify(in.record) != records::Role::kCarriesError) {
       if (auto took = update->AddRecord(in.record); !took.ok()) fail(in.line, took.status().message());
+      return true;
+    }
+    if (catalogs && records::Classify(in.record) != records::Role::kCarriesError) {
+      if (auto took = catalogs->AddRecord(in.record); !took.ok()) fail(in.line, took.status().message());
       return true;
     }
     switch (records::Classify(in.record)) {
@@ -83,7 +89,7 @@ int main(int argc, char** argv) {
   // clang-format off
   opts.add_options()
       ("format", po::value(&format_name)->value_name("FORMAT")->default_value("install-config"),
-       "install-config, install-config-idms, icsp, idms, itms, registries-conf or updateservice")
+       "install-config, install-config-idms, icsp, idms, itms, registries-conf, updateservice or catalogsource")
       ("name", po::value(&object_name)->value_name("NAME")->default_value(mirrorconfig::kDefaultObjectName),
        "metadata.name of the icsp, idms, itms and updateservice objects (a DNS-1123 subdomain; updateservice: default service)")
       ("file", po::value(&files)->value_name("FILE"), "record files (positional); - or none: standard input");
@@ -101,6 +107,8 @@ int main(int argc, char** argv) {
   mirrorconfig::MirrorSet set;
   mirrorconfig::UpdateServiceInput update_input;
   mirrorconfig::UpdateServiceInput* update = nullptr;
+  mirrorconfig::CatalogSourceInput catalog_input;
+  mirrorconfig::CatalogSourceInput* catalogs = *format == mirrorconfig::Format::kCatalogSource ? &catalog_input : nullptr;
   if (*format == mirrorconfig::Format::kUpdateService) {
     update = &update_input;
     if (vm["name"].defaulted()) object_name = mirrorconfig::kDefaultUpdateServiceName;
@@ -108,7 +116,7 @@ int main(int argc, char** argv) {
   bool ok = true;
   for (const auto& f : files) {
     if (f == "-") {
-      ok &= ReadInput(STDIN_FILENO, "stdin", set, update);
+      ok &= ReadInput(STDIN_FILENO, "stdin", set, update, catalogs);
       continue;
     }
     UniqueFd fd(::open(f.c_str(), O_RDONLY | O_CLOEXEC));
@@ -117,9 +125,18 @@ int main(int argc, char** argv) {
       ok = false;
       continue;
     }
-    ok &= ReadInput(fd.get(), f, set, update);
+    ok &= ReadInput(fd.get(), f, set, update, catalogs);
   }
   if (Interrupted()) return cli::kExitInterrupted;
+  if (catalogs) {
+    auto text = mirrorconfig::RenderCatalogSources(*catalogs);
+    if (!text.ok()) {
+      cli::Error(kInfo, text.status().message());
+      return cli::FinishStdout(kInfo, cli::kExitItemFailed);
+    }
+    std::fwrite(text->data(), 1, text->size(), stdout);
+    return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed);
+  }
   if (update) {
     auto text = mirrorconfig::RenderUpdateService(*update, object_name);
     if (!text.ok()) {
