@@ -8,7 +8,6 @@
 
 #include <map>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -76,9 +75,28 @@ constexpr size_t kMaxYamlDepth = 256;
 // would otherwise expand to billions of values. Catalogs hardly use them.
 constexpr size_t kMaxAliasedNodes = 250'000;
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?
 bool IsJsonNumber(const std::string& s) {
-  static const std::regex number(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-  return std::regex_match(s, number);
+  size_t i = 0, n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i >= n || !IsDigit(s[i])) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  if (i < n && s[i] == '.') {
+    if (++i >= n || !IsDigit(s[i])) return false;
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    if (++i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (i >= n || !IsDigit(s[i])) return false;
+    while (i < n && IsDigit(s[i])) ++i;
+  }
+  return i == n;
 }
 
 // A scalar as YAML 1.2's core schema resolves it (plain) or as its tag says.

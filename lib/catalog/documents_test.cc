@@ -63,7 +63,7 @@ relatedImages:
   name: etcd-operator
 - image: *img
   name: ""
-flags: [true, false, null, ~, 12, 1.5, 0x10, "12", yes, 1.0.0]
+flags: [true, false, null, ~, 12, 1.5, 0x10, "12", yes, 1.0.0, -7, 012, 1., .5, -]
 ---
 )",
                    true);
@@ -75,7 +75,7 @@ flags: [true, false, null, ~, 12, 1.5, 0x10, "12", yes, 1.0.0]
   EXPECT_EQ(v->Find("relatedImages")->items()[1].GetString("image"),
             "quay.io/coreos/etcd-operator@sha256:66a37fd61a06a43969854ee6d3e21087a98b93838e284a6086b13917f96b0d9b");
   EXPECT_EQ(v->Find("relatedImages")->items()[1].GetString("name"), "");
-  EXPECT_EQ(v->Find("flags")->Serialize(), R"([true,false,null,null,12,1.5,"0x10","12","yes","1.0.0"])");
+  EXPECT_EQ(v->Find("flags")->Serialize(), R"([true,false,null,null,12,1.5,"0x10","12","yes","1.0.0",-7,"012","1.",".5","-"])");
 }
 
 TEST(Documents, BadYamlNamesTheLine) {

@@ -59,6 +59,9 @@ Result<CatalogImage> OpenCatalogImage(store::Store& store, const Reference& ref)
 // path: the file's path in the image ("configs/etcd/catalog.json"). Return
 // archive::Visit::kStop to end the walk early (the walk still reads the
 // current layer to its end to verify it), an error to abort with it.
+// Documents reach the visitor as the layer streams, before its digest is
+// checked at its end: what a visitor gathers counts only once the walk
+// returned ok (a corrupt layer fails it with kDataLoss).
 using DocumentVisitor = std::function<Result<archive::Visit>(const std::string& path, const json::Value& doc)>;
 
 // For a file-based image (kInvalidArgument for a sqlite one). A malformed

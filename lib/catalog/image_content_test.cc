@@ -220,6 +220,17 @@ COMMIT;)")
   EXPECT_EQ(Entries(tmp.path()), 0);  // the temporary database is gone
   EXPECT_FALSE(WalkConfigDocuments(s, *image, nullptr).ok());
 
+  // Not a database: the message names the image's file, not the temporary.
+  oci::Manifest junk = fixtures::MakeImage(s, "c", Config("amd64", Label(kDatabaseLabel, "/database/index.db")), {l1});
+  image = OpenCatalogImage(s, Ref("c", junk));
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  c = ReadSqliteImage(s, *image);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message().rfind("mem.test/c@" + junk.digest.str() + ": database/index.db: ", 0), 0u)
+      << c.status().message();
+  EXPECT_EQ(c.status().message().find("mirrorkit-index"), std::string::npos) << c.status().message();
+  EXPECT_EQ(Entries(tmp.path()), 0);
+
   // A database whited out above is no database.
   auto l3 = fixtures::PutBlob(s, "c", fixtures::MakeTarGz({{"database/.wh.index.db", ""}}));
   oci::Manifest gone =

@@ -150,7 +150,12 @@ Result<Catalog> ReadSqlite(const std::string& db_path) {
 Result<Catalog> ReadSqliteImage(store::Store& store, const CatalogImage& image) {
   MK_ASSIGN_OR_RETURN(TempDatabase db, ExtractDatabase(store, image));
   auto c = ReadSqlite(db.path());
-  if (!c.ok()) return c.status().WithContext(image.requested.String() + ": " + image.root);
+  if (!c.ok()) {
+    // Messages name the file: the image's, not the temporary's.
+    std::string message = c.status().message();
+    for (size_t at; (at = message.find(db.path())) != std::string::npos;) message.replace(at, db.path().size(), image.root);
+    return Status(c.status().code(), image.requested.String() + ": " + message);
+  }
   c->root = image.root;
   return c;
 }
