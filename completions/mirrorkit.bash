@@ -25,6 +25,8 @@ _mirrorkit_options() {
             printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --signatures -j --jobs --release "${registry[@]}" ;;
         release-extract)
             printf '%s\n' -h --help --version --command --to --arch --max-size --release "${registry[@]}" ;;
+        mirror-prune)
+            printf '%s\n' -h --help --version --keep --apply --target "${registry[@]}" ;;
         release-signatures)
             printf '%s\n' -h --help --version --store --keyring --to-dir "${registry[@]}" ;;
         graph-image)
@@ -155,6 +157,13 @@ _mirrorkit() {
         -a | --registry-config | --ca-file | --keyring)
             _mirrorkit_files "$cur"
             return ;;
+        --keep)
+            # mirror-prune: the records of the images to keep.
+            [[ $tool == mirror-prune ]] && _mirrorkit_files "$cur"
+            return ;;
+        --target)
+            # mirror-prune: REG/REPO or dir:PATH: nothing to offer.
+            return ;;
         --records)
             # mirrorkit mirror-release: where to write the records.
             _mirrorkit_files "$cur"
@@ -276,5 +285,5 @@ _mirrorkit() {
     return 0
 }
 
-complete -F _mirrorkit release-signatures graph-image release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
+complete -F _mirrorkit mirror-prune release-signatures graph-image release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
 complete -F _mirrorkit mirrorkit mirrorkit-mirror-release

@@ -354,9 +354,22 @@ Status RegistryClient::PushBlob(const std::string& repo, const Digest& digest, u
 
 Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& repo, int page_size) {
   Call call{Pull(repo), "tags of " + host_ + "/" + repo};
-  std::vector<std::string> tags;
   std::string url = "/v2/" + repo + "/tags/list";
   if (page_size > 0) url += "?n=" + std::to_string(page_size);
+  return ListPages(url, "tags", call);
+}
+
+Result<std::vector<std::string>> RegistryClient::ListRepositories(int page_size) {
+  // The catalog has no repository scope (a token server would want
+  // "registry:catalog:*"); credentials for the host are used as they are.
+  Call call{{}, "repository catalog of " + host_};
+  std::string url = "/v2/_catalog";
+  if (page_size > 0) url += "?n=" + std::to_string(page_size);
+  return ListPages(url, "repositories", call);
+}
+
+Result<std::vector<std::string>> RegistryClient::ListPages(std::string url, const char* key, const Call& call) {
+  std::vector<std::string> out;
   for (int page = 0; page < 1000; ++page) {
     http::Request req;
     req.url = url;
@@ -364,20 +377,36 @@ Result<std::vector<std::string>> RegistryClient::ListTags(const std::string& rep
     if (resp.status != 200) return ErrorFor(resp, call);
     auto doc = json::Value::Parse(resp.body);
     if (!doc.ok()) return doc.status().WithContext(call.what);
-    if (const json::Value* list = doc->Find("tags"); list && list->is_array())
+    if (const json::Value* list = doc->Find(key); list && list->is_array())
       for (const auto& t : list->items())
-        if (t.is_string()) tags.push_back(t.as_string());
+        if (t.is_string()) out.push_back(t.as_string());
     // Link: </v2/repo/tags/list?n=100&last=x>; rel="next"
     auto link = resp.Header("Link");
-    if (!link) return tags;
+    if (!link) return out;
     size_t lt = link->find('<'), gt = link->find('>');
     if (lt == std::string::npos || gt == std::string::npos || gt < lt ||
         link->find("rel=\"next\"") == std::string::npos)
-      return tags;
+      return out;
     MK_ASSIGN_OR_RETURN(url, FollowLocation(resp, link->substr(lt + 1, gt - lt - 1), call));
     if (http::Origin(url) != base_origin_) return Unavailable(call.what + ": pagination link leaves the registry");
   }
   return Unavailable(call.what + ": more than 1000 pages");
+}
+
+Status RegistryClient::DeleteManifest(const std::string& repo, const Digest& digest) {
+  // docker/distribution asks for the "delete" action; other registries
+  // take push rights: ask for all three, a token server grants its subset.
+  Call call{{{repo, "pull,push,delete"}}, "delete manifest " + host_ + "/" + repo + "@" + digest.str()};
+  http::Request req;
+  req.method = "DELETE";
+  req.url = "/v2/" + repo + "/manifests/" + digest.str();
+  req.idempotent = true;  // deleting twice leaves the same state (a 404 the second time)
+  MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+  if (resp.status == 202 || resp.status == 200 || resp.status == 204) return Status::Ok();
+  if (resp.status == 405)
+    return Unsupported(call.what + ": HTTP 405: the registry does not allow deleting manifests (docker-registry: "
+                       "set storage.delete.enabled: true in its configuration and restart it)");
+  return ErrorFor(resp, call);
 }
 
 }  // namespace mk::registry

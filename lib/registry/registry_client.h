@@ -71,6 +71,14 @@ class RegistryClient {
   // All tags, following Link pagination (bounded to 1000 pages); page_size
   // > 0 asks for pages of that many (`?n=`), else the registry's default.
   Result<std::vector<std::string>> ListTags(const std::string& repo, int page_size = 0);
+  // Every repository the registry lists (GET /v2/_catalog, paginated the
+  // same way). Registries may limit the catalog to administrators.
+  Result<std::vector<std::string>> ListRepositories(int page_size = 0);
+  // DELETE a manifest by digest (the registry drops every tag naming it in
+  // repo; its blobs stay until the registry's garbage collection). A 404 is
+  // kNotFound; a registry that does not allow deleting (docker-registry
+  // without storage.delete.enabled: 405) is kUnsupported, saying so.
+  Status DeleteManifest(const std::string& repo, const Digest& digest);
 
  private:
   struct Call {
@@ -80,6 +88,9 @@ class RegistryClient {
   Status Ping();
   Result<http::Response> Send(http::Request req, const Call& call, const http::BodySink& sink = {});
   Status ErrorFor(const http::Response& resp, const Call& call) const;
+  // The strings of list key in every page from url on (Link pagination,
+  // bounded to 1000 pages): tags/list and _catalog.
+  Result<std::vector<std::string>> ListPages(std::string url, const char* key, const Call& call);
   // A Location header's URL, resolved against the registry; refused when it
   // drops to plain http from a TLS registry not named --insecure.
   Result<std::string> FollowLocation(const http::Response& resp, const std::string& location, const Call& call) const;

@@ -46,4 +46,11 @@ Result<bool> RegistryStore::MountBlob(const Reference& repo, const oci::Descript
   return client_->MountBlob(repo.path(), blob.digest, from.path());
 }
 
+Status RegistryStore::DeleteManifest(const Reference& ref) {
+  // By digest only: deleting by tag is not in docker/distribution 2.x, and
+  // a digest says exactly which content goes.
+  if (!ref.digest()) return InvalidArgument("delete " + ref.String() + ": a manifest is deleted by digest");
+  return client_->DeleteManifest(ref.path(), *ref.digest());
+}
+
 }  // namespace mk::store

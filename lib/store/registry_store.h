@@ -25,6 +25,7 @@ class RegistryStore : public Store {
                        const BlobSink& sink) override;
   Status PushBlob(const Reference& repo, const oci::Descriptor& blob, const BlobSource& source) override;
   Result<bool> MountBlob(const Reference& repo, const oci::Descriptor& blob, const Reference& from) override;
+  Status DeleteManifest(const Reference& ref) override;
 
   registry::RegistryClient& client() { return *client_; }
 

@@ -106,6 +106,15 @@ class Store {
     (void)repo, (void)blob, (void)from;
     return false;
   }
+
+  // Deletes the manifest ref pins by digest (a registry then drops every
+  // tag naming it in that repository; blobs are the registry's garbage
+  // collection's). Only registries delete through the Store: a directory
+  // is pruned under its lock as a whole (prune/). Last in the class so
+  // that adding it moved no other virtual function's slot.
+  virtual Status DeleteManifest(const Reference& ref) {
+    return Unsupported(Name() + " cannot delete manifest " + ref.String());
+  }
 };
 
 }  // namespace mk::store

@@ -185,9 +185,11 @@ _registry_token_stop() {
     return 0
 }
 
-# _registry_write_config DIR PORT TLS(0|1) AUTH(0|1) [TOKEN(0|1)] [SCHEMA1(0|1)]
+# _registry_write_config DIR PORT TLS(0|1) AUTH(0|1) [TOKEN(0|1)] [SCHEMA1(0|1)] [DELETE(1|0)]
 _registry_write_config() {
-    local dir=$1 port=$2 tls=$3 auth=$4 token=${5:-0} schema1=${6:-0}
+    local dir=$1 port=$2 tls=$3 auth=$4 token=${5:-0} schema1=${6:-0} delete=${7:-1}
+    local delete_enabled=true
+    [ "$delete" = 1 ] || delete_enabled=false
     {
         printf '%s\n' \
             'version: 0.1' \
@@ -200,7 +202,7 @@ _registry_write_config() {
             '  filesystem:' \
             "    rootdirectory: \"$dir/data\"" \
             '  delete:' \
-            '    enabled: true' \
+            "    enabled: $delete_enabled" \
             '  maintenance:' \
             '    uploadpurging:' \
             '      enabled: false' \
@@ -262,7 +264,8 @@ _registry_alive() {
     [ -n "$state" ] && [ "$state" != Z ]
 }
 
-# registry_start DIR [--tls] [--auth USER PASS | --token-auth]
+# registry_start DIR [--tls] [--auth USER PASS | --token-auth] [--schema1] [--no-delete]
+# (--no-delete: storage.delete.enabled false, as docker-registry defaults to.)
 # Starts `docker-registry serve DIR/config.yml` listening on 127.0.0.1 only,
 # waits (bounded, ~10 s) until /v2/ answers, prints "127.0.0.1:PORT".
 # --token-auth also starts the token server (see the file list above).
@@ -273,11 +276,12 @@ registry_start() {
     fi
     local dir=$1
     shift
-    local tls=0 auth=0 user='' pass='' token=0 schema1=0
+    local tls=0 auth=0 user='' pass='' token=0 schema1=0 delete=1
     while [ $# -gt 0 ]; do
         case $1 in
         --tls) tls=1; shift ;;
         --schema1) schema1=1; shift ;;
+        --no-delete) delete=0; shift ;;
         --token-auth) token=1; shift ;;
         --auth)
             if [ $# -lt 3 ]; then
@@ -334,7 +338,7 @@ registry_start() {
         if [ "$token" = 1 ]; then
             _registry_token_start "$dir" "$tls" || return 1
         fi
-        _registry_write_config "$dir" "$port" "$tls" "$auth" "$token" "$schema1"
+        _registry_write_config "$dir" "$port" "$tls" "$auth" "$token" "$schema1" "$delete"
         : >"$dir/log"
         # Background it with every standard fd redirected and Bats' fd 3
         # closed, so Bats does not wait on us. REGISTRY_* env vars would
