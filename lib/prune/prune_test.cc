@@ -10,6 +10,7 @@
 #include "prune/prune.h"
 #include "prune/registry_prune.h"
 #include "prune/sigstore_tag.h"
+#include "signature/config_map.h"
 #include "store/memory_store.h"
 #include "store/oci_dir_store.h"
 #include "testing/image_builder.h"
@@ -321,6 +322,21 @@ TEST_F(DirPruneTest, RefusesWhenAKeptImageIsMissingOrAKeptManifestIsDamaged) {
   EXPECT_FALSE(damaged.ok());
   EXPECT_TRUE(Has(a_.digest));
   EXPECT_EQ(dir_->List()->size(), 3u);
+}
+
+TEST_F(DirPruneTest, ReleaseSignatureConfigMapsGoWithTheirRelease) {
+  // release-signatures --to-dir puts them beside the layout; oci-dir verify
+  // reports one whose release the layout no longer holds.
+  auto gone = signature::WriteConfigMap(path_, std::string(a_.digest.hex()), {"sig-a"});
+  auto kept = signature::WriteConfigMap(path_ + "/config", std::string(b_.digest.hex()), {"sig-b"});
+  ASSERT_TRUE(gone.ok() && kept.ok());
+  auto plan = PruneDirectory(path_, ReadKeepList(Keep2()).value(), true);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  ASSERT_EQ(plan->signature_files.size(), 1u);
+  EXPECT_EQ(plan->signature_files[0], *gone);
+  EXPECT_EQ(plan->signature_digests[0], a_.digest);
+  EXPECT_NE(::access(gone->c_str(), F_OK), 0);
+  EXPECT_EQ(::access(kept->c_str(), F_OK), 0);
 }
 
 TEST(PruneRecord, FieldsInOrderEmptyOnesLeftOut) {
