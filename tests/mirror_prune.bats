@@ -126,6 +126,12 @@ refs_by_digest() {
     [ -z "$output" ]
     run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json"
     [ "$status" -eq 2 ]
+    # a registry is no target, nor one image of a directory
+    for bad in "$DST_ADDR" "$DEST_REPO:4.3.1-x86_64" "dir:$MEDIA:name"; do
+        run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" "$bad"
+        [ "$status" -eq 2 ] || { echo "$bad: $status $stderr"; return 1; }
+        [[ $stderr == *"target"* ]]
+    done
 }
 
 @test "registry refusal: a kept image missing from the target is an error, nothing deleted (even with --apply)" {

@@ -133,14 +133,21 @@ std::string Summary::Line() const {
   return line;
 }
 
+Status ValidateTarget(const std::string& text) {
+  if (text.rfind("dir:", 0) != 0) return ParseRegistryTarget(text).status();
+  MK_ASSIGN_OR_RETURN(store::Location location, store::Location::Parse(text));
+  if (!location.name.empty())
+    return InvalidArgument("target " + text + ": a directory is pruned whole (dir:PATH, no NAME)");
+  return Status::Ok();
+}
+
 Result<Summary> Run(store::StoreResolver& stores, const Options& options, const KeepList& keep, const Emit& emit) {
+  MK_RETURN_IF_ERROR(ValidateTarget(options.target));
   Summary summary;
   summary.target = options.target;
   summary.apply = options.apply;
   if (options.target.rfind("dir:", 0) == 0) {
     MK_ASSIGN_OR_RETURN(store::Location location, store::Location::Parse(options.target));
-    if (!location.name.empty())
-      return InvalidArgument("target " + options.target + ": a directory is pruned whole (dir:PATH, no NAME)");
     return RunDirectory(location, options, keep, emit, std::move(summary));
   }
   return RunRegistry(stores, options, keep, emit, std::move(summary));

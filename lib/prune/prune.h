@@ -66,6 +66,10 @@ struct Summary {
 // then stops where it is.
 using Emit = std::function<bool(const json::Value& record)>;
 
+// Whether text is a TARGET (the grammar above): kInvalidArgument saying
+// what is wrong, before anything is read.
+Status ValidateTarget(const std::string& text);
+
 // Plans (and with options.apply, carries out) the prune. An error means
 // the mirror could not be read whole, a kept image is missing, or the
 // target cannot delete (a registry without delete enabled): nothing was

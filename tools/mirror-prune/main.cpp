@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
   if (target.empty()) return cli::UsageError(kInfo, "missing TARGET");
   if (keep_file.empty()) return cli::UsageError(kInfo, "missing --keep RECORDS (without it everything would go)");
+  if (Status s = prune::ValidateTarget(target); !s.ok()) return cli::UsageError(kInfo, s.message());
 
   auto text = ReadInputLimited(keep_file, kMaxRecordsBytes);
   if (!text.ok()) return cli::Failure(kInfo, text.status().WithContext("--keep"));
