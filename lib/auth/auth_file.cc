@@ -1,6 +1,7 @@
 #include "auth/auth_file.h"
 
 #include <cstdlib>
+#include <mutex>
 
 #include "base/atomic_file.h"
 #include "base/base64.h"
@@ -43,6 +44,24 @@ Result<AuthStore> AuthStore::Parse(std::string_view content, const std::string& 
   if (!doc->is_object()) return InvalidArgument(source + ": not a JSON object");
   AuthStore store;
   store.sources_.push_back(source);
+  if (const json::Value* helpers = doc->Find("credHelpers"); helpers && !helpers->is_null()) {
+    if (!helpers->is_object()) return InvalidArgument(source + ": \"credHelpers\" is not an object");
+    for (const auto& [key, name] : helpers->members()) {
+      std::string where = source + ": credHelpers[" + Quote(key) + "]";
+      if (!name.is_string()) return InvalidArgument(where + " is not a string");
+      if (!ValidHelperName(name.as_string())) return InvalidArgument(where + " is not a credential helper name");
+      store.helpers_.push_back({0, NormalizeAuthKey(key), name.as_string()});
+    }
+  }
+  if (const json::Value* def = doc->Find("credsStore"); def && !def->is_null()) {
+    if (!def->is_string()) return InvalidArgument(source + ": \"credsStore\" is not a string");
+    // docker writes "credsStore": "" to mean none.
+    if (!def->as_string().empty()) {
+      if (!ValidHelperName(def->as_string()))
+        return InvalidArgument(source + ": \"credsStore\" is not a credential helper name");
+      store.helpers_.push_back({0, "", def->as_string()});
+    }
+  }
   const json::Value* auths = doc->Find("auths");
   if (!auths) return store;  // a docker config with only credHelpers, say
   if (!auths->is_object()) return InvalidArgument(source + ": \"auths\" is not an object");
@@ -94,24 +113,98 @@ Result<AuthStore> AuthStore::Load(const std::string& explicit_path) {
       e.file = index;
       all.entries_.push_back(std::move(e));
     }
+    for (auto& h : one.helpers_) {
+      h.file = index;
+      all.helpers_.push_back(std::move(h));
+    }
   }
   return all;
 }
 
-std::optional<Credential> AuthStore::Lookup(std::string_view domain, std::string_view path) const {
-  std::string repo = ToLower(domain);
-  if (repo == "index.docker.io" || repo == "registry-1.docker.io") repo = "docker.io";
-  if (!path.empty()) repo += "/" + std::string(path);
-  const Entry* best = nullptr;
-  for (const auto& e : entries_) {
-    // The key must equal the repository or be a prefix of it ending at '/'.
-    bool match = e.key == repo ||
-                 (repo.size() > e.key.size() && repo.compare(0, e.key.size(), e.key) == 0 && repo[e.key.size()] == '/');
-    if (!match) continue;
-    if (!best || e.file < best->file || (e.file == best->file && e.key.size() > best->key.size())) best = &e;
+struct AuthStore::HelperCache {
+  // One slot per (helper, registry): the first caller runs the helper while
+  // holding the slot's lock, the others wait for its answer, so copy
+  // workers asking at once still run it once.
+  struct Slot {
+    std::mutex mu;
+    std::optional<Result<std::optional<Credential>>> answer;
+  };
+  std::mutex mu;
+  HelperOptions options;
+  std::map<std::string, std::shared_ptr<Slot>> slots;
+};
+
+std::shared_ptr<AuthStore::HelperCache> AuthStore::NewCache() { return std::make_shared<HelperCache>(); }
+
+void AuthStore::SetHelperOptions(const HelperOptions& options) {
+  std::lock_guard<std::mutex> lock(cache_->mu);
+  cache_->options = options;
+}
+
+Result<std::optional<Credential>> AuthStore::AskHelper(const HelperRule& rule, const std::string& host) const {
+  std::shared_ptr<HelperCache::Slot> slot;
+  HelperOptions options;
+  {
+    std::lock_guard<std::mutex> lock(cache_->mu);
+    auto& s = cache_->slots[rule.name + '\n' + host];
+    if (!s) s = std::make_shared<HelperCache::Slot>();
+    slot = s;
+    options = cache_->options;
   }
-  if (!best) return std::nullopt;
-  return best->cred;
+  std::lock_guard<std::mutex> lock(slot->mu);
+  if (!slot->answer) {
+    const std::string why =
+        (rule.host.empty() ? "credsStore" : "credHelpers for " + host) + " in " + sources_[rule.file];
+    // The server URL as containers/image passes it: the registry's host[:port].
+    auto got = RunHelperGet(rule.name, host, why, options);
+    if (!got.ok()) {
+      slot->answer = Result<std::optional<Credential>>(got.status());
+    } else if (!got->has_value()) {
+      slot->answer = Result<std::optional<Credential>>(std::optional<Credential>());
+    } else {
+      Credential c;
+      c.username = std::move((*got)->username);
+      c.password = std::move((*got)->secret);
+      c.identity_token = std::move((*got)->identity_token);
+      slot->answer = Result<std::optional<Credential>>(std::optional<Credential>(std::move(c)));
+    }
+  }
+  return *slot->answer;
+}
+
+Result<std::optional<Credential>> AuthStore::Resolve(std::string_view domain, std::string_view path) const {
+  std::string host = ToLower(domain);
+  if (host == "index.docker.io" || host == "registry-1.docker.io") host = "docker.io";
+  std::string repo = host;
+  if (!path.empty()) repo += "/" + std::string(path);
+  for (size_t file = 0; file < sources_.size(); ++file) {
+    const HelperRule* rule = nullptr;
+    for (const auto& h : helpers_)
+      if (h.file == file && !h.host.empty() && h.host == host) rule = &h;
+    if (rule) {
+      MK_ASSIGN_OR_RETURN(std::optional<Credential> c, AskHelper(*rule, host));
+      if (c) return c;
+      continue;  // nothing stored: the next file may have some
+    }
+    const Entry* best = nullptr;
+    for (const auto& e : entries_) {
+      if (e.file != file) continue;
+      // The key must equal the repository or be a prefix of it ending at '/'.
+      bool match = e.key == repo || (repo.size() > e.key.size() && repo.compare(0, e.key.size(), e.key) == 0 &&
+                                     repo[e.key.size()] == '/');
+      if (match && (!best || e.key.size() > best->key.size())) best = &e;
+    }
+    if (best) return std::optional<Credential>(best->cred);
+  }
+  for (const auto& h : helpers_)
+    if (h.host.empty()) return AskHelper(h, host);  // the first file's credsStore
+  return std::optional<Credential>();
+}
+
+std::optional<Credential> AuthStore::Lookup(std::string_view domain, std::string_view path) const {
+  auto c = Resolve(domain, path);
+  if (!c.ok()) return std::nullopt;
+  return *c;
 }
 
 }  // namespace mk::auth

@@ -109,11 +109,10 @@ Result<http::Response> RegistryClient::Send(http::Request req, const Call& call,
     return PermissionDenied(call.what + ": registry " + host_ + " sent us to plain " + http::RedactUrl(req.url) +
                             "; refused (name the registry with --insecure to allow)");
   const bool own_origin = !origin.empty() && origin == base_origin_;
-  std::optional<auth::Credential> cred;
-  if (!call.scopes.empty())
-    cred = auth_.Lookup(host_, call.scopes.front().repository);
-  else
-    cred = auth_.Lookup(host_, "");
+  // A credential helper that fails fails the call (never an anonymous try
+  // that would end in a puzzling 401).
+  MK_ASSIGN_OR_RETURN(std::optional<auth::Credential> cred,
+                      auth_.Resolve(host_, call.scopes.empty() ? "" : call.scopes.front().repository));
   const bool replayable = !req.source;  // a streamed body cannot be sent twice
   for (int attempt = 0; attempt < 2; ++attempt) {
     http::Request r = req;
