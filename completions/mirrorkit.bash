@@ -32,7 +32,7 @@ _mirrorkit_options() {
         graph-image)
             printf '%s\n' -h --help --version --graph-data --base --to --arch --releases "${registry[@]}" ;;
         blob-copy)
-            printf '%s\n' -h --help --version -j --jobs --chunk-size --image "${registry[@]}" ;;
+            printf '%s\n' -h --help --version -j --jobs --chunk-size --progress --image "${registry[@]}" ;;
         ics-gen)
             printf '%s\n' -h --help --version --format --name --file ;;
         manifest-rewrite)
@@ -208,6 +208,10 @@ _mirrorkit() {
             return ;;
         --streams)
             # Image stream names: nothing to offer.
+            return ;;
+        --progress)
+            # blob-copy: when to show progress on stderr.
+            mapfile -t COMPREPLY < <(compgen -W 'auto tty plain none' -- "$cur")
             return ;;
         --format)
             # ics-gen: the output formats.

@@ -59,7 +59,10 @@ class Runner {
     for (int i = 0; i < std::max(1, options.jobs); ++i) workers_.emplace_back([this] { Work(); });
   }
 
-  void Submit(json::Value record) { queue_.Push(std::move(record)); }
+  void Submit(json::Value record) {
+    if (options_.on_queued) options_.on_queued();
+    queue_.Push(std::move(record));
+  }
 
   // Reports a line that is not a record (record null) or a mapping record
   // whose fields are wrong (field names the culprit), in its place.
@@ -78,7 +81,6 @@ class Runner {
   RunSummary Finish() {
     queue_.Close();
     for (auto& t : workers_) t.join();
-    if (options_.progress) std::fputs("\r\033[K", stderr);
     summary_.interrupted = Interrupted();
     summary_.output_closed = writer_.broken_pipe() || writer_.failed();
     return summary_;
@@ -90,9 +92,8 @@ class Runner {
     // newline, a NUL or a terminal escape in one must not forge, cut or
     // colour a line, and a huge one must not flood the terminal.
     const std::string line = OneLine(text);
-    std::lock_guard<std::mutex> lock(err_mu_);
-    if (options_.progress) std::fputs("\r\033[K", stderr);
-    std::fprintf(stderr, "%s: %s\n", options_.tool.c_str(), line.c_str());
+    // One write: the progress thread's redraw never lands inside it.
+    std::fprintf(stderr, "%s%s: %s\n", options_.progress ? "\r\033[K" : "", options_.tool.c_str(), line.c_str());
   }
 
   void Emit(const json::Value& record) { writer_.Write(record); }
@@ -133,6 +134,7 @@ class Runner {
     Code code = ok ? Code::kOk : outcome.ok() ? Code::kDataLoss : outcome.status().code();
     if (!ok) Message(source_text + " -> " + dest_text + ": " + record.GetString("error").value_or("?"));
     Emit(record);
+    if (options_.on_finished) options_.on_finished(ok);
     std::lock_guard<std::mutex> lock(mu_);
     if (ok) {
       ++summary_.images_ok;
@@ -141,12 +143,6 @@ class Runner {
       ++summary_.images_failed;
       summary_.failures.Note(code);
     }
-    if (options_.progress) {
-      std::lock_guard<std::mutex> err_lock(err_mu_);
-      std::fprintf(stderr, "\r\033[K%d images done, %d failed, %.1f MiB copied", summary_.images_ok,
-                   summary_.images_failed, static_cast<double>(summary_.bytes_copied) / (1 << 20));
-      std::fflush(stderr);
-    }
   }
 
   json::RecordWriter& writer_;
@@ -154,7 +150,7 @@ class Runner {
   RunOptions options_;
   WorkQueue queue_;
   std::vector<std::thread> workers_;
-  std::mutex mu_, err_mu_;
+  std::mutex mu_;
   RunSummary summary_;
 };
 

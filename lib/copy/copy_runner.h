@@ -42,7 +42,11 @@ struct RunSummary {
 struct RunOptions {
   int jobs = 6;
   std::string tool = "blob-copy";  // prefix of stderr messages
-  bool progress = false;           // draw a progress line on stderr
+  bool progress = false;           // a live progress line is on stderr: messages clear it first
+  // Progress hooks (the tool points them at progress/, which copy may not
+  // include). Called from the workers: thread-safe and quick.
+  std::function<void()> on_queued;           // an image was queued for copying
+  std::function<void(bool ok)> on_finished;  // an image finished, copied or failed
 };
 
 // Copies records read from reader, writing results to writer.

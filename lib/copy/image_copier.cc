@@ -192,6 +192,7 @@ Status ImageCopier::EnsureBlob(store::Store& src, const Reference& src_repo, sto
     ++stats.blobs_copied;
     stats.bytes_copied += static_cast<uint64_t>(blob.size) - resumed;
     stats.bytes_resumed += resumed;
+    if (on_blob_copied_) on_blob_copied_(static_cast<uint64_t>(blob.size) - resumed);
   }
   return finish(s);
 }

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,11 @@ class ImageCopier {
                            const store::Overlay* overlay = nullptr);
   Result<CopyOutcome> Copy(const Reference& source, const Reference& dest);
 
+  // Called with a blob's byte count as each blob copy completes (for
+  // progress), from whichever thread copied it: thread-safe and quick. Set
+  // before the first Copy.
+  void SetBlobCopiedHook(std::function<void(uint64_t bytes)> hook) { on_blob_copied_ = std::move(hook); }
+
  private:
   Status CopyManifestTree(store::Store& src, const Reference& src_repo, store::Store& dst, const Reference& dst_repo,
                           const oci::Manifest& manifest, int depth, CopyStats& stats);
@@ -92,6 +98,7 @@ class ImageCopier {
   BlobLedger& ledger_;
   std::unique_ptr<TaskPool> pool_;
   http::RetryPolicy* retry_;
+  std::function<void(uint64_t)> on_blob_copied_;
 };
 
 }  // namespace mk::copy

@@ -7,6 +7,7 @@
 #include "cli/tool.h"
 #include "copy/copy_runner.h"
 #include "json/lines.h"
+#include "progress/reporter.h"
 
 namespace {
 const mk::cli::ToolInfo kInfo = {
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   namespace po = cli::po;
   int jobs = 6;
   uint64_t chunk_mib = 64;
+  std::string progress_when = "auto";
   std::vector<std::string> args;
   cli::RegistryFlags registry;
   po::options_description opts("Options");
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   opts.add_options()
       ("jobs,j", po::value(&jobs)->value_name("N")->default_value(6), "images copied at once, and blob transfers at once across them")
       ("chunk-size", po::value(&chunk_mib)->value_name("MIB")->default_value(64), "upload blobs larger than this in chunks of this size (MiB)")
+      ("progress", po::value(&progress_when)->value_name("WHEN")->default_value("auto"), "progress on stderr: auto (tty on a terminal, else none), tty, plain (a line every 5 s), none")
       ("image", po::value(&args)->value_name("SOURCE DEST"), "pairs of images (positional)");
   // clang-format on
   cli::AddRegistryOptions(opts, registry);
@@ -40,16 +43,24 @@ int main(int argc, char** argv) {
   if (jobs < 1 || jobs > 64) return cli::UsageError(kInfo, "--jobs must be from 1 to 64");
   if (chunk_mib < 1 || chunk_mib > 4096) return cli::UsageError(kInfo, "--chunk-size must be from 1 to 4096 MiB");
   if (args.size() % 2 != 0) return cli::UsageError(kInfo, "images come in SOURCE DEST pairs; got an odd count");
+  auto progress_mode = progress::ParseMode(progress_when);
+  if (!progress_mode.ok()) return cli::UsageError(kInfo, progress_mode.status().message());
 
   registry.chunk_size = chunk_mib << 20;
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   copy::BlobLedger ledger;
   copy::ImageCopier copier(*(*session)->stores, ledger, jobs, &(*session)->client->retry_policy());
+  progress::Counters counters;
+  copier.SetBlobCopiedHook([&counters](uint64_t n) { counters.Copied(n); });
+  progress::Reporter reporter(
+      counters, stderr, {.mode = progress::Decide(*progress_mode, ::isatty(STDERR_FILENO) != 0), .tool = kInfo.name});
   copy::RunOptions run;
   run.jobs = jobs;
   run.tool = kInfo.name;
-  run.progress = ::isatty(STDERR_FILENO) != 0;
+  run.progress = reporter.live();
+  run.on_queued = [&counters] { counters.Queued(); };
+  run.on_finished = [&counters](bool ok) { counters.Finished(ok); };
   json::RecordWriter writer(stdout);
   copy::RunSummary summary;
   if (args.empty()) {
@@ -60,5 +71,6 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i + 1 < args.size(); i += 2) pairs.emplace_back(args[i], args[i + 1]);
     summary = copy::RunCopyPairs(pairs, writer, copier, run);
   }
+  reporter.Stop();  // its last line before the exit's messages
   return cli::FinishStdout(kInfo, summary.failures.Exit(), &writer);
 }
