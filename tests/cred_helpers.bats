@@ -141,3 +141,25 @@ auth_json() {
     [ "${#stderr_lines[@]}" -eq 1 ] || { echo "$stderr"; return 1; }
     [[ ${stderr_lines[0]} == *"docker-credential-nothere not found on PATH (credsStore in $BATS_TEST_TMPDIR/auth.json)"* ]]
 }
+
+@test "a helper answering Username <token>: its Secret is a refresh token, sent to the token server" {
+    tok_addr=$(mirror_registry tok --token-auth) || return 1
+    tok_dir="$BATS_FILE_TMPDIR/tok"
+    cat >"$BATS_TEST_TMPDIR/docker-credential-mktoken" <<EOF
+#!/bin/sh
+cat >/dev/null
+printf '{"ServerURL":"%s","Username":"<token>","Secret":"%s"}\n' "$tok_addr" "\$(cat "$tok_dir/refresh-token")"
+EOF
+    chmod 755 "$BATS_TEST_TMPDIR/docker-credential-mktoken"
+    auth_json "$BATS_TEST_TMPDIR/auth.json" "{\"credHelpers\": {\"$tok_addr\": \"mktoken\"}}"
+    cli=$(fixture_component cli source)
+    PATH="$BATS_TEST_TMPDIR:$PATH" run --separate-stderr "$MK_BIN/blob-copy" --insecure "$SRC_ADDR" \
+        --insecure "$tok_addr" -a "$BATS_TEST_TMPDIR/auth.json" "$cli" "$tok_addr/refresh/cli:latest"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ "$(jq -r .status <<<"$output")" = copied ]
+    # The token server saw the refresh-token grant, for alice, and granted it.
+    jq -e -s 'any(.[]; .grant_type == "refresh_token" and .user == "alice" and .status == 200)' \
+        "$tok_dir/token.log" >/dev/null || { cat "$tok_dir/token.log"; return 1; }
+    refresh=$(cat "$tok_dir/refresh-token")
+    [[ $output != *"$refresh"* && $stderr != *"$refresh"* ]]
+}
