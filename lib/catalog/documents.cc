@@ -8,7 +8,8 @@
 
 #include <map>
 #include <optional>
-#include <sstream>
+#include <istream>
+#include <streambuf>
 #include <vector>
 
 namespace mk::catalog {
@@ -202,9 +203,23 @@ class Builder : public YAML::EventHandler {
 
 }  // namespace
 
+namespace {
+
+// An istream's buffer over bytes someone else holds: yaml-cpp reads from
+// an istream, and a catalog file can be tens of MB not worth a copy.
+class ViewBuf : public std::streambuf {
+ public:
+  explicit ViewBuf(std::string_view s) {
+    char* p = const_cast<char*>(s.data());  // only read: no put area is set
+    setg(p, p, p + s.size());
+  }
+};
+
+}  // namespace
+
 Status ForEachYamlDocument(std::string_view content, const DocumentSink& sink) {
-  // yaml-cpp reads from an istream; the copy is the one file being read.
-  std::istringstream in{std::string(content)};
+  ViewBuf buf(content);
+  std::istream in(&buf);
   try {
     YAML::Parser parser(in);
     for (int n = 1;; ++n) {

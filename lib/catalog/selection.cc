@@ -38,6 +38,8 @@ Result<std::pair<std::string, std::string>> SplitRange(std::string_view text, st
 Result<PackageSelector> PackageSelector::Parse(std::string_view text) {
   auto fields = Split(text, ':');
   if (fields.size() > 3) return Usage(text, "want NAME[:CHANNEL[:MIN-MAX]]");
+  for (char c : text)
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return Usage(text, "spaces or control characters");
   PackageSelector s;
   s.package = fields[0];
   if (s.package.empty()) return Usage(text, "empty package name");

@@ -5,7 +5,8 @@
 //   selector := PACKAGE [ ":" [CHANNEL] [ ":" RANGE ] ]
 //   RANGE    := MIN ".." MAX | MIN "-" MAX | MIN ".." | ".." MAX
 //   PACKAGE and CHANNEL: non-empty, no ':' (an empty CHANNEL with a RANGE,
-//   "etcd::0.9.0-0.9.4", means the package's default channel).
+//   "etcd::0.9.0-0.9.4", means the package's default channel); no spaces or
+//   control characters anywhere.
 // MIN and MAX are semver versions (semver.h), both ends included. "MIN-MAX"
 // is split at the one '-' whose both sides parse as versions, so
 // prereleases work ("1.2.0-rc.1-1.4.0" is 1.2.0-rc.1 to 1.4.0); when more

@@ -46,7 +46,7 @@ TEST(PackageSelector, Forms) {
 
 TEST(PackageSelector, RefusesNonsense) {
   for (const char* bad : {"", ":alpha", "etcd:", "etcd:a:b:c", "etcd:alpha:", "etcd:alpha:1.0.0", "etcd:alpha:..",
-                          "etcd:alpha:2.0.0-1.0.0", "etcd:alpha:1.0-2.0", "etcd:alpha:x-y", "etcd:alpha:1.0.0..2.0"}) {
+                          "etcd:alpha:2.0.0-1.0.0", "etcd:alpha:1.0-2.0", "etcd:alpha:x-y", "etcd:alpha:1.0.0..2.0", "etcd alpha", "etcd:al\tpha"}) {
     auto s = PackageSelector::Parse(bad);
     EXPECT_FALSE(s.ok()) << bad;
     if (!s.ok()) {
