@@ -26,7 +26,7 @@ _mirrorkit_options() {
         release-extract)
             printf '%s\n' -h --help --version --command --to --arch --max-size --release "${registry[@]}" ;;
         mirror-prune)
-            printf '%s\n' -h --help --version --keep --apply --target "${registry[@]}" ;;
+            printf '%s\n' -h --help --version --keep --apply -j --jobs --target "${registry[@]}" ;;
         release-signatures)
             printf '%s\n' -h --help --version --store --keyring --to-dir "${registry[@]}" ;;
         graph-image)

@@ -60,7 +60,7 @@ Result<Summary> RunRegistry(store::StoreResolver& stores, const Options& options
   auto* registry = dynamic_cast<store::RegistryStore*>(&store);
   if (!registry) return Unsupported(store.Name() + " is not a registry: only registries and dir: are pruned");
   RegistryLister lister(registry->client());
-  MK_ASSIGN_OR_RETURN(RegistryPlan plan, PlanRegistry(store, lister, target, keep));
+  MK_ASSIGN_OR_RETURN(RegistryPlan plan, PlanRegistry(store, lister, target, keep, options.jobs));
   summary.kept = plan.images_kept;
   for (const auto& d : plan.deletions) {
     PruneRecord r;

@@ -45,6 +45,7 @@ json::Value Record(const PruneRecord& r);
 struct Options {
   std::string target;
   bool apply = false;
+  int jobs = 6;  // registry requests at once while planning
 };
 
 struct Summary {

@@ -151,7 +151,7 @@ class RegistryPlanTest : public ::testing::Test {
 };
 
 TEST_F(RegistryPlanTest, DeletesWhatOnlyTheOldReleaseNamesAndKeepsSharedAndSignedContent) {
-  auto plan = PlanRegistry(store_, lister_, target_, Keep(Release2()));
+  auto plan = PlanRegistry(store_, lister_, target_, Keep(Release2()), /*jobs=*/4);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   std::map<std::string, const Deletion*> by_digest;
   for (const auto& d : plan->deletions) by_digest[d.ref.digest()->str()] = &d;

@@ -1,9 +1,12 @@
 #include "prune/registry_prune.h"
 
+#include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 
+#include "copy/task_pool.h"
 #include "oci/media_types.h"
 #include "prune/sigstore_tag.h"
 
@@ -42,7 +45,7 @@ Result<RegistryTarget> ParseRegistryTarget(const std::string& text) {
 }
 
 Result<RegistryPlan> PlanRegistry(store::Store& store, Lister& lister, const RegistryTarget& target,
-                                  const KeepList& keep) {
+                                  const KeepList& keep, int jobs) {
   RegistryPlan plan;
   const std::string where = target.String();
   auto repo_ref = [&](const std::string& path) { return Reference::ParseRepository(target.domain + "/" + path); };
@@ -56,22 +59,38 @@ Result<RegistryPlan> PlanRegistry(store::Store& store, Lister& lister, const Reg
   } else {
     repos.push_back(target.path);
   }
-  std::map<std::string, std::vector<Tagged>> inventory;
+  // Tags are listed repository by repository, then resolved jobs at a
+  // time (one HEAD each: the bulk of a plan's requests).
+  std::vector<Reference> tagged;
   for (const auto& repo : repos) {
     MK_ASSIGN_OR_RETURN(Reference base, repo_ref(repo));
     auto tags = lister.Tags(repo);
     // docker-registry answers 404 for a repository it does not know, and
     // for one that holds only untagged manifests: no tags either way.
     if (!tags.ok() && tags.status().code() != Code::kNotFound) return tags.status();
-    std::vector<Tagged>& list = inventory[repo];
-    for (const auto& tag : tags.ok() ? *tags : std::vector<std::string>{}) {
-      MK_ASSIGN_OR_RETURN(std::optional<oci::Descriptor> head, store.ManifestHead(base.WithTag(tag)));
-      if (!head)
-        return Unavailable(base.WithTag(tag).String() + " is listed but has no manifest (is something writing to " +
-                           where + "? run again when it is done)");
-      list.push_back({tag, head->digest, head->media_type});
-      ++plan.tags;
-    }
+    if (tags.ok())
+      for (const auto& tag : *tags) tagged.push_back(base.WithTag(tag));
+  }
+  std::vector<std::optional<Result<std::optional<oci::Descriptor>>>> heads(tagged.size());
+  std::vector<std::function<void()>> tasks;
+  for (size_t i = 0; i < tagged.size(); ++i)
+    tasks.push_back([&, i] { heads[i] = store.ManifestHead(tagged[i]); });
+  if (jobs <= 1 || tasks.size() <= 1) {
+    for (auto& task : tasks) task();
+  } else {
+    copy::TaskPool pool(std::min<int>(jobs, static_cast<int>(tasks.size())));
+    pool.RunAll(std::move(tasks));
+  }
+  std::map<std::string, std::vector<Tagged>> inventory;
+  for (const auto& repo : repos) inventory[repo];
+  for (size_t i = 0; i < tagged.size(); ++i) {
+    if (!heads[i]->ok()) return heads[i]->status();
+    const std::optional<oci::Descriptor>& head = **heads[i];
+    if (!head)
+      return Unavailable(tagged[i].String() + " is listed but has no manifest (is something writing to " + where +
+                         "? run again when it is done)");
+    inventory[tagged[i].path()].push_back({tagged[i].tag(), head->digest, head->media_type});
+    ++plan.tags;
   }
   plan.repositories = static_cast<int>(repos.size());
 

@@ -18,8 +18,8 @@
 // collection frees them. Manifests stored only by digest (no tag) cannot
 // be listed through the API and are left alone.
 //
-// Not thread-safe (one prune at a time); the store and lister must outlive
-// the calls.
+// Not thread-safe (one prune at a time; the plan's HEADs run on threads of
+// its own); the store and lister must outlive the calls.
 #pragma once
 
 #include <functional>
@@ -84,7 +84,9 @@ struct RegistryPlan {
   int images_kept = 0;   // tagged digests kept, per repository
 };
 
+// jobs: manifest HEADs at once (the store must then be thread-safe, as
+// every Store is).
 Result<RegistryPlan> PlanRegistry(store::Store& store, Lister& lister, const RegistryTarget& target,
-                                  const KeepList& keep);
+                                  const KeepList& keep, int jobs = 1);
 
 }  // namespace mk::prune

@@ -27,12 +27,14 @@ int main(int argc, char** argv) {
   namespace po = cli::po;
   std::string keep_file, target;
   bool apply = false;
+  int jobs = 6;
   cli::RegistryFlags registry;
   po::options_description opts("Options");
   // clang-format off
   opts.add_options()
       ("keep", po::value(&keep_file)->value_name("RECORDS"), "the records of the images to keep (a file; - for standard input)")
       ("apply", po::bool_switch(&apply), "delete (default: a dry run that only prints what would go)")
+      ("jobs,j", po::value(&jobs)->value_name("N")->default_value(6), "registry requests at once while reading the mirror")
       ("target", po::value(&target)->value_name("TARGET"), "REG/REPO, REG/NS/ or dir:PATH (positional)");
   // clang-format on
   cli::AddRegistryOptions(opts, registry);
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   if (target.empty()) return cli::UsageError(kInfo, "missing TARGET");
   if (keep_file.empty()) return cli::UsageError(kInfo, "missing --keep RECORDS (without it everything would go)");
   if (Status s = prune::ValidateTarget(target); !s.ok()) return cli::UsageError(kInfo, s.message());
+  if (jobs < 1 || jobs > 64) return cli::UsageError(kInfo, "--jobs must be from 1 to 64");
 
   auto text = ReadInputLimited(keep_file, kMaxRecordsBytes);
   if (!text.ok()) return cli::Failure(kInfo, text.status().WithContext("--keep"));
@@ -54,7 +57,7 @@ int main(int argc, char** argv) {
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   json::RecordWriter writer(stdout);
-  prune::Options options{target, apply};
+  prune::Options options{target, apply, jobs};
   auto summary = prune::Run(*(*session)->stores, options, *keep,
                             [&](const json::Value& record) { return writer.Write(record); });
   if (!summary.ok()) return cli::FinishStdout(kInfo, cli::Failure(kInfo, summary.status()), &writer);
