@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "base/atomic_file.h"
 #include "json/value.h"
 #include "prune/dir_prune.h"
 #include "prune/keep.h"
@@ -322,6 +323,15 @@ TEST_F(DirPruneTest, RefusesWhenAKeptImageIsMissingOrAKeptManifestIsDamaged) {
   EXPECT_FALSE(damaged.ok());
   EXPECT_TRUE(Has(a_.digest));
   EXPECT_EQ(dir_->List()->size(), 3u);
+}
+
+TEST_F(DirPruneTest, AnIndexThatDoesNotParseIsAnErrorAndNothingGoes) {
+  ASSERT_TRUE(WriteFileAtomic(path_ + "/index.json", "{\"manifests\": [").ok());
+  auto plan = PruneDirectory(path_, ReadKeepList(Keep2()).value(), true);
+  EXPECT_FALSE(plan.ok());
+  EXPECT_NE(plan.status().message().find("index.json"), std::string::npos) << plan.status().message();
+  EXPECT_TRUE(Has(a_.digest));
+  EXPECT_TRUE(Has(a_.layers[0].digest));
 }
 
 TEST_F(DirPruneTest, ReleaseSignatureConfigMapsGoWithTheirRelease) {
