@@ -6,7 +6,7 @@
 // version and related images) — never a document — so memory follows the
 // number of bundles and images, not the catalog's bytes. olm.deprecations
 // and schemas it does not know are skipped, as are documents without a
-// schema (opm ignores them too). A document of a known schema missing a
+// string schema field. A document of a known schema missing a
 // required field, or with a field of the wrong type, is an error naming the
 // file ("configs/etcd/catalog.json: olm.bundle without name").
 //
