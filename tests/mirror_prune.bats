@@ -77,7 +77,7 @@ pullable() {
     mkdir -p "$out"
     for ref in "$@"; do
         i=$((i + 1))
-        skopeo copy -q --all --src-tls-verify=false "docker://$ref" "dir:$out/$i" >/dev/null 2>"$out.err" ||
+        timeout 60 skopeo copy -q --all --src-tls-verify=false "docker://$ref" "dir:$out/$i" >/dev/null 2>"$out.err" ||
             { echo "not pullable: $ref: $(cat "$out.err")"; return 1; }
         rm -rf "${out:?}/$i"
     done
@@ -116,19 +116,19 @@ refs_by_digest() {
 }
 
 @test "usage: no --keep, RECORDS naming nothing, no TARGET: exit 2, nothing read" {
-    run --separate-stderr "$MK_BIN/mirror-prune" --insecure "$DST_ADDR" "$DEST_REPO"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --insecure "$DST_ADDR" "$DEST_REPO"
     [ "$status" -eq 2 ]
     [[ $stderr == *"--keep"* ]]
     : >"$BATS_TEST_TMPDIR/empty.json"
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_TEST_TMPDIR/empty.json" --insecure "$DST_ADDR" "$DEST_REPO"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$BATS_TEST_TMPDIR/empty.json" --insecure "$DST_ADDR" "$DEST_REPO"
     [ "$status" -eq 2 ]
     [[ $stderr == *"names no image"* ]]
     [ -z "$output" ]
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json"
     [ "$status" -eq 2 ]
     # a registry is no target, nor one image of a directory
     for bad in "$DST_ADDR" "$DEST_REPO:4.3.1-x86_64" "dir:$MEDIA:name"; do
-        run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" "$bad"
+        run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" "$bad"
         [ "$status" -eq 2 ] || { echo "$bad: $status $stderr"; return 1; }
         [[ $stderr == *"target"* ]]
     done
@@ -138,7 +138,7 @@ refs_by_digest() {
     k=$BATS_TEST_TMPDIR/keep.json
     cp "$BATS_FILE_TMPDIR/keep2.json" "$k"
     echo "{\"kind\":\"image\",\"source\":\"x/y@sha256:$(printf '%064d' 0)\",\"dest\":\"$DEST_REPO:no-such-tag\"}" >>"$k"
-    run --separate-stderr "$MK_BIN/mirror-prune" --apply --keep "$k" --insecure "$DST_ADDR" "$DEST_REPO"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --apply --keep "$k" --insecure "$DST_ADDR" "$DEST_REPO"
     [ "$status" -eq 1 ]
     [[ $stderr == *"no-such-tag"* ]] || { echo "$stderr"; return 1; }
     [ -z "$output" ]
@@ -147,7 +147,7 @@ refs_by_digest() {
 }
 
 @test "registry dry run: one record per release-1-only image, nothing deleted" {
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" --insecure "$DST_ADDR" "$DEST_REPO"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" --insecure "$DST_ADDR" "$DEST_REPO"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     json_lines_ok <(printf '%s\n' "$output")
     diff <(jq -r .digest <<<"$output" | sort) "$BATS_FILE_TMPDIR/gone.digests"
@@ -157,7 +157,7 @@ refs_by_digest() {
     [[ $stderr == *"would delete 6 image(s)"*"dry run"* ]] || { echo "$stderr"; return 1; }
     # the namespace (every repository under ocp4/, from the registry's catalog): the same
     local plan=$output
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" --insecure "$DST_ADDR" "$DST_ADDR/ocp4/"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" --insecure "$DST_ADDR" "$DST_ADDR/ocp4/"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     diff <(jq -r .ref <<<"$output" | sort) <(jq -r .ref <<<"$plan" | sort)
     mapfile -t tags <"$BATS_FILE_TMPDIR/gone.tags"
@@ -165,7 +165,7 @@ refs_by_digest() {
 }
 
 @test "registry --apply: release-1-only tags gone, release 2 whole, shared components stay" {
-    run --separate-stderr "$MK_BIN/mirror-prune" --apply --keep "$BATS_FILE_TMPDIR/keep2.json" \
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --apply --keep "$BATS_FILE_TMPDIR/keep2.json" \
         --insecure "$DST_ADDR" "$DEST_REPO"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     diff <(jq -r .digest <<<"$output" | sort) "$BATS_FILE_TMPDIR/gone.digests"
@@ -173,7 +173,7 @@ refs_by_digest() {
     local pruned=$output
     local tag
     while read -r tag; do
-        run skopeo inspect --raw --tls-verify=false "docker://$tag"
+        run timeout 60 skopeo inspect --raw --tls-verify=false "docker://$tag"
         [ "$status" -ne 0 ] || { echo "still there: $tag"; return 1; }
     done <"$BATS_FILE_TMPDIR/gone.tags"
     # every image of release 2, by tag and by digest (lists with all their children)
@@ -185,10 +185,10 @@ refs_by_digest() {
     [ "$(raw_digest "$DST_DIR" "$DEST_REPO:sha256-${RELEASE2_DIGEST#sha256:}.sig")" = "$REL2_SIG" ]
     # a component both releases share is still there under release 1's tag too
     # (a registry deletes manifests, not tags, and this manifest is kept)
-    run skopeo inspect --raw --tls-verify=false "docker://$DEST_REPO:4.3.0-x86_64-cli"
+    run timeout 60 skopeo inspect --raw --tls-verify=false "docker://$DEST_REPO:4.3.0-x86_64-cli"
     [ "$status" -eq 0 ]
     # a second run finds nothing more to delete
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" --insecure "$DST_ADDR" "$DEST_REPO"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$BATS_FILE_TMPDIR/keep2.json" --insecure "$DST_ADDR" "$DEST_REPO"
     [ "$status" -eq 0 ]
     [ -z "$output" ]
 }
@@ -214,10 +214,10 @@ refs_by_digest() {
         "$RELEASE" "$addr/ocp4/openshift4:4.3.0-x86_64" "$RELEASE2" "$addr/ocp4/openshift4:4.3.1-x86_64" >/dev/null
     echo "{\"kind\":\"release\",\"digest\":\"$RELEASE2_DIGEST\",\"dest\":\"$addr/ocp4/openshift4:4.3.1-x86_64\"}" \
         >"$BATS_TEST_TMPDIR/keep.json"
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$BATS_TEST_TMPDIR/keep.json" --insecure "$addr" "$addr/ocp4/openshift4"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$BATS_TEST_TMPDIR/keep.json" --insecure "$addr" "$addr/ocp4/openshift4"
     [ "$status" -eq 0 ]
     [ "$(jq -r .digest <<<"$output")" = "$RELEASE_DIGEST" ]
-    run --separate-stderr "$MK_BIN/mirror-prune" --apply --keep "$BATS_TEST_TMPDIR/keep.json" --insecure "$addr" "$addr/ocp4/openshift4"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --apply --keep "$BATS_TEST_TMPDIR/keep.json" --insecure "$addr" "$addr/ocp4/openshift4"
     [ "$status" -eq 1 ]
     [[ $stderr == *"storage.delete.enabled"* ]] || { echo "$stderr"; return 1; }
     [ -z "$output" ]
@@ -231,7 +231,7 @@ refs_by_digest() {
     cp "$BATS_FILE_TMPDIR/dkeep2.json" "$k"
     echo "{\"kind\":\"image\",\"dest\":\"dir:$MEDIA:example.com/not/there:1\"}" >>"$k"
     cp "$MEDIA/index.json" "$BATS_TEST_TMPDIR/index.before"
-    run --separate-stderr "$MK_BIN/mirror-prune" --apply --keep "$k" "dir:$MEDIA"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --apply --keep "$k" "dir:$MEDIA"
     [ "$status" -eq 1 ]
     [[ $stderr == *"example.com/not/there:1"* ]] || { echo "$stderr"; return 1; }
     cmp "$MEDIA/index.json" "$BATS_TEST_TMPDIR/index.before"
@@ -239,7 +239,7 @@ refs_by_digest() {
 
 @test "directory dry run, then --apply: release-1-only images and blobs go, oci-dir verify clean, skopeo reads the rest" {
     local d=$BATS_FILE_TMPDIR before after name
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$d/dkeep2.json" "dir:$MEDIA"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$d/dkeep2.json" "dir:$MEDIA"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     diff <(jq -r .digest <<<"$output" | sort) "$d/gone.digests"
     jq -e -s --arg m "dir:$MEDIA" 'all(.[]; .kind == "prune" and .action == "would-delete" and .target == $m)' \
@@ -247,7 +247,7 @@ refs_by_digest() {
     before=$(find "$MEDIA/blobs" -type f | wc -l)
     [ "$(jq '.manifests | length' "$MEDIA/index.json")" -eq 28 ]
 
-    run --separate-stderr "$MK_BIN/mirror-prune" --apply --keep "$d/dkeep2.json" "dir:$MEDIA"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --apply --keep "$d/dkeep2.json" "dir:$MEDIA"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     diff <(jq -r .digest <<<"$output" | sort) "$d/gone.digests"
     after=$(find "$MEDIA/blobs" -type f | wc -l)
@@ -255,7 +255,7 @@ refs_by_digest() {
     [ "$(jq '.manifests | length' "$MEDIA/index.json")" -eq 22 ]
     # release 2's signature stays, named
     jq -e --arg d "$REL2_SIG" 'any(.manifests[]; .digest == $d)' "$MEDIA/index.json" >/dev/null
-    run --separate-stderr "$MK_BIN/oci-dir" verify "$MEDIA"
+    run --separate-stderr timeout 120 "$MK_BIN/oci-dir" verify "$MEDIA"
     [ "$status" -eq 0 ] || { echo "$output $stderr"; return 1; }
     # every kept image is whole (hashed here); skopeo reads those of OCI
     # media types (skopeo 1.9's oci: transport skips Docker ones)
@@ -266,7 +266,7 @@ refs_by_digest() {
             | .mediaType' "$MEDIA/index.json")
         [ -n "$type" ] || { echo "not in index.json: $name"; return 1; }
         [[ $type == application/vnd.oci.* ]] || continue
-        skopeo copy -q --all "oci:$MEDIA:$name" "dir:$BATS_TEST_TMPDIR/img" >/dev/null ||
+        timeout 60 skopeo copy -q --all "oci:$MEDIA:$name" "dir:$BATS_TEST_TMPDIR/img" >/dev/null ||
             { echo "not readable: $name"; return 1; }
         rm -rf "$BATS_TEST_TMPDIR/img"
         read_by_skopeo=$((read_by_skopeo + 1))
@@ -280,7 +280,7 @@ refs_by_digest() {
     done < <(jq -r --slurpfile gone <(jq -R . "$d/gone.digests") \
         'select(.digest as $x | $gone | index($x)) | "\(.dest | sub("^dir:[^:]*:"; "")) \(.digest)"' "$d/dcopy1.json")
     # a blob only a pruned image had is gone, one a kept image shares stays
-    run --separate-stderr "$MK_BIN/mirror-prune" --keep "$d/dkeep2.json" "dir:$MEDIA"
+    run --separate-stderr timeout 120 "$MK_BIN/mirror-prune" --keep "$d/dkeep2.json" "dir:$MEDIA"
     [ "$status" -eq 0 ]
     [ -z "$output" ]
     [[ $stderr == *"0 blob(s)"* ]] || { echo "$stderr"; return 1; }
