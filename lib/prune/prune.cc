@@ -77,8 +77,11 @@ Result<Summary> RunRegistry(store::StoreResolver& stores, const Options& options
       // what was asked for holds.
       if (s.ok() || s.code() == Code::kNotFound) {
         r.action = "deleted";
-      } else if (s.code() == Code::kUnsupported && summary.images == 0 && summary.failed == 0) {
-        return s;  // the registry deletes nothing: one clear error, no record per image
+      } else if ((s.code() == Code::kUnsupported || s.code() == Code::kPermissionDenied) && summary.images == 0 &&
+                 summary.failed == 0) {
+        // The registry deletes nothing here (not enabled, no delete
+        // rights): one clear error, not a failed record per image.
+        return s;
       } else {
         r.action = "failed";
         r.error = s.message();
