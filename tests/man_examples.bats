@@ -11,17 +11,21 @@
 # written against the variables of the OpenShift mirror procedure, which
 # the test sets to its own registries:
 #
-#   LOCAL_REGISTRY        the mirror registry (127.0.0.1:PORT, empty at first)
+#   LOCAL_REGISTRY        the mirror registry (127.0.0.1:PORT, empty at first;
+#                         one per page)
 #   LOCAL_REPOSITORY      ocp4/openshift4
 #   LOCAL_SECRET_JSON     a credentials file (no entries: the test registries
 #                         need none)
 #   RELEASE               the synthetic release (tests/fixtures/make-release.py)
 #   OCP_RELEASE, ARCHITECTURE   its version and architecture (4.3.0, x86_64)
+#   PRODUCT_REPO, RELEASE_NAME  openshift-release-dev, ocp-release
 #   REMOVABLE_MEDIA_PATH  an empty directory
 #
-# The test registries speak plain HTTP, so the one change made to an
-# example is that "--insecure SRC --insecure MIRROR" is added after each
-# command that talks to a registry (the table in insecure_commands below).
+# Two changes are made to an example: quay.io/ becomes the source test
+# registry, which holds the synthetic release under the same name
+# (openshift-release-dev/ocp-release:4.3.0-x86_64); and, as the test
+# registries speak plain HTTP, "--insecure SRC --insecure MIRROR" is added
+# after each command that talks to a registry (insecure_commands below).
 
 bats_require_minimum_version 1.5.0
 
@@ -59,9 +63,10 @@ examples() {
     ' "$1" | sed -e 's/\\-/-/g' -e 's/\\e/\\/g' -e 's/\\&//g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g'
 }
 
-# with_insecure: the example text on stdin, with --insecure added.
+# with_insecure: the example text on stdin, with quay.io/ the source test
+# registry and --insecure added.
 with_insecure() {
-    local cmd script=()
+    local cmd script=(-e 's#quay\.io/#$MK_SRC/#g')
     while IFS= read -r cmd; do
         script+=(-e "s#^\\( *\\)$cmd #\\1$cmd --insecure \"\$MK_SRC\" --insecure \"\$LOCAL_REGISTRY\" #"
             -e "s#| *$cmd #| $cmd --insecure \"\$MK_SRC\" --insecure \"\$LOCAL_REGISTRY\" #")
@@ -102,7 +107,8 @@ runnable_pages() {
                     PATH="$MK_BIN:$PATH" MIRRORKIT_PLUGIN_PATH="$ROOT/plugins" \
                     LOCAL_REGISTRY="$dst_addr" LOCAL_REPOSITORY=ocp4/openshift4 \
                     LOCAL_SECRET_JSON="$work/auth.json" RELEASE="$RELEASE" OCP_RELEASE=4.3.0 \
-                    ARCHITECTURE=x86_64 REMOVABLE_MEDIA_PATH="$work/media" MK_SRC="$SRC_ADDR" \
+                    ARCHITECTURE=x86_64 PRODUCT_REPO=openshift-release-dev RELEASE_NAME=ocp-release \
+                    REMOVABLE_MEDIA_PATH="$work/media" MK_SRC="$SRC_ADDR" \
                     bash -euo pipefail -c "$block" >"$work/out.$n" 2>"$work/err.$n"); then
                     failures+=("$name, example $n failed:" "$block" "$(tail -n 5 "$work/err.$n")")
                 fi
@@ -113,11 +119,15 @@ runnable_pages() {
         done <"$work/examples.sh"
         [ "$n" -gt 0 ] || failures+=("$name: no example extracted")
     done
-    # the examples did their work: the mirror-release page's mirrored the
-    # release (by its digest, skopeo) and saved its records
-    [ "$(raw_digest "$BATS_FILE_TMPDIR/mirror-mirrorkit-mirror-release" \
-        "$(registry_addr "$BATS_FILE_TMPDIR/mirror-mirrorkit-mirror-release")/ocp4/openshift4:4.3.0-x86_64")" = \
-        "$RELEASE_DIGEST" ] || failures+=("mirrorkit-mirror-release.1: the release is not in the mirror")
+    # the examples did their work: the pages that mirror the release left it
+    # in their mirror (by its digest, skopeo), oci-dir's on the media
+    for name in mirrorkit-mirror-release release-list ics-gen; do
+        [ "$(raw_digest "$BATS_FILE_TMPDIR/mirror-$name" \
+            "$(registry_addr "$BATS_FILE_TMPDIR/mirror-$name")/ocp4/openshift4:4.3.0-x86_64")" = "$RELEASE_DIGEST" ] ||
+            failures+=("$name.1: the release is not in the mirror")
+    done
+    [ "$(jq -s length "$BATS_TEST_TMPDIR/oci-dir.1/to-media.json")" -eq $((NCOMP + 1)) ] ||
+        failures+=("oci-dir.1: no image copied to the media")
     [ "$(jq -s length "$BATS_TEST_TMPDIR/mirrorkit-mirror-release.1/mirrored.json")" -eq $((NCOMP + 1)) ] ||
         failures+=("mirrorkit-mirror-release.1: no mirrored.json")
     grep -q '^kind: ImageDigestMirrorSet' "$BATS_TEST_TMPDIR"/mirrorkit-mirror-release.1/out.* ||
