@@ -90,6 +90,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   FUZZ_CHECK(doc.ok(), "parsed an auth file that is not JSON");
+  // Never a real docker-credential-* of this machine's PATH.
+  mk::auth::HelperOptions no_helpers;
+  no_helpers.search_path = "/nonexistent/mirrorkit-fuzz";
+  store->SetHelperOptions(no_helpers);
   const mk::json::Value* auths = doc->Find("auths");
   if (!auths) return 0;
   // Normalized key -> the entry's credential, when the key is unique.
