@@ -21,6 +21,8 @@ _mirrorkit_options() {
         mirrorkit-mirror-release)
             printf '%s\n' -h --help --version --from --to --to-release-image --to-dir --from-dir --arch --dry-run \
                 --records -j --jobs -a --registry-config --ca-file --insecure ;;
+        mirrorkit-storage-oci-archive)
+            printf '%s\n' -h --help --version --file ;;
         release-list)
             printf '%s\n' -h --help --version --to --to-release-image --to-dir --arch --signatures -j --jobs --release "${registry[@]}" ;;
         release-extract)
@@ -290,4 +292,4 @@ _mirrorkit() {
 }
 
 complete -F _mirrorkit mirror-prune release-signatures graph-image release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
-complete -F _mirrorkit mirrorkit mirrorkit-mirror-release
+complete -F _mirrorkit mirrorkit mirrorkit-mirror-release mirrorkit-storage-oci-archive

@@ -117,6 +117,10 @@ report() {
         [[ $name == mirrorkit-records.7 ]] && continue
         # a script plugin's page (plugins/mirrorkit-NAME, checked below)
         [[ $name == mirrorkit-*.1 && -f $ROOT/plugins/${name%.1} ]] && continue
+        # a compiled plugin's page (plugins/NAME/main.cpp), and the storage
+        # plugin protocol's
+        [[ $name == mirrorkit-*.1 && -f $ROOT/plugins/$(basename "${name#mirrorkit-}" .1)/main.cpp ]] && continue
+        [[ $name == mirrorkit-storage.7 ]] && continue
         [ -d "$ROOT/tools/${name%.1}" ] || failures+=("$name: no tool tools/${name%.1}/")
     done
     report
@@ -307,4 +311,61 @@ script_plugins() {
         head -1 "$ZSH_COMPLETION" | has_option "$p" || failures+=("_mirrorkit: $p not in #compdef")
     done
     report
+}
+
+# Compiled plugins (plugins/NAME/main.cpp, built as $BIN/mirrorkit-NAME): the
+# conventions of the tools, under their own file name.
+compiled_plugins() {
+    local d
+    for d in "$ROOT"/plugins/*/; do
+        [ -f "$d/main.cpp" ] && d=${d%/} && printf 'mirrorkit-%s\n' "${d##*/}"
+    done
+}
+
+@test "every compiled plugin: --help, --version, usage errors, a man page and completions like a tool's" {
+    local failures=() p opts text code want got
+    for p in $(compiled_plugins); do
+        [ -x "$BIN/$p" ] || { failures+=("$p: $BIN/$p is missing (run make, or set MK_BIN)"); continue; }
+        opts=$(help_options "$p")
+        grep -qx -- --help <<<"$opts" || failures+=("$p --help: no --help among the options")
+        grep -qx -- --version <<<"$opts" || failures+=("$p --help: no --version among the options")
+        "$BIN/$p" --help | grep -qF "See $p(1) and mirrorkit-records(7)." ||
+            failures+=("$p --help: no 'See $p(1) and mirrorkit-records(7).'")
+        run -0 "$BIN/$p" --version
+        [[ $output == "$p (mirrorkit) "* ]] || failures+=("$p --version printed: $output")
+        run --separate-stderr "$BIN/$p" --no-such-option
+        [ "$status" -eq 2 ] || failures+=("$p --no-such-option: exit $status, want 2")
+        [[ $stderr == *"Try '$p --help'"* ]] || failures+=("$p --no-such-option: no hint: $stderr")
+        [ -z "$output" ] || failures+=("$p --no-such-option: wrote to standard output")
+        [ -f "$MAN_DIR/$p.1" ] || { failures+=("$p: no man page $MAN_DIR/$p.1"); continue; }
+        got=$(render_warnings "$MAN_DIR/$p.1")
+        [ -z "$got" ] || failures+=("$p.1: $got")
+        lexgrog "$MAN_DIR/$p.1" | grep -qF "\"$p - " || failures+=("$p.1: NAME section not parsed by lexgrog")
+        text=$(render_text "$MAN_DIR/$p.1")
+        for code in SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
+            grep -qx "$code" <<<"$text" || failures+=("$p.1: no section $code")
+        done
+        for code in 0 1 2 130; do
+            section 'EXIT STATUS' <<<"$text" | grep -qE "^ +$code( |\$)" || failures+=("$p.1: exit status $code not documented")
+        done
+        grep -qF 'mirrorkit-records(7)' <<<"$text" || failures+=("$p.1: no reference to mirrorkit-records(7)")
+        for code in $opts; do
+            section OPTIONS <<<"$text" | has_option "$code" || failures+=("$p.1: option $code is not in OPTIONS")
+            has_option "$code" <"$ZSH_COMPLETION" || failures+=("_mirrorkit: no $code (for $p)")
+        done
+        want=$(sort <<<"$opts")
+        got=$(bash_complete "$p" - | sort)
+        [ "$want" = "$got" ] || failures+=("$p: bash completion offers [$(tr '\n' ' ' <<<"$got")], --help prints [$(tr '\n' ' ' <<<"$want")]")
+        head -1 "$ZSH_COMPLETION" | has_option "$p" || failures+=("_mirrorkit: $p not in #compdef")
+    done
+    report
+}
+
+@test "man/mirrorkit-storage.7 (the storage plugin protocol) renders without warnings" {
+    local page=$MAN_DIR/mirrorkit-storage.7 warnings
+    [ -f "$page" ]
+    warnings=$(render_warnings "$page")
+    echo "$warnings"
+    [ -z "$warnings" ]
+    lexgrog "$page" | grep -qF '"mirrorkit-storage - '
 }

@@ -1,6 +1,7 @@
 #include "release/release_plan.h"
 
 #include "records/records.h"
+#include "store/location.h"
 
 namespace mk::release {
 
@@ -16,7 +17,7 @@ Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const 
   if (version.empty()) return InvalidArgument("release " + release.requested.String() + " names no version");
   std::vector<json::Value> out;
   auto located = [&](const std::string& name) {
-    return options.from_dir.empty() ? name : "dir:" + options.from_dir + ":" + name;
+    return options.from_dir.empty() ? name : store::Location{options.from_dir, name, options.from_scheme}.String();
   };
   auto to_dir = [&](const std::string& name) { return "dir:" + options.to_dir + ":" + name; };
 

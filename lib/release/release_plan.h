@@ -33,6 +33,7 @@ struct PlanOptions {
   std::optional<Reference> to_release_image;  // tagged reference
   std::string to_dir;                         // an OCI directory for every image
   std::string from_dir;                       // the release was read from this directory
+  std::string from_scheme;                    // ...or, with from_dir its ADDRESS, this storage plugin's store
 };
 
 Result<std::vector<json::Value>> PlanRecords(const ReleaseImage& release, const PlanOptions& options);

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
+#include "base/signals.h"
 #include "base/strings.h"
 #include "plugin/finder.h"
 
@@ -70,7 +72,13 @@ Result<std::unique_ptr<PluginStore>> PluginStore::Connect(UniqueFd to_plugin, Un
   return store;
 }
 
-PluginStore::~PluginStore() { Close(); }
+PluginStore::~PluginStore() {
+  // A tool that wrote here without committing (no Finish: it failed, or
+  // does not commit plugin stores) says so rather than losing it quietly.
+  if (wrote_ && !closed_ && !broken_ && !Interrupted())
+    std::fprintf(stderr, "mirrorkit: what was written to %s is discarded (the run did not finish it)\n", name_.c_str());
+  Close();
+}
 
 void PluginStore::Close() {
   if (closed_) return;
@@ -94,9 +102,9 @@ void PluginStore::Close() {
 }
 
 Status PluginStore::Break(Status s, const char* op) {
-  if (conn_->eof() && child_.pid() > 0) {
-    // The plugin went away: its exit status says more than a closed pipe.
-    child_.CloseStdin();
+  if (child_.pid() > 0 && (conn_->eof() || s.code() == Code::kUnavailable || s.code() == Code::kIo)) {
+    // The plugin may have gone away: its exit status says more than a
+    // closed pipe. Bounded: a live plugin is left to the destructor.
     for (int i = 0; i < 100; ++i) {
       int st;
       pid_t r = ::waitpid(child_.pid(), &st, WNOHANG);
@@ -106,9 +114,10 @@ Status PluginStore::Break(Status s, const char* op) {
         s = Internal(name_ + " exited with status " + std::to_string(code) + " during " + op);
         break;
       }
+      if (r < 0) break;
       ::usleep(10000);
     }
-    if (s.code() == Code::kUnavailable) s = Internal(name_ + " closed its output during " + op);
+    if (s.code() == Code::kUnavailable) s = Internal(name_ + " closed the connection during " + op);
   }
   if (!broken_) broken_ = s;
   return s;
@@ -153,7 +162,8 @@ Status PluginStore::Finish() {
   std::lock_guard<std::mutex> lock(mu_);
   if (closed_) return Status::Ok();
   if (broken_) return *broken_;
-  if (operations_.count("finish")) {
+  // Nothing written, nothing to commit: the plugin just sees its input end.
+  if (operations_.count("finish") && wrote_) {
     Status s = conn_->WriteLine("finish");
     if (s.ok()) s = conn_->Flush();
     if (!s.ok()) return Break(s, "finish");
@@ -264,7 +274,9 @@ Status PluginStore::PutManifest(const Reference& ref, const oci::Manifest& manif
   if (s.ok()) s = conn_->Flush();
   if (!s.ok()) return Break(s, "put-manifest");
   listed_.reset();
-  return ReadAnswer("put-manifest").status();
+  Status answer = ReadAnswer("put-manifest").status();
+  if (answer.ok()) wrote_ = true;
+  return answer;
 }
 
 Result<Reference> PluginStore::ResolveName(const std::string& name) {
@@ -382,6 +394,7 @@ Status PluginStore::PushBlob(const Reference&, const oci::Descriptor& blob, cons
   if (s.ok()) s = conn_->Flush();
   if (!s.ok()) return Break(s, "put-blob");
   Status answer = ReadAnswer("put-blob").status();
+  if (answer.ok() && source_error.ok()) wrote_ = true;
   return source_error.ok() ? answer : source_error;
 }
 

@@ -50,8 +50,9 @@ class PluginStore : public Store {
   // discards), and it is given a few seconds to exit before it is killed.
   ~PluginStore() override;
 
-  // Commits: "finish" (when the plugin has it), then the plugin's stdin is
-  // closed and its exit status checked. Later requests fail.
+  // Commits: "finish" (when the plugin has it and accepted a write), then
+  // the plugin's stdin is closed and its exit status checked. Later
+  // requests fail.
   Status Finish();
   const std::set<std::string>& operations() const { return operations_; }
 
@@ -97,6 +98,7 @@ class PluginStore : public Store {
   std::optional<Status> broken_;
   std::optional<std::vector<NamedImage>> listed_;  // "list", until a put-manifest changes it
   bool closed_ = false;
+  bool wrote_ = false;  // a put was accepted: closing without Finish discards it
 };
 
 // "mirrorkit-storage-" + scheme.

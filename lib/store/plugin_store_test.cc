@@ -306,12 +306,17 @@ TEST_F(ScriptPluginTest, ErrorAnswersKeepTheirCodeAndAPluginThatDiesIsNamed) {
             Code::kInternal);
 }
 
-TEST_F(ScriptPluginTest, APluginIsRunWithItsAddressAndFinishWaitsForIt) {
+TEST_F(ScriptPluginTest, APluginIsRunWithItsAddressAndFinishCommitsOnlyWrites) {
   std::string log = tmp_.path() + "/log";
-  Script("rec", "echo \"$0 $*\" >'" + log + "'\nread line; echo 'ok 1 list finish'\n"
-                "read line; echo \"$line\" >>'" + log + "'; echo ok\nread line || exit 0; exit 9\n");
+  Script("rec", "echo \"$0 $*\" >'" + log + "'\nread line; echo 'ok 1 put-manifest finish'\n"
+                "read line || exit 0; set -- $line; dd bs=1 count=$6 >/dev/null 2>&1; echo ok\n"
+                "read line || exit 0; echo \"$line\" >>'" + log + "'; echo ok\nread line || exit 0; exit 9\n");
   auto launched = PluginStore::Launch("rec", "/some/where");
   ASSERT_TRUE(launched.ok()) << launched.status().message();
+  auto index = oci::Manifest::Parse(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})", "");
+  ASSERT_TRUE(index.ok());
+  Status put = (*launched)->PutManifest(Ref("example.com/a:1"), *index, ManifestRole::kTop);
+  ASSERT_TRUE(put.ok()) << put.message();
   Status s = (*launched)->Finish();
   EXPECT_TRUE(s.ok()) << s.message();
   std::ifstream in(log);
@@ -320,6 +325,15 @@ TEST_F(ScriptPluginTest, APluginIsRunWithItsAddressAndFinishWaitsForIt) {
   std::getline(in, second);
   EXPECT_NE(first.find("mirrorkit-storage-rec /some/where"), std::string::npos) << first;
   EXPECT_EQ(second, "finish");
+
+  // A run that wrote nothing sends no "finish": the plugin's input ends.
+  auto reader = PluginStore::Launch("rec", "/else/where");
+  ASSERT_TRUE(reader.ok());
+  EXPECT_TRUE((*reader)->Finish().ok());
+  std::ifstream again(log);
+  std::getline(again, first);
+  EXPECT_NE(first.find("/else/where"), std::string::npos);
+  EXPECT_FALSE(std::getline(again, second));
 }
 
 TEST(PluginLocation, TheGrammarIsFixedByTheTextAlone) {

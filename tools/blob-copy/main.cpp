@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "base/signals.h"
 #include "cli/tool.h"
 #include "copy/copy_runner.h"
 #include "json/lines.h"
@@ -72,5 +73,13 @@ int main(int argc, char** argv) {
     summary = copy::RunCopyPairs(pairs, writer, copier, run);
   }
   reporter.Stop();  // its last line before the exit's messages
+  // Storage plugins commit what the run wrote (an oci-archive is written
+  // now); an interrupted run leaves them to discard it.
+  if (!Interrupted()) {
+    if (Status finished = (*session)->stores->Finish(); !finished.ok()) {
+      cli::Error(kInfo, finished.message());
+      summary.failures.Note(finished);
+    }
+  }
   return cli::FinishStdout(kInfo, summary.failures.Exit(), &writer);
 }

@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   if (to_dir.find(':') != std::string::npos)
     return cli::UsageError(kInfo, "--to-dir: a directory name may not contain ':'");
   plan.to_dir = to_dir;
-  if (location->is_dir()) plan.from_dir = location->dir;
+  if (location->is_dir()) plan.from_dir = location->dir, plan.from_scheme = location->scheme;
   if (!to.empty()) {
     auto r = Reference::ParseRepository(to);
     if (!r.ok()) return cli::UsageError(kInfo, "--to: " + r.status().message());
