@@ -101,6 +101,18 @@ TEST(Documents, YamlAliasBombIsRefused) {
   EXPECT_NE(s.message().find("too many"), std::string::npos) << s.message();
 }
 
+TEST(Documents, NestingIsBounded) {
+  // Hostile files: an error, never a stack overflow.
+  for (int n : {300, 100000}) {
+    std::string deep = std::string(n, '[') + std::string(n, ']');
+    Status s;
+    Json(deep, true, &s);
+    EXPECT_FALSE(s.ok()) << n;
+    Json(deep, false, &s);
+    EXPECT_FALSE(s.ok()) << n;
+  }
+}
+
 TEST(Documents, VisitorCanStop) {
   int n = 0;
   Status s = ForEachJsonDocument("{}{}{}", [&](json::Value) -> Result<archive::Visit> {
