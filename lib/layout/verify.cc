@@ -45,125 +45,116 @@ Status CheckBlobFile(const std::string& path, const Digest& digest, int64_t want
   return Status::Ok();
 }
 
-namespace {
-
-class Verifier {
- public:
-  Verifier(store::OciDirStore& dir, const Emit& emit) : dir_(dir), emit_(emit) {}
-
-  // Checks a blob once; returns its status.
-  const Status& Blob(const oci::Descriptor& d) {
-    auto it = checked_.find(d.digest);
-    if (it != checked_.end()) return it->second;
-    if (Interrupted()) {
-      static const Status kCancelled = Cancelled("interrupted");
-      return kCancelled;
-    }
-    ++summary.blobs_checked;
-    return checked_.emplace(d.digest, CheckBlobFile(dir_.BlobPath(d.digest), d.digest, d.size)).first->second;
+// Checks a blob once; returns its status.
+const Status& Verifier::Blob(const oci::Descriptor& d) {
+  auto it = checked_.find(d.digest);
+  if (it != checked_.end()) return it->second;
+  if (Interrupted()) {
+    static const Status kCancelled = Cancelled("interrupted");
+    return kCancelled;
   }
+  ++summary.blobs_checked;
+  return checked_.emplace(d.digest, CheckBlobFile(dir_.BlobPath(d.digest), d.digest, d.size)).first->second;
+}
 
-  void Image(const store::NamedImage& img) {
-    std::vector<std::string> missing, corrupt;
-    Walk(img.descriptor, 0, missing, corrupt);
-    bool ok = missing.empty() && corrupt.empty();
-    records::ImageRecord rec;
-    rec.name = img.name;
-    rec.digest = img.descriptor.digest.str();
-    rec.status = ok ? "ok" : "damaged";
-    rec.missing = std::move(missing);
-    rec.corrupt = std::move(corrupt);
-    ok ? ++summary.images_ok : ++summary.images_damaged;
-    emit_(records::Image(rec));
-  }
+Verifier::ImageCheck Verifier::Check(const oci::Descriptor& top) {
+  ImageCheck out;
+  Walk(top, 0, out);
+  return out;
+}
 
-  void Strays(bool prune) {
-    for (const std::string algo : {"sha256", "sha512"}) {
-      std::string folder = dir_.dir() + "/blobs/" + algo;
-      DIR* d = ::opendir(folder.c_str());
-      if (!d) continue;
-      std::vector<std::string> names;
-      while (struct dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
-      ::closedir(d);
-      for (const auto& name : names) {
-        if (name == "." || name == "..") continue;
-        std::string path = folder + "/" + name;
-        if (IsTempName(name)) {
-          // A temporary file of a write that never finished, or of one in
-          // progress in another process: prune removes only those no live
-          // writer holds (base/atomic_file.h), the others are left.
-          ++summary.temp_files;
-          bool removed = false;
-          if (prune) {
-            auto gone = RemoveTempIfStale(path);
-            removed = gone.ok() && *gone;
-          }
-          emit_(records::Temp(path, removed ? "removed" : "left"));
-          continue;
+void Verifier::Image(const store::NamedImage& img) {
+  ImageCheck check = Check(img.descriptor);
+  bool ok = check.ok();
+  records::ImageRecord rec;
+  rec.name = img.name;
+  rec.digest = img.descriptor.digest.str();
+  rec.status = ok ? "ok" : "damaged";
+  rec.missing = std::move(check.missing);
+  rec.corrupt = std::move(check.corrupt);
+  ok ? ++summary.images_ok : ++summary.images_damaged;
+  emit_(records::Image(rec));
+}
+
+void Verifier::Strays(bool prune) {
+  for (const std::string algo : {"sha256", "sha512"}) {
+    std::string folder = dir_.dir() + "/blobs/" + algo;
+    DIR* d = ::opendir(folder.c_str());
+    if (!d) continue;
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+    ::closedir(d);
+    for (const auto& name : names) {
+      if (name == "." || name == "..") continue;
+      std::string path = folder + "/" + name;
+      if (IsTempName(name)) {
+        // A temporary file of a write that never finished, or of one in
+        // progress in another process: prune removes only those no live
+        // writer holds (base/atomic_file.h), the others are left.
+        ++summary.temp_files;
+        bool removed = false;
+        if (prune) {
+          auto gone = RemoveTempIfStale(path);
+          removed = gone.ok() && *gone;
         }
-        auto digest = Digest::Parse(algo + ":" + name);
-        Status s = digest.ok() ? (checked_.count(*digest) ? Status::Ok() : Blob({"", *digest, -1, {}, {}, {}}))
-                               : InvalidArgument("not a blob name");
-        if (s.ok() || s.code() == Code::kCancelled) continue;
-        ++(digest.ok() ? summary.blobs_corrupt : summary.stray_files);
-        emit_(records::Blob(path, digest.ok() ? "corrupt" : "stray", s.message()));
+        emit_(records::Temp(path, removed ? "removed" : "left"));
+        continue;
       }
+      auto digest = Digest::Parse(algo + ":" + name);
+      Status s = digest.ok() ? (checked_.count(*digest) ? Status::Ok() : Blob({"", *digest, -1, {}, {}, {}}))
+                             : InvalidArgument("not a blob name");
+      if (s.ok() || s.code() == Code::kCancelled) continue;
+      ++(digest.ok() ? summary.blobs_corrupt : summary.stray_files);
+      emit_(records::Blob(path, digest.ok() ? "corrupt" : "stray", s.message()));
     }
   }
+}
 
-  VerifySummary summary;
-
- private:
-  void Walk(const oci::Descriptor& d, int depth, std::vector<std::string>& missing, std::vector<std::string>& corrupt) {
-    const Status& s = Blob(d);
-    if (!Note(d, s, missing, corrupt)) return;
-    if (depth > oci::kMaxIndexDepth) {
-      // Sound bytes, but no copier walks this deep (oci/manifest.h): the
-      // image cannot be used, so it is not reported whole; the manifest
-      // that goes too deep is the culprit.
-      corrupt.push_back(d.digest.str());
-      return;
-    }
-    auto m = dir_.ReadManifestBlob(d.digest, d.media_type);
-    if (!m.ok()) {
-      corrupt.push_back(d.digest.str());
-      return;
-    }
-    if (m->is_index()) {
-      for (const auto& child : m->manifests) Walk(child, depth + 1, missing, corrupt);
-      return;
-    }
-    // A schema 1 manifest has no config; its layers are its fsLayers.
-    if (!m->is_schema1()) Note(m->config, Blob(m->config), missing, corrupt);
-    for (const auto& layer : m->layers) {
-      if (oci::IsForeignLayer(layer.media_type) && !layer.urls.empty()) continue;
-      Note(layer, Blob(layer), missing, corrupt);
-    }
+void Verifier::Walk(const oci::Descriptor& d, int depth, ImageCheck& out) {
+  const Status& s = Blob(d);
+  if (!Note(d, s, out)) return;
+  if (depth > oci::kMaxIndexDepth) {
+    // Sound bytes, but no copier walks this deep (oci/manifest.h): the
+    // image cannot be used, so it is not reported whole; the manifest
+    // that goes too deep is the culprit.
+    out.corrupt.push_back(d.digest.str());
+    return;
   }
-
-  bool Note(const oci::Descriptor& d, const Status& s, std::vector<std::string>& missing,
-            std::vector<std::string>& corrupt) {
-    if (s.ok()) return true;
-    auto& list = s.code() == Code::kNotFound ? missing : corrupt;
-    for (const auto& x : list)
-      if (x == d.digest.str()) return false;
-    list.push_back(d.digest.str());
-    if (counted_.insert(d.digest).second)
-      (s.code() == Code::kNotFound ? summary.blobs_missing : summary.blobs_corrupt)++;
-    return false;
+  auto m = dir_.ReadManifestBlob(d.digest, d.media_type);
+  if (!m.ok()) {
+    out.corrupt.push_back(d.digest.str());
+    return;
   }
+  if (m->is_index()) {
+    for (const auto& child : m->manifests) Walk(child, depth + 1, out);
+    return;
+  }
+  // A schema 1 manifest has no config; its layers are its fsLayers.
+  if (!m->is_schema1()) Note(m->config, Blob(m->config), out);
+  for (const auto& layer : m->layers) {
+    if (oci::IsForeignLayer(layer.media_type) && !layer.urls.empty()) continue;
+    Note(layer, Blob(layer), out);
+  }
+}
 
-  store::OciDirStore& dir_;
-  const Emit& emit_;
-  std::map<Digest, Status> checked_;
-  std::set<Digest> counted_;
-};
-
-}  // namespace
+bool Verifier::Note(const oci::Descriptor& d, const Status& s, ImageCheck& out) {
+  if (s.ok()) return true;
+  auto& list = s.code() == Code::kNotFound ? out.missing : out.corrupt;
+  for (const auto& x : list)
+    if (x == d.digest.str()) return false;
+  list.push_back(d.digest.str());
+  if (counted_.insert(d.digest).second)
+    (s.code() == Code::kNotFound ? summary.blobs_missing : summary.blobs_corrupt)++;
+  return false;
+}
 
 Result<VerifySummary> VerifyDirectory(store::OciDirStore& dir, bool prune_temp, const Emit& emit) {
-  MK_ASSIGN_OR_RETURN(std::vector<store::NamedImage> images, dir.List());
   Verifier v(dir, emit);
+  return VerifyDirectory(v, dir, prune_temp);
+}
+
+Result<VerifySummary> VerifyDirectory(Verifier& v, store::OciDirStore& dir, bool prune_temp) {
+  MK_ASSIGN_OR_RETURN(std::vector<store::NamedImage> images, dir.List());
   for (const auto& img : images) {
     if (Interrupted()) return Cancelled("interrupted");
     v.Image(img);

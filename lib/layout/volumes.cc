@@ -53,8 +53,66 @@ std::string VolumeName(const PackOptions& o, int i) {
   return o.out_dir + "/" + o.prefix + buf;
 }
 
-// Bytes mirrorkit-volume.json takes for n blobs, generously.
+// Bytes mirrorkit-volume.json takes for n blob entries (a delta's base
+// entries included), generously.
 uint64_t VolumeFileBytes(size_t n) { return archive::TarEntryBytes(256 + 110 * n); }
+
+// What a delta needs to know of the layout beyond its blob files: which of
+// them are manifests (always carried) and what blobs the images need.
+struct DeltaPlan {
+  std::set<Digest> manifests;
+  std::map<Digest, int64_t> needed;  // configs and layers, with their sizes
+};
+
+Status PlanManifest(store::OciDirStore& dir, const std::string& name, const oci::Descriptor& d, int depth,
+                    DeltaPlan& plan) {
+  if (!plan.manifests.insert(d.digest).second) return Status::Ok();
+  if (depth > oci::kMaxIndexDepth) return InvalidArgument(dir.dir() + ": " + name + ": indexes nest too deep");
+  auto m = dir.ReadManifestBlob(d.digest, d.media_type);
+  if (!m.ok())
+    return m.status().WithContext(dir.dir() + ": image " + name + " is not whole; run oci-dir verify (manifest " +
+                                  d.digest.str() + ")");
+  if (m->is_index()) {
+    for (const auto& child : m->manifests) MK_RETURN_IF_ERROR(PlanManifest(dir, name, child, depth + 1, plan));
+    return Status::Ok();
+  }
+  if (!m->is_schema1()) plan.needed.emplace(m->config.digest, m->config.size);
+  for (const auto& layer : m->layers) {
+    if (oci::IsForeignLayer(layer.media_type) && !layer.urls.empty()) continue;
+    plan.needed.emplace(layer.digest, layer.size);
+  }
+  return Status::Ok();
+}
+
+// Drops from blobs those the inventory lists (not manifests); returns the
+// base: the dropped blobs the images need. Refuses a layout whose images
+// need a blob that neither it nor the inventory has (the delta could not
+// complete them).
+Result<std::vector<BlobFile>> PlanDelta(store::OciDirStore& dir, const Inventory& exclude,
+                                        std::vector<BlobFile>& blobs) {
+  MK_ASSIGN_OR_RETURN(std::vector<store::NamedImage> images, dir.List());
+  DeltaPlan plan;
+  for (const auto& img : images) MK_RETURN_IF_ERROR(PlanManifest(dir, img.name, img.descriptor, 0, plan));
+  std::set<Digest> files;
+  std::vector<BlobFile> kept;
+  for (const auto& b : blobs) {
+    files.insert(b.digest);
+    if (plan.manifests.count(b.digest) || !exclude.Has(b.digest)) kept.push_back(b);
+  }
+  blobs = std::move(kept);
+  std::vector<BlobFile> base;
+  for (const auto& [digest, size] : plan.needed) {
+    if (plan.manifests.count(digest)) continue;
+    if (exclude.Has(digest)) {
+      base.push_back({digest, static_cast<uint64_t>(size)});
+    } else if (!files.count(digest)) {
+      return NotFound(dir.dir() + " lacks blob " + digest.str() +
+                      " that its images need, and the inventory does not list it: the delta could not complete "
+                      "them; run oci-dir verify");
+    }
+  }
+  return base;
+}
 
 }  // namespace
 
@@ -62,9 +120,14 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
   MK_ASSIGN_OR_RETURN(std::string index, store::OciDirStore::ReadLayoutFile(dir.dir() + "/index.json", 64 << 20));
   MK_ASSIGN_OR_RETURN(std::string layout, store::OciDirStore::ReadLayoutFile(dir.dir() + "/oci-layout", 4096));
   MK_ASSIGN_OR_RETURN(std::vector<BlobFile> blobs, ListBlobFiles(dir.dir()));
+  std::vector<BlobFile> base;
+  if (options.exclude) {
+    MK_ASSIGN_OR_RETURN(base, PlanDelta(dir, *options.exclude, blobs));
+  }
   MK_RETURN_IF_ERROR(MakeDirectories(options.out_dir));
-  const uint64_t fixed =
-      archive::TarEntryBytes(index.size()) + archive::TarEntryBytes(layout.size()) + archive::kTarEndBytes;
+  // Every volume repeats the base list, so it is part of the fixed cost.
+  const uint64_t fixed = archive::TarEntryBytes(index.size()) + archive::TarEntryBytes(layout.size()) +
+                         archive::kTarEndBytes + VolumeFileBytes(base.size());
 
   // First fit, largest first.
   std::sort(blobs.begin(), blobs.end(), [](const BlobFile& a, const BlobFile& b) {
@@ -93,7 +156,13 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
   std::vector<std::string> ids;
   for (const auto& b : blobs) ids.push_back(b.digest.str());
   std::sort(ids.begin(), ids.end());
-  std::string set = std::string(Digest::Sha256Of(Join(ids, "\n") + "\n" + index).hex().substr(0, 16));
+  std::string basis = Join(ids, "\n") + "\n" + index;
+  if (options.exclude) {
+    // A delta of the same content against another base is another set.
+    basis += "\nbase\n";
+    for (const auto& b : base) basis += b.digest.str() + "\n";
+  }
+  std::string set = std::string(Digest::Sha256Of(basis).hex().substr(0, 16));
 
   const int n = static_cast<int>(volumes.size());
   for (int i = 0; i < n; ++i) {
@@ -110,6 +179,17 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
       list.Append(std::move(e));
     }
     meta.Set("blobs", std::move(list));
+    if (options.exclude) {
+      meta.Set("delta", json::Value::Bool(true));
+      json::Value base_list = json::Value::Array();
+      for (const auto& b : base) {
+        json::Value e = json::Value::Object();
+        e.Set("digest", json::Value::String(b.digest.str()));
+        e.Set("size", json::Value::Number(static_cast<int64_t>(b.size)));
+        base_list.Append(std::move(e));
+      }
+      meta.Set("base", std::move(base_list));
+    }
 
     std::string path = VolumeName(options, i + 1);
     MK_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path, 0644));
@@ -144,8 +224,71 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
   return Status::Ok();
 }
 
+namespace {
+
+// A volume's mirrorkit-volume.json, which pack writes first: read alone,
+// before anything is written, to check a delta's base.
+Result<json::Value> ReadVolumeMeta(const std::string& path) {
+  std::optional<json::Value> meta;
+  Status s = archive::WalkTarFile(
+      path, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
+        if (e.type == archive::Entry::Type::kFile && e.path == kVolumeFile) {
+          MK_ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
+          auto parsed = json::Value::Parse(text);
+          if (!parsed.ok() || parsed->GetString("kind") != "mirrorkit-volume")
+            return InvalidArgument(path + ": not a mirrorkit volume");
+          meta = std::move(parsed).value();
+        }
+        return archive::Visit::kStop;
+      });
+  if (!s.ok()) return s;
+  if (!meta) return InvalidArgument(path + " has no " + std::string(kVolumeFile) + "; not a mirrorkit volume");
+  return std::move(*meta);
+}
+
+// The base blobs of a delta set that dest lacks (present: a regular file of
+// the right size; verification after naming hashes them).
+Result<std::vector<Digest>> MissingBase(const std::vector<std::string>& paths, store::OciDirStore& dest,
+                                        bool& delta) {
+  std::map<Digest, int64_t> base;
+  for (const auto& path : paths) {
+    MK_ASSIGN_OR_RETURN(json::Value meta, ReadVolumeMeta(path));
+    const json::Value* flag = meta.Find("delta");
+    if (!flag || !flag->is_bool() || !flag->as_bool()) continue;
+    delta = true;
+    const json::Value* list = meta.Find("base");
+    if (!list || !list->is_array()) return InvalidArgument(path + ": a delta volume without its base list");
+    for (const auto& e : list->items()) {
+      auto digest = Digest::Parse(e.GetString("digest").value_or(""));
+      auto size = e.GetInt("size");
+      if (!digest.ok() || !size || *size < 0) return InvalidArgument(path + ": a malformed base entry");
+      base.emplace(*digest, *size);
+    }
+  }
+  std::vector<Digest> missing;
+  const Reference any = Reference::Parse("volume.invalid/x").value();
+  for (const auto& [digest, size] : base) {
+    oci::Descriptor d;
+    d.digest = digest;
+    d.size = size;
+    MK_ASSIGN_OR_RETURN(bool have, dest.HasBlob(any, d));
+    if (!have) missing.push_back(digest);
+  }
+  return missing;
+}
+
+}  // namespace
+
 Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store::OciDirStore& dest, const Emit& emit) {
   UnpackSummary summary;
+  // A delta whose base is not here could only make half images: refused
+  // before anything is written.
+  MK_ASSIGN_OR_RETURN(summary.base_missing, MissingBase(paths, dest, summary.delta));
+  if (!summary.base_missing.empty()) {
+    for (const auto& d : summary.base_missing)
+      emit(records::Blob(dest.BlobPath(d), "missing", "the delta's base blob " + d.str() + " is not in " + dest.dir()));
+    return summary;
+  }
   std::string set;
   int total = 0;
   std::set<int> seen;
@@ -219,11 +362,29 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
       ++summary.volumes_missing;
       emit(records::MissingVolume(set, v, total));
     }
-  // Name every image of the set, arrived or not: the directory then says
-  // what it should hold, and verification below says what is still missing
-  // (an image whose volumes are yet to come shows as damaged).
-  for (const auto& [name, d] : names) MK_RETURN_IF_ERROR(dest.Name(name, d));
-  MK_ASSIGN_OR_RETURN(summary.verify, VerifyDirectory(dest, false, emit));
+  // Name only the images of the set that are whole (base and delta blobs,
+  // hashed): never a half-made image. The others (their volumes yet to
+  // come, a blob that did not match) are reported, not named; the blobs
+  // they got stay as content for a later run. The same verifier then
+  // checks the directory, hashing no blob twice.
+  Verifier verifier(dest, emit);
+  for (const auto& [name, d] : names) {
+    Verifier::ImageCheck check = verifier.Check(d);
+    if (Interrupted()) return Cancelled("interrupted");
+    if (check.ok()) {
+      MK_RETURN_IF_ERROR(dest.Name(name, d));
+      continue;
+    }
+    ++summary.images_incomplete;
+    records::ImageRecord rec;
+    rec.name = name;
+    rec.digest = d.digest.str();
+    rec.status = "damaged";
+    rec.missing = std::move(check.missing);
+    rec.corrupt = std::move(check.corrupt);
+    emit(records::Image(rec));
+  }
+  MK_ASSIGN_OR_RETURN(summary.verify, VerifyDirectory(verifier, dest, false));
   return summary;
 }
 

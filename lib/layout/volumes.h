@@ -15,11 +15,26 @@
 // it is verified before it gets its name), names the images, then verifies
 // them, and reports volumes of the set that were not given (kind
 // missing-volume): a set may be unpacked one volume at a time.
+//
+// Delta sets (pack with an inventory of what the other side has, see
+// layout/inventory.h) leave out the blobs the inventory lists, except
+// manifests: every manifest and the whole index.json always travel. Their
+// mirrorkit-volume.json adds "delta": true and "base": [{digest, size}], the
+// left-out blobs the carried images need. Unpack checks the base is in the
+// directory before it writes anything, and refuses the set when it is not,
+// listing what is missing.
+//
+// Whatever the set, unpack names an image (gives it its index.json entry)
+// only once every blob it needs is there and matches its digest: never a
+// half-made image. Blobs written for an image that could not be named stay
+// as unreferenced content (the next unpack or blob-copy uses them; verify
+// hashes them like any other).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "layout/inventory.h"
 #include "layout/verify.h"
 
 namespace mk::layout {
@@ -28,6 +43,9 @@ struct PackOptions {
   uint64_t max_bytes = 0;         // per volume, including tar overhead
   std::string out_dir;            // where the volumes go
   std::string prefix = "mirror";  // PREFIX-001.tar, PREFIX-002.tar, ...
+  // When set: a delta, without the blobs (not manifests) listed here.
+  // Must outlive the call.
+  const Inventory* exclude = nullptr;
 };
 
 Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const Emit& emit);
@@ -38,10 +56,19 @@ struct UnpackSummary {
   int entries_refused = 0;
   int blobs_written = 0;
   int blobs_failed = 0;
+  bool delta = false;
+  // A delta's base blobs not in the directory: nothing was written.
+  std::vector<Digest> base_missing;
+  // Images of the set not named: some blob missing or corrupt (each also
+  // an image record, status damaged).
+  int images_incomplete = 0;
   VerifySummary verify;
   // Volumes not given do not fail an unpack whose images are whole (one
-  // disc at a time); images they would have completed show as damaged.
-  bool ok() const { return entries_refused == 0 && blobs_failed == 0 && verify.ok(); }
+  // disc at a time); images they would have completed are not named, and
+  // show as damaged.
+  bool ok() const {
+    return base_missing.empty() && images_incomplete == 0 && entries_refused == 0 && blobs_failed == 0 && verify.ok();
+  }
 };
 
 Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& volumes, store::OciDirStore& dest,
