@@ -48,21 +48,23 @@ _mirrorkit_options() {
             case $2 in
                 list) printf '%s\n' -h --help ;;
                 verify) printf '%s\n' -h --help --prune-temp ;;
-                pack) printf '%s\n' -h --help --max-size --out --prefix ;;
+                pack) printf '%s\n' -h --help --max-size --out --prefix --exclude-from ;;
                 unpack) printf '%s\n' -h --help --to ;;
-                *) printf '%s\n' -h --help --version --prune-temp --max-size --out --prefix --to --command --args ;;
+                have) printf '%s\n' -h --help --out --registry "${registry[@]}" ;;
+                *) printf '%s\n' -h --help --version --prune-temp --max-size --out --prefix --exclude-from --to --registry --command --args "${registry[@]}" ;;
             esac ;;
     esac
 }
 
-# The oci-dir command on the line (list, verify, pack, unpack), or nothing:
+# The oci-dir command on the line (list, verify, pack, unpack, have), or nothing:
 # the first word that is not an option or an option's value.
 _mirrorkit_oci_dir_command() {
     local i word
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
-            --command | --max-size | --out | --prefix | --to | --args)
+            --command | --max-size | --out | --prefix | --exclude-from | --to | --args | -a | --registry-config | \
+                --ca-file | --insecure | --retries | --retry-budget | --deadline | --stall-timeout)
                 # Skip the value ("--out" "DIR", or "--out" "=" "DIR").
                 ((i++))
                 [[ ${COMP_WORDS[i]} == = ]] && ((i++))
@@ -207,6 +209,11 @@ _mirrorkit() {
             # stream-mirror: a registry host; registry.redhat.io is the usual one.
             [[ $tool == stream-mirror ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'registry.redhat.io' -- "$cur")
+            # oci-dir have --registry is a switch: go on with the command line.
+            [[ $tool == oci-dir ]] || return ;;
+        --exclude-from)
+            # oci-dir pack: the inventory oci-dir have wrote.
+            [[ $tool == oci-dir ]] && _mirrorkit_files "$cur"
             return ;;
         --streams)
             # Image stream names: nothing to offer.
@@ -230,7 +237,7 @@ _mirrorkit() {
             return ;;
         --command)
             [[ $tool == oci-dir ]] &&
-                mapfile -t COMPREPLY < <(compgen -W 'list verify pack unpack' -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W 'list verify pack unpack have' -- "$cur")
             [[ $tool == release-extract ]] &&
                 mapfile -t COMPREPLY < <(compgen -W 'openshift-install openshift-install-mac openshift-baremetal-install oc' -- "$cur")
             return ;;
@@ -267,7 +274,7 @@ _mirrorkit() {
         if [[ $cur == -* ]]; then
             mapfile -t COMPREPLY < <(compgen -W "$(_mirrorkit_options oci-dir "$command")" -- "$cur")
         elif [[ -z $command ]]; then
-            mapfile -t COMPREPLY < <(compgen -W 'list verify pack unpack' -- "$cur")
+            mapfile -t COMPREPLY < <(compgen -W 'list verify pack unpack have' -- "$cur")
         elif [[ $command == unpack ]]; then
             # Volumes (tar files written by pack).
             _mirrorkit_files "$cur"

@@ -8,6 +8,7 @@
 
 #include "cli/tool.h"
 #include "json/lines.h"
+#include "layout/inventory.h"
 #include "layout/volumes.h"
 #include "records/records.h"
 #include "signature/config_map_check.h"
@@ -22,7 +23,10 @@ const cli::ToolInfo kInfo = {
     "  list DIR [PATTERN]                         the images in DIR, as records (PATTERN: a glob over names)\n"
     "  verify DIR [--prune-temp]                  re-hash every blob; report damaged images, corrupt blobs\n"
     "  pack DIR --max-size SIZE --out OUTDIR      split DIR into tar volumes of at most SIZE bytes\n"
-    "  unpack VOLUME... --to DIR                  read volumes back into DIR, verifying every blob"};
+    "       [--exclude-from INVENTORY]            a delta: leave out the blobs INVENTORY lists\n"
+    "  unpack VOLUME... --to DIR                  read volumes back into DIR, verifying every blob\n"
+    "  have DIR [--out FILE]                      the inventory of manifests and blobs DIR holds\n"
+    "  have --registry [--out FILE] < RECORDS     the same for the images records name in a registry"};
 
 // "4095M", "4G", "700000000": bytes, with binary K/M/G/T suffixes.
 std::optional<uint64_t> ParseSize(const std::string& s) {
@@ -46,28 +50,64 @@ int Finish(json::RecordWriter& out, bool ok) {
   return cli::FinishStdout(kInfo, ok ? cli::kExitOk : cli::kExitItemFailed, &out);
 }
 
+// The inventory to FILE (atomically), or to standard output.
+Status PutInventory(const layout::Inventory& inv, const std::string& out_file, const std::string& source) {
+  if (!out_file.empty()) return layout::WriteInventory(out_file, inv, source);
+  std::string text = layout::FormatInventory(inv, source);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return Status::Ok();
+}
+
+// have --registry: the images the records on stdin name, read from their
+// registries; an image that cannot be read is left out and decides the exit
+// status (records/failures.h).
+int HaveRegistry(const cli::RegistryFlags& flags, const std::string& out_file) {
+  auto session = session::Session::Open(flags);
+  if (!session.ok()) return cli::SessionError(kInfo, session.status());
+  records::FailureSet failures;
+  json::LineReader reader(STDIN_FILENO);
+  auto images = layout::ImagesFromRecords(reader, [&](size_t line, const Status& s) {
+    cli::Error(kInfo, "input line " + std::to_string(line) + ": " + s.message());
+    failures.Note(s);
+  });
+  if (!images.ok()) return cli::Failure(kInfo, images.status());
+  auto inv = layout::RegistryInventory(*(*session)->stores, *images, [&](const Reference& ref, const Status& s) {
+    cli::Error(kInfo, ref.String() + ": " + s.message());
+    failures.Note(s);
+  });
+  Status s = PutInventory(inv, out_file, "registry images of " + std::to_string(images->size()) + " records");
+  if (!s.ok()) return cli::Failure(kInfo, s);
+  std::fprintf(stderr, "oci-dir: %zu images: %zu manifests, %zu blobs\n", images->size(), inv.manifests.size(),
+               inv.blobs.size());
+  return cli::FinishStdout(kInfo, failures.Exit());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string command, to, out_dir, max_size, prefix = "mirror";
-  bool prune = false;
+  std::string command, to, out_dir, max_size, prefix = "mirror", exclude_from;
+  bool prune = false, from_registry = false;
+  cli::RegistryFlags registry;
   std::vector<std::string> args;
   po::options_description opts("Options");
   // clang-format off
   opts.add_options()
       ("prune-temp", po::bool_switch(&prune), "verify: remove temporary files left by interrupted writes")
       ("max-size", po::value(&max_size)->value_name("SIZE"), "pack: largest volume, in bytes or with K/M/G/T (binary); 4095M for FAT32")
-      ("out", po::value(&out_dir)->value_name("OUTDIR"), "pack: where the volumes are written")
+      ("out", po::value(&out_dir)->value_name("OUTDIR"), "pack: where the volumes are written; have: the inventory file (default: standard output)")
       ("prefix", po::value(&prefix)->value_name("NAME")->default_value("mirror"), "pack: volume file names NAME-001.tar, …")
+      ("exclude-from", po::value(&exclude_from)->value_name("INVENTORY"), "pack: a delta without the blobs INVENTORY (oci-dir have) lists; - for standard input")
       ("to", po::value(&to)->value_name("DIR"), "unpack: the directory to fill (made when missing)")
-      ("command", po::value(&command), "list, verify, pack or unpack (positional)")
+      ("registry", po::bool_switch(&from_registry), "have: list the images the records on standard input name in their registries")
+      ("command", po::value(&command), "list, verify, pack, unpack or have (positional)")
       ("args", po::value(&args), "arguments (positional)");
   // clang-format on
+  cli::AddRegistryOptions(opts, registry);
   po::positional_options_description positional;
   positional.add("command", 1).add("args", -1);
   po::variables_map vm;
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
-  if (command.empty()) return cli::UsageError(kInfo, "missing COMMAND (list, verify, pack, unpack)");
+  if (command.empty()) return cli::UsageError(kInfo, "missing COMMAND (list, verify, pack, unpack, have)");
 
   json::RecordWriter out(stdout);
   auto emit = [&](const json::Value& v) { out.Write(v); };
@@ -81,7 +121,11 @@ int main(int argc, char** argv) {
   if (layout_dir.find(':') != std::string::npos)
     return cli::UsageError(kInfo, "a directory name may not contain ':': " + layout_dir);
 
-  if (command == "list" || command == "verify" || command == "pack") {
+  if (command == "have" && from_registry) {
+    if (!args.empty()) return cli::UsageError(kInfo, "have --registry reads records on standard input; no DIR");
+    return HaveRegistry(registry, out_dir);
+  }
+  if (command == "list" || command == "verify" || command == "pack" || command == "have") {
     if (args.empty() || args.size() > (command == "list" ? 2u : 1u))
       return cli::UsageError(kInfo, command + " takes " + (command == "list" ? "DIR [PATTERN]" : "DIR"));
     auto dir = store::OciDirStore::Open(args[0], false);
@@ -124,13 +168,31 @@ int main(int argc, char** argv) {
                    static_cast<int>(signatures->size()) - signatures_damaged, signatures_damaged);
       return Finish(out, summary->ok() && signatures_damaged == 0);
     }
+    if (command == "have") {
+      layout::HaveSummary summary;
+      auto inv = layout::DirectoryInventory(**dir, summary, [&](const std::string& m) { cli::Error(kInfo, m); });
+      if (!inv.ok()) return fail(inv.status());
+      Status s = PutInventory(*inv, out_dir, "dir:" + args[0]);
+      if (!s.ok()) return fail(s);
+      std::fprintf(stderr, "oci-dir: %s: %d images: %zu manifests, %zu blobs (%d missing, %d of another size)\n",
+                   args[0].c_str(), summary.images, inv->manifests.size(), inv->blobs.size(), summary.blobs_missing,
+                   summary.blobs_wrong_size);
+      return cli::FinishStdout(kInfo, cli::kExitOk);
+    }
     auto size = ParseSize(max_size);
     if (!size || *size < 64 * 1024)
       return cli::UsageError(kInfo, max_size.empty()
                                         ? "pack needs --max-size SIZE"
                                         : "invalid --max-size " + max_size + " (bytes, or with K/M/G/T; at least 64K)");
     if (out_dir.empty()) return cli::UsageError(kInfo, "pack needs --out OUTDIR");
-    Status s = layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix}, emit);
+    std::optional<layout::Inventory> exclude;
+    if (!exclude_from.empty()) {
+      auto inv = layout::ReadInventory(exclude_from);
+      if (!inv.ok()) return fail(inv.status());
+      exclude = std::move(*inv);
+    }
+    Status s = layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix, exclude ? &*exclude : nullptr},
+                                     emit);
     if (!s.ok()) return fail(s);
     return Finish(out, true);
   }
@@ -143,12 +205,21 @@ int main(int argc, char** argv) {
     if (!dir.ok()) return fail(dir.status());
     auto summary = layout::UnpackVolumes(args, **dir, emit);
     if (!summary.ok()) return fail(summary.status());
-    std::fprintf(
-        stderr,
-        "oci-dir: %d volumes read, %d missing, %d blobs written, %d refused entries; %d images ok, %d damaged\n",
-        summary->volumes_read, summary->volumes_missing, summary->blobs_written, summary->entries_refused,
-        summary->verify.images_ok, summary->verify.images_damaged);
+    if (const auto& missing = summary->base_missing; !missing.empty()) {
+      std::string list;
+      for (size_t i = 0; i < missing.size() && i < 5; ++i) list += (i ? ", " : "") + missing[i].str();
+      if (missing.size() > 5) list += ", and " + std::to_string(missing.size() - 5) + " more";
+      cli::Error(kInfo, to + " lacks " + std::to_string(missing.size()) +
+                            " blobs the delta relies on (its base): " + list + "; nothing was written");
+      return Finish(out, false);
+    }
+    std::fprintf(stderr,
+                 "oci-dir: %d volumes read%s, %d missing, %d blobs written, %d refused entries; %d images ok, %d "
+                 "damaged, %d not named (incomplete)\n",
+                 summary->volumes_read, summary->delta ? " (a delta)" : "", summary->volumes_missing,
+                 summary->blobs_written, summary->entries_refused, summary->verify.images_ok,
+                 summary->verify.images_damaged, summary->images_incomplete);
     return Finish(out, summary->ok());
   }
-  return cli::UsageError(kInfo, "unknown command " + command + " (list, verify, pack, unpack)");
+  return cli::UsageError(kInfo, "unknown command " + command + " (list, verify, pack, unpack, have)");
 }
