@@ -40,7 +40,10 @@ programs() {
 run_make() {
     local olds=() p
     for p in $(programs); do olds+=(-o "$MK_BIN/$p"); done
-    make -C "$ROOT" --no-print-directory DESTDIR="$DEST" PREFIX="$PREFIX" BIN="$MK_BIN" "${olds[@]}" "$@"
+    # (a clean make: not the flags, variables or job server of a make that
+    # runs the test suite)
+    env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+        make -C "$ROOT" --no-print-directory DESTDIR="$DEST" PREFIX="$PREFIX" BIN="$MK_BIN" "${olds[@]}" "$@"
 }
 
 # Every file and link under DEST, relative, sorted.
@@ -104,7 +107,8 @@ installed_files() {
     local page
     for page in "$INST"/share/man/man1/*.1 "$INST"/share/man/man7/*.7; do
         run -0 env MANWIDTH=80 man -l -P cat "$page"
-        [[ ${lines[0]} == *"mirrorkit manual"* ]] || { echo "$page: ${lines[0]}"; return 1; }
+        grep -qx NAME <<<"$output" || { echo "$page: ${lines[0]}"; return 1; }
+        grep -qx 'SEE ALSO' <<<"$output" || { echo "$page: no SEE ALSO"; return 1; }
     done
     run -0 env MANWIDTH=80 man -l -P cat "$INST/share/man/man1/mirrorkit.1"
     [[ $output == *"MIRRORKIT_PLUGIN_PATH"* ]]
