@@ -33,6 +33,8 @@ _mirrorkit_options() {
             printf '%s\n' -h --help --version --store --keyring --to-dir "${registry[@]}" ;;
         graph-image)
             printf '%s\n' -h --help --version --graph-data --base --to --arch --releases "${registry[@]}" ;;
+        catalog-list)
+            printf '%s\n' -h --help --version --package --to --to-dir --catalog-to --catalog "${registry[@]}" ;;
         blob-copy)
             printf '%s\n' -h --help --version -j --jobs --chunk-size --progress --image "${registry[@]}" ;;
         ics-gen)
@@ -186,6 +188,9 @@ _mirrorkit() {
         --base | --releases)
             # graph-image: an image reference, a repository: nothing to offer.
             return ;;
+        --package | --catalog | --catalog-to)
+            # catalog-list: a package selector, a catalog image, a reference: nothing to offer.
+            return ;;
         --file | --input)
             [[ $tool == ics-gen || $tool == stream-mirror || $tool == secret-merge || $tool == manifest-rewrite ]] &&
                 _mirrorkit_files "$cur"
@@ -225,7 +230,7 @@ _mirrorkit() {
         --format)
             # ics-gen: the output formats.
             [[ $tool == ics-gen ]] &&
-                mapfile -t COMPREPLY < <(compgen -W 'install-config install-config-idms icsp idms itms registries-conf updateservice' -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W 'install-config install-config-idms icsp idms itms registries-conf updateservice catalogsource' -- "$cur")
             return ;;
         --name)
             # ics-gen: an object name; mirrorkit is the default.
@@ -298,5 +303,5 @@ _mirrorkit() {
     return 0
 }
 
-complete -F _mirrorkit mirror-prune release-signatures graph-image release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
+complete -F _mirrorkit mirror-prune release-signatures graph-image catalog-list release-list blob-copy ics-gen oci-dir stream-mirror secret-merge release-extract manifest-rewrite
 complete -F _mirrorkit mirrorkit mirrorkit-mirror-release mirrorkit-storage-oci-archive
