@@ -88,10 +88,10 @@ bundle_names() {
         [ "$(jq -s '[.[] | select(.kind == "catalog")] | length' "$plan")" -eq 1 ]
         # shellcheck disable=SC2046
         diff <(image_digests <"$plan") <(expected $f $(all_bundles $f)) || { echo "$f: digest sets differ"; return 1; }
-        head -1 "$plan" | jq -e --arg d "$(jq -r .catalog_digest "$BATS_FILE_TMPDIR/$f.json")" \
+        jq -e -s --arg d "$(jq -r .catalog_digest "$BATS_FILE_TMPDIR/$f.json")" \
             --arg fmt "$([ $f = fbc ] && echo file-based || echo sqlite)" \
-            '.digest == $d and .format == $fmt and .packages == 3 and .channels == 4 and .bundles == 10
-             and .images == 28 and (.source | endswith("@" + $d)) and (has("dest") | not)'
+            '.[0] | .digest == $d and .format == $fmt and .packages == 3 and .channels == 4 and .bundles == 10
+             and .images == 28 and (.source | endswith("@" + $d)) and (has("dest") | not)' "$plan"
         [[ $stderr == *"warning: no --package: the whole catalog, 10 bundle(s) and 28 image(s)"* ]]
         # Every source is pinned, and by the digest the record gives.
         jq -e -s 'map(select(.kind == "image")) | all(.source as $s | .digest as $d | $s | endswith("@" + $d))' "$plan"
@@ -167,7 +167,10 @@ check_pruned() {
     new=$(skopeo inspect --raw $(skopeo_args "$DST_DIR") "docker://$ref" | jq -c '[.layers[].digest]')
     jq -e -n --argjson o "$orig" --argjson n "$new" '($n | length) == ($o | length) + 1 and $n[:($o | length)] == $o'
     # shellcheck disable=SC2046
-    skopeo inspect $(skopeo_args "$DST_DIR") "docker://$ref" | jq -e '.Labels | has("operators.operatorframework.io.index.configs.v1") or has("operators.operatorframework.io.index.database.v1")'
+    local config
+    # shellcheck disable=SC2046
+    config=$(skopeo inspect $(skopeo_args "$DST_DIR") "docker://$ref")
+    jq -e '.Labels | has("operators.operatorframework.io.index.configs.v1") or has("operators.operatorframework.io.index.database.v1")' <<<"$config"
     run --separate-stderr cl "$ref"
     [ "$status" -eq 0 ] || { echo "read back: $stderr"; return 1; }
     printf '%s\n' "$output" >"$plan"
@@ -184,7 +187,7 @@ check_pruned() {
             --catalog-to "$ref" "$(catalog_of $f)"
         [ "$status" -eq 0 ] || { echo "$f: $stderr"; return 1; }
         printf '%s\n' "$output" >"$plan"
-        head -1 "$plan" | jq -e --arg ref "$ref" '.kind == "catalog" and .dest == $ref and (.pruned_digest | startswith("sha256:"))'
+        jq -e -s --arg ref "$ref" '.[0] | .kind == "catalog" and .dest == $ref and (.pruned_digest | startswith("sha256:"))' "$plan"
         [ "$(raw_digest "$DST_DIR" "$ref")" = "$(head -1 "$plan" | jq -r .pruned_digest)" ]
         check_pruned "$f" "$ref" $want
     done
@@ -219,26 +222,46 @@ check_pruned() {
         "$BATS_FILE_TMPDIR/fbc.json"
 }
 
-@test "--catalog-to dir: a pruned catalog in an OCI directory, read back" {
+@test "--catalog-to dir: a pruned catalog in an OCI directory, read back, then mirrored from there into a registry" {
     local dir="$BATS_TEST_TMPDIR/media" plan="$BATS_TEST_TMPDIR/dir.jsonl"
-    run --separate-stderr cl --package cockroachdb --to-dir "$dir" --catalog-to "dir:$dir:olm/index:v1" "$(catalog_of sqlite)"
+    run --separate-stderr cl --package cockroachdb --to-dir "$dir" --catalog-to "dir:$dir:registry.example.com/olm/index:v1" "$(catalog_of sqlite)"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     printf '%s\n' "$output" >"$plan"
-    head -1 "$plan" | jq -e --arg d "dir:$dir:" '(.dest | startswith($d)) and (.pruned_digest | startswith("sha256:"))'
+    jq -e -s --arg d "dir:$dir:" '.[0] | (.dest | startswith($d)) and (.pruned_digest | startswith("sha256:"))' "$plan"
     jq -e -s --arg d "dir:$dir:$CAT_ADDR/" 'map(select(.kind == "image")) | length == 4 and all(.dest | startswith($d))' "$plan"
     # The operand the catalog names by tag keeps that tag in the directory.
     jq -e -s 'map(select(.kind == "image") | select(.dest | endswith(":v-cockroach-operand"))) | length == 1' "$plan"
     run --separate-stderr "$MK_BIN/blob-copy" --insecure "$CAT_ADDR" <"$plan"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     # The restricted side reads the catalog and its images from the directory.
-    run --separate-stderr cl "dir:$dir:olm/index:v1"
+    run --separate-stderr cl "dir:$dir:registry.example.com/olm/index:v1"
     [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
     printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/readback.jsonl"
     [ "$(jq -r 'select(.role == "bundle") | .name' "$BATS_TEST_TMPDIR/readback.jsonl")" = cockroachdb.v6.0.1 ]
     jq -e -s --arg d "dir:$dir:$CAT_ADDR/" 'map(select(.kind == "image")) | length == 4 and all(.source | startswith($d))' \
         "$BATS_TEST_TMPDIR/readback.jsonl"
     # An independent reader: skopeo sees the pruned catalog and its images.
-    skopeo inspect --raw "oci:$dir:olm/index:v1" | jq -e ".layers | length == 3"
+    local raw
+    raw=$(skopeo inspect --raw "oci:$dir:registry.example.com/olm/index:v1")
+    jq -e '.layers | length == 3' <<<"$raw"
+    # Then into the restricted registry: the images from the directory, the
+    # catalog written again from the one in the directory, its CatalogSource.
+    local ref="$DST_ADDR/restricted/index:v1"
+    run --separate-stderr cl --to "$DST_ADDR/restricted" --catalog-to "$ref" "dir:$dir:registry.example.com/olm/index:v1"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/restricted.jsonl"
+    run --separate-stderr "$MK_BIN/blob-copy" --insecure "$DST_ADDR" <"$BATS_TEST_TMPDIR/restricted.jsonl"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ "$(printf '%s\n' "$output" | jq -s 'map(select(.kind == "image" and .status == "copied")) | length')" -eq 4 ]
+    # The catalog from the directory (2 layers + 1) plus one more layer.
+    # shellcheck disable=SC2046
+    raw=$(skopeo inspect --raw $(skopeo_args "$DST_DIR") "docker://$ref")
+    jq -e '.layers | length == 4' <<<"$raw"
+    run --separate-stderr cl "$ref"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ "$(printf '%s\n' "$output" | jq -r 'select(.role == "bundle") | .name')" = cockroachdb.v6.0.1 ]
+    run -0 "$MK_BIN/ics-gen" --format catalogsource "$BATS_TEST_TMPDIR/restricted.jsonl"
+    [[ $output == *"image: $DST_ADDR/restricted/index@sha256:"* ]]
 }
 
 @test "ics-gen --format catalogsource: the CatalogSource of the pruned catalog, by digest, parsed back" {
