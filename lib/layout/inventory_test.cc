@@ -6,6 +6,8 @@
 
 #include <fstream>
 
+#include "auth/auth_file.h"
+#include "http/client.h"
 #include "layout/volumes.h"
 #include "store/blob_stream.h"
 #include "store/memory_store.h"
@@ -193,6 +195,50 @@ TEST_F(DeltaTest, PackRefusesADeltaItsDirectoryCannotComplete) {
   Status s = PackDirectory(*full_, o, [](const json::Value&) {});
   EXPECT_EQ(s.code(), Code::kNotFound);
   EXPECT_NE(s.message().find(images_[1].layers[1].digest.str()), std::string::npos);
+}
+
+TEST(InventoryRecords, PinsDestsByDigestSkipsFailedCopiesAndNamesBadLines) {
+  const std::string d = Digest::Sha256Of("m").str();
+  std::string text = "{\"kind\":\"image\",\"dest\":\"r.io/a/b:1\",\"digest\":\"" + d + "\",\"status\":\"copied\"}\n" +
+                     "{\"kind\":\"image\",\"dest\":\"r.io/a/c:1\",\"status\":\"failed\"}\n" + "not json\n" +
+                     "{\"kind\":\"image\",\"dest\":\"dir:/m:x\"}\n" + "{\"kind\":\"error\",\"error\":\"x\"}\n" +
+                     "{\"kind\":\"image\",\"dest\":\"r.io/a/b:2\",\"digest\":\"" + d + "\",\"status\":\"present\"}\n" +
+                     "{\"kind\":\"release\",\"dest\":\"r.io/a/rel:4\"}\n";
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fds[1]);
+  json::LineReader reader(fds[0]);
+  std::vector<size_t> lines;
+  auto refs = ImagesFromRecords(reader, [&](size_t line, const Status&) { lines.push_back(line); });
+  ::close(fds[0]);
+  ASSERT_TRUE(refs.ok());
+  // b:1 and b:2 pin the same manifest: one image.
+  ASSERT_EQ(refs->size(), 2u);
+  EXPECT_EQ((*refs)[0].String(), "r.io/a/b@" + d);
+  EXPECT_EQ((*refs)[1].String(), "r.io/a/rel:4");
+  EXPECT_EQ(lines, (std::vector<size_t>{3, 4}));
+}
+
+TEST(InventoryRegistry, ListsManifestsChildrenAndBlobsAndLeavesOutWhatCannotBeRead) {
+  auth::AuthStore auth;
+  http::Client client{http::ClientOptions{}};
+  store::StoreResolver resolver(client, auth, {});
+  auto owned = std::make_unique<store::MemoryStore>("mem.test");
+  store::MemoryStore& mem = *owned;
+  resolver.Register("mem.test", std::move(owned));
+  auto layer = fixtures::PutBlob(mem, "art", fixtures::RandomBytes(1000, 1));
+  auto a = fixtures::MakeImage(mem, "art", fixtures::ConfigJson("amd64"), {layer});
+  auto b = fixtures::MakeImage(mem, "art", fixtures::ConfigJson("arm64"), {layer});
+  auto index = fixtures::MakeIndex(mem, "art", {{a, "amd64"}, {b, "arm64"}});
+  const Reference repo = Reference::Parse("mem.test/art").value();
+  std::vector<std::string> failed;
+  Inventory inv = RegistryInventory(resolver, {repo.WithDigest(index.digest), repo.WithDigest(Digest::Sha256Of("no"))},
+                                    [&](const Reference& r, const Status&) { failed.push_back(r.String()); });
+  EXPECT_EQ(inv.manifests, (std::set<Digest>{index.digest, a.digest, b.digest}));
+  EXPECT_EQ(inv.blobs, (std::set<Digest>{a.config.digest, b.config.digest, layer.digest}));
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_NE(failed[0].find(Digest::Sha256Of("no").str()), std::string::npos);
 }
 
 }  // namespace
