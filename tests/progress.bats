@@ -45,6 +45,7 @@ copy_to() {
     last=${stderr_lines[${#stderr_lines[@]} - 1]}
     n=$((NCOMP + 1))
     [[ $last =~ ^blob-copy:\ $n/$n\ images,\ [0-9.]+\ (B|KiB|MiB).*\ in\ [0-9]+s$ ]] || { echo "$last"; return 1; }
+    [[ $last != *" images, 0 B"* ]] || { echo "no bytes counted: $last"; return 1; }
     # Plain means plain: no terminal escapes in a log.
     [[ $stderr != *$'\r'* && $stderr != *$'\033'* ]]
 }

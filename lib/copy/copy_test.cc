@@ -321,5 +321,32 @@ TEST_F(CopyTest, RunCopyRecordsChecksMappingsAndPassesOthersOn) {
   EXPECT_FALSE(dst_->ManifestDigest(Ref("dst.test/m/x:2"))->has_value());
 }
 
+// The progress hooks see every image queued and finished and every byte
+// copied: what blob-copy --progress draws adds up to the run's summary.
+TEST_F(CopyTest, ProgressHooksAddUpToTheSummary) {
+  oci::Manifest a = Image(70), b = Image(71);
+  std::atomic<int> queued{0}, ok{0}, failed{0};
+  std::atomic<uint64_t> bytes{0};
+  ImageCopier copier(resolver_, ledger_, 4);
+  copier.SetBlobCopiedHook([&](uint64_t n) { bytes += n; });
+  RunOptions options;
+  options.jobs = 2;
+  options.on_queued = [&] { ++queued; };
+  options.on_finished = [&](bool good) { ++(good ? ok : failed); };
+  FILE* out = std::tmpfile();
+  json::RecordWriter writer(out);
+  RunSummary summary = RunCopyPairs({{"src.test/art@" + a.digest.str(), "dst.test/p/x:a"},
+                                     {"src.test/art@" + b.digest.str(), "dst.test/p/x:b"},
+                                     {"src.test/art:no-such-tag", "dst.test/p/x:c"}},
+                                    writer, copier, options);
+  std::fclose(out);
+  EXPECT_EQ(queued, 3);
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(failed, 1);
+  EXPECT_EQ(summary.images_ok, 2);
+  EXPECT_GT(bytes.load(), 50000u);  // the shared base layers, once
+  EXPECT_EQ(bytes.load(), summary.bytes_copied);
+}
+
 }  // namespace
 }  // namespace mk::copy
