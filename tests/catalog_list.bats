@@ -193,7 +193,7 @@ check_pruned() {
     done
 }
 
-@test "--catalog-to, file-based: the new layer whites out the configs directory and opm's cache, and keeps the documents it should" {
+@test "--catalog-to, file-based: the new layer whites out the configs directory and opm's cache (umoci), and keeps the documents it should" {
     local ref="$DST_ADDR/olm/fbc-index:layer" layout="$BATS_TEST_TMPDIR/layout" last blob dir="$BATS_TEST_TMPDIR/layer"
     cl --package etcd:stable:0.9.2-0.9.4 --catalog-to "$ref" "$(catalog_of fbc)" >/dev/null
     # shellcheck disable=SC2046
@@ -215,6 +215,12 @@ check_pruned() {
                              {"name":"etcdoperator.v0.9.4","replaces":"etcdoperator.v0.9.2","skipRange":">=0.9.0 <0.9.4"}]) and
         (map(select(.schema == "olm.bundle") | .name) == ["etcdoperator.v0.9.2", "etcdoperator.v0.9.4"]) and
         (map(select(.schema == "olm.deprecations")) | length == 0)' "$dir/configs/etcd/catalog.json"
+    # umoci applies the layers as a runtime would: only the new documents
+    # are left under configs/, and the stale cache is gone.
+    umoci unpack --rootless --image "$layout:x" "$BATS_TEST_TMPDIR/bundle" >/dev/null
+    [ "$(cd "$BATS_TEST_TMPDIR/bundle/rootfs/configs" && find . -type f | sort | tr '\n' ' ')" = "./etcd/catalog.json " ]
+    [ ! -e "$BATS_TEST_TMPDIR/bundle/rootfs/tmp/cache" ]
+    [ -f "$BATS_TEST_TMPDIR/bundle/rootfs/bin/opm" ]
     # The bundles are verbatim: the same as in the original.
     jq -c 'select(.schema == "olm.bundle" and .name == "etcdoperator.v0.9.4")' "$dir/configs/etcd/catalog.json" >"$BATS_TEST_TMPDIR/new.json"
     jq -e --slurpfile n "$BATS_TEST_TMPDIR/new.json" \
