@@ -12,7 +12,7 @@ Result<Db> Db::Open(const std::string& path, bool read_only) {
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    sqlite3_close(db);
+    sqlite3_close_v2(db);
     return InvalidArgument(path + ": cannot open as a sqlite database: " + msg);
   }
   sqlite3_extended_result_codes(db, 1);
@@ -23,14 +23,14 @@ Db::Db(Db&& o) noexcept : db_(std::exchange(o.db_, nullptr)), path_(std::move(o.
 
 Db& Db::operator=(Db&& o) noexcept {
   if (this != &o) {
-    sqlite3_close(db_);
+    sqlite3_close_v2(db_);
     db_ = std::exchange(o.db_, nullptr);
     path_ = std::move(o.path_);
   }
   return *this;
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() { sqlite3_close_v2(db_); }
 
 Status Db::Error(const std::string& what) const {
   return InvalidArgument(path_ + ": " + what + ": " + (db_ ? sqlite3_errmsg(db_) : "no database"));
@@ -66,15 +66,15 @@ Result<Stmt> Stmt::Prepare(Db& db, const std::string& sql) {
     sqlite3_finalize(stmt);
     return db.Error("cannot prepare \"" + sql + "\"");
   }
-  return Stmt(&db, stmt);
+  return Stmt(db.path(), stmt);
 }
 
-Stmt::Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(std::exchange(o.stmt_, nullptr)) {}
+Stmt::Stmt(Stmt&& o) noexcept : path_(std::move(o.path_)), stmt_(std::exchange(o.stmt_, nullptr)) {}
 
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
     sqlite3_finalize(stmt_);
-    db_ = o.db_;
+    path_ = std::move(o.path_);
     stmt_ = std::exchange(o.stmt_, nullptr);
   }
   return *this;
@@ -82,11 +82,15 @@ Stmt& Stmt::operator=(Stmt&& o) noexcept {
 
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
+Status Stmt::Error(const std::string& what) const {
+  return InvalidArgument(path_ + ": " + what + ": " + (stmt_ ? sqlite3_errmsg(sqlite3_db_handle(stmt_)) : "no statement"));
+}
+
 Result<bool> Stmt::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return db_->Error("query failed");
+  return Error("query failed");
 }
 
 std::string Stmt::Text(int i) const {
@@ -101,17 +105,17 @@ bool Stmt::IsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_
 
 Status Stmt::Bind(int i, std::string_view text) {
   if (sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    return db_->Error("cannot bind parameter " + std::to_string(i));
+    return Error("cannot bind parameter " + std::to_string(i));
   return Status::Ok();
 }
 
 Status Stmt::Bind(int i, int64_t value) {
-  if (sqlite3_bind_int64(stmt_, i, value) != SQLITE_OK) return db_->Error("cannot bind parameter " + std::to_string(i));
+  if (sqlite3_bind_int64(stmt_, i, value) != SQLITE_OK) return Error("cannot bind parameter " + std::to_string(i));
   return Status::Ok();
 }
 
 Status Stmt::BindNull(int i) {
-  if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) return db_->Error("cannot bind parameter " + std::to_string(i));
+  if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) return Error("cannot bind parameter " + std::to_string(i));
   return Status::Ok();
 }
 

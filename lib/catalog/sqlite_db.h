@@ -1,7 +1,9 @@
 // RAII over libsqlite3 (the catalog module is its only user): a connection
 // and a prepared statement, closed / finalized on destruction, with errors
 // as Status values that name the database file. A Db and its Stmts are used
-// from one thread at a time; every Stmt must go before its Db.
+// from one thread at a time; every Stmt must go before its Db (a Db may be
+// moved while it has Stmts: they hold sqlite's handle, not the Db; a Db
+// closed first stays open inside sqlite until its last Stmt is finalized).
 #pragma once
 
 #include <cstdint>
@@ -63,8 +65,9 @@ class Stmt {
   Status Reset();
 
  private:
-  Stmt(Db* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Db* db_ = nullptr;
+  Stmt(std::string path, sqlite3_stmt* stmt) : path_(std::move(path)), stmt_(stmt) {}
+  Status Error(const std::string& what) const;
+  std::string path_;  // the database's, for messages
   sqlite3_stmt* stmt_ = nullptr;
 };
 

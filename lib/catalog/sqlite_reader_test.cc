@@ -112,3 +112,48 @@ TEST(SqliteReader, NotADatabase) {
 
 }  // namespace
 }  // namespace mk::catalog
+
+namespace mk::catalog {
+namespace {
+
+TEST(SqliteDb, StatementsAndErrorsNameTheFile) {
+  fixtures::ScopedTempDir dir;
+  std::string path = dir.path() + "/t.db";
+  auto db = Db::Open(path, false);
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  ASSERT_TRUE(db->Exec("CREATE TABLE t (a TEXT UNIQUE, b INTEGER)").ok());
+  auto ins = Stmt::Prepare(*db, "INSERT INTO t VALUES (?, ?)");
+  ASSERT_TRUE(ins.ok()) << ins.status().message();
+  Db moved = std::move(db).value();  // statements outlive a move of their Db
+  ASSERT_TRUE(ins->Bind(1, "x").ok());
+  ASSERT_TRUE(ins->Bind(2, int64_t{7}).ok());
+  auto done = ins->Step();
+  ASSERT_TRUE(done.ok() && !*done) << done.status().message();
+  ASSERT_TRUE(ins->Reset().ok());
+  ASSERT_TRUE(ins->Bind(1, "x").ok());
+  done = ins->Step();  // the UNIQUE constraint
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.status().message().rfind(path + ": query failed: ", 0), 0u) << done.status().message();
+  auto sel = Stmt::Prepare(moved, "SELECT a, b, NULL FROM t");
+  ASSERT_TRUE(sel.ok());
+  auto row = sel->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ(sel->Text(0), "x");
+  EXPECT_EQ(sel->Int(1), 7);
+  EXPECT_TRUE(sel->IsNull(2));
+  EXPECT_EQ(sel->Text(2), "");
+  auto bad = Stmt::Prepare(moved, "SELECT nosuch FROM t");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message().rfind(path + ": cannot prepare", 0), 0u) << bad.status().message();
+  EXPECT_TRUE(*moved.HasTable("t"));
+  EXPECT_FALSE(*moved.HasTable("u"));
+  EXPECT_TRUE(*moved.HasColumn("t", "b"));
+  EXPECT_FALSE(*moved.HasColumn("t", "c"));
+  // Read-only: writes fail.
+  auto ro = Db::Open(path, true);
+  ASSERT_TRUE(ro.ok());
+  EXPECT_FALSE(ro->Exec("INSERT INTO t VALUES ('y', 1)").ok());
+}
+
+}  // namespace
+}  // namespace mk::catalog
