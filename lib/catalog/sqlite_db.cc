@@ -6,10 +6,39 @@
 
 namespace mk::catalog {
 
+namespace {
+
+// path as a file: URI (sqlite's uri.html): only what would end the path
+// ('?', '#') and the escape itself are escaped.
+std::string FileUri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[static_cast<unsigned char>(c) >> 4];
+      uri += kHex[c & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri;
+}
+
+}  // namespace
+
 Result<Db> Db::Open(const std::string& path, bool read_only) {
   sqlite3* db = nullptr;
-  int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc;
+  if (read_only) {
+    // immutable: no locks and no journal or WAL files beside the database
+    // (a WAL-mode index.db would otherwise get -wal and -shm files created
+    // next to it, left behind when the temporary copy is removed).
+    rc = sqlite3_open_v2((FileUri(path) + "?immutable=1").c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                         nullptr);
+  } else {
+    rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  }
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);

@@ -19,7 +19,9 @@ namespace mk::catalog {
 
 class Db {
  public:
-  // read_only: SQLITE_OPEN_READONLY, else read-write, created when absent.
+  // read_only: SQLITE_OPEN_READONLY and immutable (a file nobody changes
+  // while it is open: no locks, no journal or WAL files created beside it),
+  // else read-write, created when absent.
   static Result<Db> Open(const std::string& path, bool read_only);
   Db(Db&& o) noexcept;
   Db& operator=(Db&& o) noexcept;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
+
 #include "catalog/sqlite_db.h"
 #include "testing/temp_dir.h"
 
@@ -153,6 +156,33 @@ TEST(SqliteDb, StatementsAndErrorsNameTheFile) {
   auto ro = Db::Open(path, true);
   ASSERT_TRUE(ro.ok());
   EXPECT_FALSE(ro->Exec("INSERT INTO t VALUES ('y', 1)").ok());
+}
+
+}  // namespace
+}  // namespace mk::catalog
+
+namespace mk::catalog {
+namespace {
+
+std::set<std::string> Files(const std::string& dir) {
+  std::set<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.insert(e.path().filename().string());
+  return out;
+}
+
+TEST(SqliteReader, WalDatabaseLeavesNoFilesBehind) {
+  fixtures::ScopedTempDir dir;
+  std::string path = dir.path() + "/we?ird#%name.db";
+  {
+    auto db = Db::Open(path, false);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    ASSERT_TRUE(db->Exec("PRAGMA journal_mode=WAL;" + std::string(kSchema) + kRows).ok());
+  }
+  const std::set<std::string> before = Files(dir.path());
+  auto c = ReadSqlite(path);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ExpectModel(*c);
+  EXPECT_EQ(Files(dir.path()), before);
 }
 
 }  // namespace
