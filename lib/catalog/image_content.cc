@@ -166,6 +166,7 @@ Status WalkConfigDocuments(store::Store& store, const CatalogImage& image, const
   const Reference repo = image.requested.RepositoryOnly();
   UpperLayers upper;
   bool stopped = false;
+  Status doc_error;  // a document's own error, reported without the layer's digest
   for (auto layer = image.manifest.layers.rbegin(); layer != image.manifest.layers.rend() && !stopped; ++layer) {
     Status s = release::WalkLayerFromStore(
         store, repo, *layer, [&](const archive::Entry& e, archive::EntryContent& content) -> Result<archive::Visit> {
@@ -176,14 +177,20 @@ Status WalkConfigDocuments(store::Store& store, const CatalogImage& image, const
           auto text = content.ReadAll(kMaxConfigFileBytes);
           if (!text.ok()) return text.status().WithContext(e.path);
           archive::Visit result = archive::Visit::kContinue;
-          MK_RETURN_IF_ERROR(ParseConfigFile(e.path, *text, [&](const std::string& path, const json::Value& doc) -> Result<archive::Visit> {
+          doc_error = ParseConfigFile(e.path, *text, [&](const std::string& path, const json::Value& doc) -> Result<archive::Visit> {
             MK_ASSIGN_OR_RETURN(result, visit(path, doc));
             return result;
-          }));
+          });
+          MK_RETURN_IF_ERROR(doc_error);
           if (result == archive::Visit::kStop) stopped = true;
           return result;
         });
-    if (!s.ok()) return s.WithContext(what);
+    if (!s.ok()) {
+      // "REF: configs/etcd/catalog.json: ..." names the file; the layer's
+      // digest says nothing more (unless the walk failed for its own reason).
+      if (!doc_error.ok() && EndsWith(s.message(), doc_error.message())) return doc_error.WithContext(what);
+      return s.WithContext(what);
+    }
     upper.EndLayer();
   }
   return Status::Ok();
