@@ -307,8 +307,15 @@ Status OciArchive::Stage() {
   MK_ASSIGN_OR_RETURN(std::optional<FileLock> lock, FileLock::TryExclusive(staging));
   if (!lock) return Unavailable(path_ + " is being written by another process (" + staging + " is locked)");
   lock_ = std::move(lock);
-  // Free: ours, or a dead writer's leftovers, which start over.
+  // Free: ours, or a dead writer's leftovers, which start over; so does a
+  // temporary of FILE a writer killed during its finish left (an
+  // AtomicFile's, its lock free).
   RemoveTree(staging + "/layout");
+  {
+    size_t slash = path_.rfind('/');
+    std::string base = slash == std::string::npos ? path_ : path_.substr(slash + 1);
+    if (base.find_first_of("*?[\\") == std::string::npos) (void)RemoveStaleTemps(DirectoryOf(path_), base);
+  }
   auto opened = OciDirStore::Open(staging + "/layout", true);
   if (!opened.ok()) return opened.status();
   std::unique_ptr<OciDirStore> dir = std::move(opened).value();

@@ -19,7 +19,8 @@
 // (the core failed, was interrupted or killed) removes the staging
 // directory. FILE.partial.d is locked (flock) while a writer uses it: a
 // second writer of the same FILE is refused, and a staging directory whose
-// lock is free is a dead writer's, removed before use.
+// lock is free is a dead writer's, removed before use (as is a temporary of
+// FILE left by a writer killed during its finish).
 //
 // Not thread-safe: the plugin serves one request at a time.
 #pragma once

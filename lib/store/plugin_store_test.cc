@@ -169,9 +169,13 @@ TEST_F(PluginStoreTest, AnImageGoesIntoAnArchiveAndComesBackByteForByte) {
 }
 
 TEST_F(PluginStoreTest, WithoutFinishNothingIsWritten) {
+  // The temporary of FILE a writer killed during its finish left.
+  const std::string orphan = tmp_.path() + "/.images.tar.tmp-Orphan";
+  std::ofstream(orphan) << "half an archive";
   InProcess p(file_);
   ASSERT_TRUE(p.ok());
   CopyInto(p.store(), "example.com/rel/app:1.0", image_);
+  EXPECT_FALSE(Exists(orphan));  // removed when writing starts
   p.Close();  // the core failed or was interrupted: stdin closes without "finish"
   EXPECT_TRUE(p.served().ok());
   EXPECT_FALSE(Exists(file_));
