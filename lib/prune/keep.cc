@@ -66,7 +66,22 @@ Result<KeepList> ReadKeepList(std::string_view text) {
       return false;
     };
     records::Role role = records::Classify(in.record);
-    if (role == records::Role::kPassThrough) return true;
+    if (role == records::Role::kPassThrough) {
+      // A pruned Operator catalog (catalog-list --catalog-to) is an image
+      // of the mirror too: its dest and pruned_digest keep it.
+      const json::Value* kind = in.record.Find("kind");
+      const json::Value* pruned = in.record.Find("pruned_digest");
+      if (!kind || !kind->is_string() || kind->as_string() != "catalog" || !pruned) return true;
+      if (!pruned->is_string()) return fail(LineError(in.line, "\"pruned_digest\" is not a string"));
+      auto digest = Digest::Parse(pruned->as_string());
+      if (!digest.ok()) return fail(LineError(in.line, "\"pruned_digest\": " + digest.status().message()));
+      auto dest = LocationField(in.record, "dest", in.line);
+      if (!dest.ok()) return fail(dest.status());
+      keep.digests.insert(*digest);
+      if (*dest) keep.images.push_back(KeptImage{in.line, **dest, *digest});
+      ++keep.naming;
+      return true;
+    }
     auto digest = DigestField(in.record, in.line);
     if (!digest.ok()) return fail(digest.status());
     if (role == records::Role::kCarriesError) {

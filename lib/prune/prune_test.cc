@@ -64,6 +64,22 @@ TEST(KeepList, ReadsDigestsAndLocationsOfMappingRecordsOnly) {
   EXPECT_EQ(keep->images[2].location.dir, "/media");
 }
 
+TEST(KeepList, KeepsAPrunedCatalogByItsDestAndPrunedDigest) {
+  const std::string src = "sha256:" + std::string(64, '4');
+  const std::string pruned = "sha256:" + std::string(64, '5');
+  auto keep = ReadKeepList("{\"kind\":\"catalog\",\"source\":\"q.io/ops/index@" + src +
+                           "\",\"digest\":\"" + src + "\",\"dest\":\"m.io/ops/index:v1\",\"pruned_digest\":\"" +
+                           pruned + "\"}\n{\"kind\":\"catalog\",\"source\":\"q.io/ops/other@" + src +
+                           "\",\"digest\":\"" + src + "\"}\n");
+  ASSERT_TRUE(keep.ok()) << keep.status().message();
+  EXPECT_EQ(keep->naming, 1u);  // a catalog that was not written names nothing in a mirror
+  EXPECT_EQ(keep->digests, (std::set<Digest>{Digest::Parse(pruned).value()}));
+  ASSERT_EQ(keep->images.size(), 1u);
+  EXPECT_EQ(keep->images[0].location.name, "m.io/ops/index:v1");
+  EXPECT_EQ(keep->images[0].digest->str(), pruned);
+  EXPECT_FALSE(ReadKeepList("{\"kind\":\"catalog\",\"dest\":\"m.io/i:v1\",\"pruned_digest\":\"sha256:12\"}").ok());
+}
+
 TEST(KeepList, RefusesWhatItCannotReadWhole) {
   EXPECT_EQ(ReadKeepList("{\"dest\":\"m.io/r:t\"}\nnot json\n").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(ReadKeepList("{\"kind\":\"image\",\"dest\":\"m.io/r:t\",\"digest\":\"sha256:12\"}").status().code(),
