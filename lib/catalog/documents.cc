@@ -121,7 +121,7 @@ json::Value Scalar(const std::string& tag, const std::string& value) {
 // Builds one json::Value per document from the parser's events.
 class Builder : public YAML::EventHandler {
  public:
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& mark) override { start_ = mark; }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t anchor) override { Put(json::Value::Null(), anchor, 1); }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
@@ -194,6 +194,13 @@ class Builder : public YAML::EventHandler {
     }
   }
 
+  YAML::Mark start_ = YAML::Mark::null_mark();
+
+ public:
+  // Where the document began (null_mark until a document started).
+  const YAML::Mark& start() const { return start_; }
+
+ private:
   std::vector<Frame> stack_;
   std::map<YAML::anchor_t, std::pair<json::Value, size_t>> anchors_;
   size_t aliased_ = 0;
@@ -222,10 +229,21 @@ Status ForEachYamlDocument(std::string_view content, const DocumentSink& sink) {
   std::istream in(&buf);
   try {
     YAML::Parser parser(in);
+    // yaml-cpp 0.7 can hand out the same empty document forever after some
+    // malformed flow text (found by the catalog fuzz target): a document
+    // that starts where the previous one started is an error, so the loop
+    // always advances through the bytes and ends.
+    int previous_start = -1;
     for (int n = 1;; ++n) {
       Builder builder;
       if (!parser.HandleNextDocument(builder)) return Status::Ok();
       if (!builder.status().ok()) return builder.status().WithContext("document " + std::to_string(n));
+      int start = builder.start().pos;
+      if (start >= 0 && start <= previous_start) {
+        return InvalidArgument("line " + std::to_string(builder.start().line + 1) +
+                               ": malformed YAML (the parser stopped advancing)");
+      }
+      if (start >= 0) previous_start = start;
       std::optional<json::Value> doc = builder.Take();
       if (!doc || doc->is_null()) continue;  // an empty document ("---" alone)
       MK_ASSIGN_OR_RETURN(archive::Visit v, sink(std::move(*doc)));

@@ -29,7 +29,9 @@ FUZZ_SANITIZE     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 FUZZ_FLAGS        ?= -rss_limit_mb=2048 -max_len=16384 -timeout=10
 # The modules the targets reach (the static library pulls only what they use).
 FUZZ_MODULES      := base digest json ref oci auth http archive records
-FUZZ_LIB_SRCS     := $(filter $(foreach m,$(FUZZ_MODULES),lib/$(m)/%),$(LIB_SRCS))
+# and the catalog's pure parts: documents, the model builder, semver, selection.
+FUZZ_CATALOG_SRCS := $(addprefix lib/catalog/,documents.cc fbc_reader.cc semver.cc selection.cc)
+FUZZ_LIB_SRCS     := $(filter $(foreach m,$(FUZZ_MODULES),lib/$(m)/%),$(LIB_SRCS)) $(FUZZ_CATALOG_SRCS)
 
 FUZZ_LIB          := $(FUZZ_BUILD)/libmirrorkit-fuzz.a
 FUZZ_REPLAY_BINS  := $(FUZZ_ALL:%=$(FUZZ_BUILD)/%_replay)

@@ -414,3 +414,41 @@ ranges = {
 }
 for k, v in ranges.items():
     put("content_range", k, v)
+
+# catalog: selector byte 0 JSON documents, 1 YAML, 2 "version\nrange", 3 a --package selector.
+FBC = [
+    {"schema": "olm.package", "name": "etcd", "defaultChannel": "stable"},
+    {"schema": "olm.channel", "name": "stable", "package": "etcd", "entries": [
+        {"name": "etcd.v0.9.0"},
+        {"name": "etcd.v0.9.2", "replaces": "etcd.v0.9.0", "skips": ["etcd.v0.9.1"]},
+        {"name": "etcd.v0.9.4", "replaces": "etcd.v0.9.2", "skipRange": ">=0.9.0 <0.9.4"}]},
+] + [
+    {"schema": "olm.bundle", "name": "etcd.v" + v, "package": "etcd", "image": "quay.io/op/etcd@" + sha(v.encode()),
+     "properties": [{"type": "olm.package", "value": {"packageName": "etcd", "version": v}}],
+     "relatedImages": [{"name": "operand", "image": "quay.io/op/etcd-operand:" + v}]}
+    for v in ("0.9.0", "0.9.2", "0.9.4")
+]
+catalog_seeds = {
+    "fbc-json": bytes([0]) + "\n".join(json.dumps(d) for d in FBC).encode(),
+    "fbc-json-concatenated": bytes([0]) + "".join(json.dumps(d, separators=(",", ":")) for d in FBC).encode(),
+    "fbc-json-cycle": bytes([0]) + "\n".join(json.dumps(d) for d in [
+        {"schema": "olm.package", "name": "p", "defaultChannel": "c"},
+        {"schema": "olm.channel", "name": "c", "package": "p", "entries": [
+            {"name": "a", "replaces": "b"}, {"name": "b", "replaces": "a"}]}]).encode(),
+    "fbc-json-deep": bytes([0]) + b"[" * 5000,
+    "fbc-json-wrong-types": bytes([0]) + b'{"schema":"olm.bundle","name":7,"package":[],"relatedImages":"x"}',
+    "fbc-yaml": bytes([1]) + "\n".join("---\n" + json.dumps(d) for d in FBC).encode(),
+    "fbc-yaml-block": bytes([1]) + b"schema: olm.package\nname: etcd\ndefaultChannel: stable\n---\n"
+    b"schema: olm.channel\nname: stable\npackage: etcd\nentries:\n  - name: etcd.v1\n    skipRange: '<1.0.0'\n",
+    "fbc-yaml-aliases": bytes([1]) + b"a: &a [x, x, x, x]\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\n"
+    b"d: &d [*c, *c, *c, *c]\ne: [*d, *d, *d, *d]\n",
+    "fbc-yaml-bad": bytes([1]) + b"schema: [unclosed\n",
+    "semver": bytes([2]) + b"v1.2.3-rc.1+build.5\n>=1.0.0 <2.0.0 || 3.x",
+    "semver-prerelease": bytes([2]) + b"4.1.0-0.nightly-2020-01-01\n>=4.1.0-0 <4.2.0",
+    "semver-bad": bytes([2]) + b"01.2\n>>1",
+    "selector": bytes([3]) + b"etcd:stable:0.9.0-0.9.4",
+    "selector-dots": bytes([3]) + b"etcd::1.0.0-rc.1..2.0.0",
+    "selector-bad": bytes([3]) + b"etcd:stable:1-2-3-4",
+}
+for k, v in catalog_seeds.items():
+    put("catalog", k, v)
