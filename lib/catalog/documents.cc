@@ -1,5 +1,7 @@
 #include "catalog/documents.h"
 
+#include "base/strings.h"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -250,7 +252,9 @@ Status ForEachYamlDocument(std::string_view content, const DocumentSink& sink) {
       if (v == archive::Visit::kStop) return Status::Ok();
     }
   } catch (const YAML::Exception& e) {
-    return InvalidArgument("line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    // yaml-cpp quotes the offending character as it is (a newline, a control
+    // byte): one printable line.
+    return InvalidArgument("line " + std::to_string(e.mark.line + 1) + ": " + OneLine(e.msg, 200));
   }
 }
 

@@ -109,34 +109,6 @@ Result<BuiltLayer> SqliteLayer(const CatalogListing& listing) {
   });
 }
 
-// Stores bytes we made, unless the store has them already.
-Status PutBytes(store::Store& to, const Reference& repo, const oci::Descriptor& d,
-                const std::function<Result<size_t>(uint64_t offset, char* out, size_t n)>& read_at) {
-  MK_ASSIGN_OR_RETURN(bool has, to.HasBlob(repo, d));
-  if (has) return Status::Ok();
-  if (to.PullsBlobs()) {
-    uint64_t resumed = 0;
-    return to.PullBlob(
-        repo, d,
-        [&](uint64_t offset, const store::BlobSink& sink) -> Status {
-          std::vector<char> buf(1 << 16);
-          for (;;) {
-            MK_ASSIGN_OR_RETURN(size_t n, read_at(offset, buf.data(), buf.size()));
-            if (n == 0) return Status::Ok();
-            MK_RETURN_IF_ERROR(sink(buf.data(), n));
-            offset += n;
-          }
-        },
-        &resumed);
-  }
-  uint64_t offset = 0;
-  return to.PushBlob(repo, d, [&](char* out, size_t n) -> Result<size_t> {
-    MK_ASSIGN_OR_RETURN(size_t got, read_at(offset, out, n));
-    offset += got;
-    return got;
-  });
-}
-
 }  // namespace
 
 std::string WhiteoutPath(const std::string& path) {
@@ -205,16 +177,10 @@ Result<PruneResult> WritePrunedCatalog(store::StoreResolver& stores, const Catal
     }
     MK_RETURN_IF_ERROR(store::CopyBlob(from, image.pinned, *dest.store, dest.ref, d));
   }
-  MK_RETURN_IF_ERROR(PutBytes(*dest.store, dest.ref, layer, [&](uint64_t offset, char* out, size_t n) {
+  MK_RETURN_IF_ERROR(store::PutMadeBlob(*dest.store, dest.ref, layer, [&](uint64_t offset, char* out, size_t n) {
     return built.blob.ReadAt(offset, out, n);
   }));
-  MK_RETURN_IF_ERROR(
-      PutBytes(*dest.store, dest.ref, config, [&](uint64_t offset, char* out, size_t n) -> Result<size_t> {
-        if (offset >= config_bytes.size()) return size_t{0};
-        size_t k = std::min<uint64_t>(n, config_bytes.size() - offset);
-        std::memcpy(out, config_bytes.data() + offset, k);
-        return k;
-      }));
+  MK_RETURN_IF_ERROR(store::PutMadeBlob(*dest.store, dest.ref, config, config_bytes));
   MK_RETURN_IF_ERROR(dest.store->PutManifest(dest.ref, manifest));
   result.digest = manifest.digest;
   result.layer = built.digest;

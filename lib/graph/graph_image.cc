@@ -20,29 +20,6 @@ json::Value DescriptorJson(const oci::Descriptor& d) {
   return v;
 }
 
-// Stores bytes we made as a blob, unless the store has it already.
-Status PutBlob(store::Store& to, const Reference& repo, const oci::Descriptor& d, const std::string& bytes) {
-  MK_ASSIGN_OR_RETURN(bool has, to.HasBlob(repo, d));
-  if (has) return Status::Ok();
-  if (to.PullsBlobs()) {
-    uint64_t resumed = 0;
-    return to.PullBlob(
-        repo, d,
-        [&](uint64_t offset, const store::BlobSink& sink) -> Status {
-          if (offset >= bytes.size()) return Status::Ok();
-          return sink(bytes.data() + offset, bytes.size() - offset);
-        },
-        &resumed);
-  }
-  size_t off = 0;
-  return to.PushBlob(repo, d, [&](char* out, size_t n) -> Result<size_t> {
-    size_t k = std::min(n, bytes.size() - off);
-    std::memcpy(out, bytes.data() + off, k);
-    off += k;
-    return k;
-  });
-}
-
 // The base's image manifest: itself, or the child for arch of a list.
 Result<oci::Manifest> ReadBase(store::Store& from, const Reference& ref, const std::string& arch) {
   MK_ASSIGN_OR_RETURN(oci::Manifest m, from.GetManifest(ref));
@@ -173,8 +150,8 @@ Result<GraphImageResult> BuildGraphImage(store::StoreResolver& stores, const Gra
     }
     MK_RETURN_IF_ERROR(store::CopyBlob(*from.store, from.ref, *to.store, to.ref, d));
   }
-  MK_RETURN_IF_ERROR(PutBlob(*to.store, to.ref, layer, result.layer.gzip));
-  MK_RETURN_IF_ERROR(PutBlob(*to.store, to.ref, config, config_bytes));
+  MK_RETURN_IF_ERROR(store::PutMadeBlob(*to.store, to.ref, layer, result.layer.gzip));
+  MK_RETURN_IF_ERROR(store::PutMadeBlob(*to.store, to.ref, config, config_bytes));
   MK_RETURN_IF_ERROR(to.store->PutManifest(to.ref, manifest));
 
   result.digest = manifest.digest;

@@ -45,14 +45,19 @@ const char* OriginName(Origin origin) {
   return "?";
 }
 
-std::string InstalledDir() {
+std::string ExeDir() {
   char buf[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   if (n <= 0) return "";
   std::string exe(buf, static_cast<size_t>(n));
   size_t slash = exe.rfind('/');
   if (slash == std::string::npos) return "";
-  return exe.substr(0, slash) + "/../libexec/mirrorkit";
+  return slash == 0 ? "/" : exe.substr(0, slash);
+}
+
+std::string InstalledDir() {
+  std::string dir = ExeDir();
+  return dir.empty() ? "" : dir + "/../libexec/mirrorkit";
 }
 
 std::vector<SearchDir> SearchPath() {

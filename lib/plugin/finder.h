@@ -30,8 +30,11 @@ struct SearchDir {
   Origin origin;
 };
 
-// The installed plugins directory for the running executable ("" when
-// /proc/self/exe cannot be read).
+// The directory holding the running executable, absolute ("" when
+// /proc/self/exe cannot be read): where the front command finds the tools.
+std::string ExeDir();
+// The installed plugins directory for the running executable, ExeDir()
+// + "/../libexec/mirrorkit" ("" when ExeDir() is).
 std::string InstalledDir();
 // The directories searched, in order (empty entries of the variables skipped).
 std::vector<SearchDir> SearchPath();

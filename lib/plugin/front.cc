@@ -165,14 +165,5 @@ std::string CommandList(const std::vector<BuiltIn>& tools, const std::vector<Lis
   return out;
 }
 
-std::string ExeDir() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "";
-  std::string exe(buf, static_cast<size_t>(n));
-  size_t slash = exe.rfind('/');
-  if (slash == std::string::npos) return "";
-  return slash == 0 ? "/" : exe.substr(0, slash);
-}
 
 }  // namespace mk::plugin

@@ -91,8 +91,6 @@ std::string PluginsReport(const std::vector<Listed>& plugins);
 // plugins, then the command plugins, one name a line, each once.
 std::string CommandList(const std::vector<BuiltIn>& tools, const std::vector<Listed>& plugins);
 
-// The directory of the running executable (/proc/self/exe), "" when it
-// cannot be read.
-std::string ExeDir();
+
 
 }  // namespace mk::plugin

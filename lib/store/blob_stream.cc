@@ -1,6 +1,9 @@
 #include "store/blob_stream.h"
 
+#include <algorithm>
+#include <cstring>
 #include <thread>
+#include <vector>
 
 #include "base/byte_pipe.h"
 
@@ -62,6 +65,41 @@ Result<std::string> ReadBlobToString(Store& store, const Reference& repo, const 
     return Status::Ok();
   }));
   return out;
+}
+
+Status PutMadeBlob(Store& to, const Reference& repo, const oci::Descriptor& d, const ReadAt& read_at) {
+  MK_ASSIGN_OR_RETURN(bool has, to.HasBlob(repo, d));
+  if (has) return Status::Ok();
+  if (to.PullsBlobs()) {
+    uint64_t resumed = 0;
+    return to.PullBlob(
+        repo, d,
+        [&](uint64_t offset, const BlobSink& sink) -> Status {
+          std::vector<char> buf(1 << 16);
+          for (;;) {
+            MK_ASSIGN_OR_RETURN(size_t n, read_at(offset, buf.data(), buf.size()));
+            if (n == 0) return Status::Ok();
+            MK_RETURN_IF_ERROR(sink(buf.data(), n));
+            offset += n;
+          }
+        },
+        &resumed);
+  }
+  uint64_t offset = 0;
+  return to.PushBlob(repo, d, [&](char* out, size_t n) -> Result<size_t> {
+    MK_ASSIGN_OR_RETURN(size_t got, read_at(offset, out, n));
+    offset += got;
+    return got;
+  });
+}
+
+Status PutMadeBlob(Store& to, const Reference& repo, const oci::Descriptor& d, std::string_view bytes) {
+  return PutMadeBlob(to, repo, d, [bytes](uint64_t offset, char* out, size_t n) -> Result<size_t> {
+    if (offset >= bytes.size()) return size_t{0};
+    size_t k = std::min<uint64_t>(n, bytes.size() - offset);
+    std::memcpy(out, bytes.data() + offset, k);
+    return k;
+  });
 }
 
 }  // namespace mk::store

@@ -28,4 +28,14 @@ Status CopyBlob(Store& from, const Reference& from_repo, Store& to, const Refere
 Result<std::string> ReadBlobToString(Store& store, const Reference& repo, const oci::Descriptor& blob,
                                      size_t max_bytes = 16 << 20);
 
+// Stores a blob we made (a layer built in a temporary file, a config),
+// unless the store has it already: pulled by stores that write locally,
+// pushed to the others. read_at(offset, out, n) fills out with the bytes
+// from offset on and returns how many, 0 at the end; the store checks
+// them against d's digest and size as for any blob.
+using ReadAt = std::function<Result<size_t>(uint64_t offset, char* out, size_t n)>;
+Status PutMadeBlob(Store& to, const Reference& repo, const oci::Descriptor& d, const ReadAt& read_at);
+// The same for bytes held in memory.
+Status PutMadeBlob(Store& to, const Reference& repo, const oci::Descriptor& d, std::string_view bytes);
+
 }  // namespace mk::store
