@@ -1,18 +1,18 @@
 #include "catalog/documents.h"
 
-#include "base/strings.h"
-
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
+#include <istream>
 #include <map>
 #include <optional>
-#include <istream>
 #include <streambuf>
 #include <vector>
+
+#include "base/strings.h"
 
 namespace mk::catalog {
 
@@ -27,8 +27,10 @@ size_t ValueEnd(std::string_view s, size_t begin) {
   if (s[begin] != '{' && s[begin] != '[') {
     if (s[begin] == '"') {
       for (size_t i = begin + 1; i < s.size(); ++i) {
-        if (s[i] == '\\') ++i;
-        else if (s[i] == '"') return i + 1;
+        if (s[i] == '\\')
+          ++i;
+        else if (s[i] == '"')
+          return i + 1;
       }
       return s.size();
     }
@@ -41,8 +43,10 @@ size_t ValueEnd(std::string_view s, size_t begin) {
   for (size_t i = begin; i < s.size(); ++i) {
     char c = s[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
@@ -110,7 +114,8 @@ json::Value Scalar(const std::string& tag, const std::string& value) {
   };
   if (tag == "!" || ends(":str")) return json::Value::String(value);
   bool plain = tag == "?" || tag.empty();
-  if (ends(":null") || (plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL")))
+  if (ends(":null") ||
+      (plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL")))
     return json::Value::Null();
   if (ends(":bool") || plain) {
     if (value == "true" || value == "True" || value == "TRUE") return json::Value::Bool(true);
@@ -141,7 +146,8 @@ class Builder : public YAML::EventHandler {
     Open(mark, json::Value::Array(), anchor);
   }
   void OnSequenceEnd() override { Close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
     Open(mark, json::Value::Object(), anchor);
   }
   void OnMapEnd() override { Close(); }
@@ -189,7 +195,8 @@ class Builder : public YAML::EventHandler {
         status_ = InvalidArgument("a mapping key that is not a scalar");
         return;
       }
-      top.key = v.is_null() ? "null" : (v.is_string() || v.is_number() ? v.as_string() : (v.as_bool() ? "true" : "false"));
+      top.key =
+          v.is_null() ? "null" : (v.is_string() || v.is_number() ? v.as_string() : (v.as_bool() ? "true" : "false"));
     } else {
       top.value.Set(*top.key, std::move(v));
       top.key.reset();

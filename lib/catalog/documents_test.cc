@@ -15,16 +15,19 @@ std::vector<std::string> Json(std::string_view content, bool yaml, Status* statu
     return archive::Visit::kContinue;
   };
   Status s = yaml ? ForEachYamlDocument(content, sink) : ForEachJsonDocument(content, sink);
-  if (status) *status = s;
-  else EXPECT_TRUE(s.ok()) << s.message();
+  if (status)
+    *status = s;
+  else
+    EXPECT_TRUE(s.ok()) << s.message();
   return out;
 }
 
 TEST(Documents, ConcatenatedJson) {
   // As opm render writes them: pretty objects one after the other.
-  auto docs = Json("{\n  \"schema\": \"olm.package\",\n  \"name\": \"a}{\\\"\"\n}\n{\"schema\":\"olm.channel\",\"entries\":[{}]}"
-                   "{\"x\":1}  [1,2] \"s\" 3\n",
-                   false);
+  auto docs = Json(
+      "{\n  \"schema\": \"olm.package\",\n  \"name\": \"a}{\\\"\"\n}\n{\"schema\":\"olm.channel\",\"entries\":[{}]}"
+      "{\"x\":1}  [1,2] \"s\" 3\n",
+      false);
   ASSERT_EQ(docs.size(), 6u);
   EXPECT_EQ(docs[0], R"({"schema":"olm.package","name":"a}{\""})");
   EXPECT_EQ(docs[1], R"({"schema":"olm.channel","entries":[{}]})");
@@ -75,7 +78,8 @@ flags: [true, false, null, ~, 12, 1.5, 0x10, "12", yes, 1.0.0, -7, 012, 1., .5, 
   EXPECT_EQ(v->Find("relatedImages")->items()[1].GetString("image"),
             "quay.io/coreos/etcd-operator@sha256:66a37fd61a06a43969854ee6d3e21087a98b93838e284a6086b13917f96b0d9b");
   EXPECT_EQ(v->Find("relatedImages")->items()[1].GetString("name"), "");
-  EXPECT_EQ(v->Find("flags")->Serialize(), R"([true,false,null,null,12,1.5,"0x10","12","yes","1.0.0",-7,"012","1.",".5","-"])");
+  EXPECT_EQ(v->Find("flags")->Serialize(),
+            R"([true,false,null,null,12,1.5,"0x10","12","yes","1.0.0",-7,"012","1.",".5","-"])");
 }
 
 TEST(Documents, BadYamlNamesTheLine) {
@@ -136,7 +140,9 @@ TEST(ConfigFile, ByExtensionUnderRoot) {
 }
 
 TEST(ConfigFile, ErrorsNameTheFile) {
-  auto ignore = [](const std::string&, const json::Value&) -> Result<archive::Visit> { return archive::Visit::kContinue; };
+  auto ignore = [](const std::string&, const json::Value&) -> Result<archive::Visit> {
+    return archive::Visit::kContinue;
+  };
   Status s = ParseConfigFile("configs/etcd/catalog.json", "{\"schema\":", ignore);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.message().rfind("configs/etcd/catalog.json: document 1: ", 0), 0u) << s.message();

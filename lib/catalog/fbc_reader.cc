@@ -37,7 +37,8 @@ class Doc {
   Status Bad(const std::string& what) const {
     std::string name;
     if (auto n = v_.GetString("name"); n && !n->empty()) name = " '" + *n + "'";
-    return InvalidArgument(path_ + ": " + schema_ + name + (what.rfind("without", 0) == 0 || what.rfind("with ", 0) == 0 ? " " : ": ") + what);
+    return InvalidArgument(path_ + ": " + schema_ + name +
+                           (what.rfind("without", 0) == 0 || what.rfind("with ", 0) == 0 ? " " : ": ") + what);
   }
 
  private:

@@ -87,7 +87,8 @@ TEST(FbcBuilder, MalformedDocumentsNameTheFile) {
     const char* message;
   } cases[] = {
       {R"({"schema":"olm.bundle","package":"etcd"})", "configs/etcd/catalog.json: olm.bundle without name"},
-      {R"({"schema":"olm.bundle","name":"b","package":7})", "configs/etcd/catalog.json: olm.bundle 'b': package is not a string"},
+      {R"({"schema":"olm.bundle","name":"b","package":7})",
+       "configs/etcd/catalog.json: olm.bundle 'b': package is not a string"},
       {R"({"schema":"olm.package","name":""})", "configs/etcd/catalog.json: olm.package with an empty name"},
       {R"({"schema":"olm.channel","name":"alpha","package":"etcd","entries":{}})",
        "configs/etcd/catalog.json: olm.channel 'alpha': entries is not an array"},

@@ -50,7 +50,8 @@ class UpperLayers {
     for (std::string_view p = path; !p.empty(); p = Parent(p)) {
       std::string s(p);
       if (deleted_.count(s)) return true;
-      if (p != path && (opaque_.count(s) || replaced_.count(s))) return true;  // a file above, where we have a directory
+      if (p != path && (opaque_.count(s) || replaced_.count(s)))
+        return true;  // a file above, where we have a directory
     }
     return opaque_.count("") > 0;
   }
@@ -177,10 +178,11 @@ Status WalkConfigDocuments(store::Store& store, const CatalogImage& image, const
           auto text = content.ReadAll(kMaxConfigFileBytes);
           if (!text.ok()) return text.status().WithContext(e.path);
           archive::Visit result = archive::Visit::kContinue;
-          doc_error = ParseConfigFile(e.path, *text, [&](const std::string& path, const json::Value& doc) -> Result<archive::Visit> {
-            MK_ASSIGN_OR_RETURN(result, visit(path, doc));
-            return result;
-          });
+          doc_error = ParseConfigFile(e.path, *text,
+                                      [&](const std::string& path, const json::Value& doc) -> Result<archive::Visit> {
+                                        MK_ASSIGN_OR_RETURN(result, visit(path, doc));
+                                        return result;
+                                      });
           MK_RETURN_IF_ERROR(doc_error);
           if (result == archive::Visit::kStop) stopped = true;
           return result;
@@ -215,7 +217,9 @@ Result<TempDatabase> ExtractDatabase(store::Store& store, const CatalogImage& im
   std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/mirrorkit-index-XXXXXX";
   // mkstemp creates the file 0600: the database is nobody else's to read.
   int raw = ::mkstemp(tmpl.data());
-  if (raw < 0) return IoError("cannot create a temporary file in " + tmpl.substr(0, tmpl.rfind('/')) + ": " + std::strerror(errno));
+  if (raw < 0)
+    return IoError("cannot create a temporary file in " + tmpl.substr(0, tmpl.rfind('/')) + ": " +
+                   std::strerror(errno));
   UniqueFd fd(raw);
   TempDatabase db(tmpl);
   const Reference repo = image.requested.RepositoryOnly();

@@ -55,7 +55,8 @@ oci::Manifest FileBasedImage(store::MemoryStore& s, const std::string& repo) {
   std::string redis_yaml =
       "---\nschema: olm.package\nname: redis\ndefaultChannel: stable\n---\nschema: olm.channel\nname: stable\n"
       "package: redis\nentries:\n- name: redis.v2.0.0\n---\nschema: olm.bundle\nname: redis.v2.0.0\npackage: redis\n"
-      "image: quay.io/x/redis-bundle:v2.0.0\nproperties:\n- type: olm.package\n  value: {packageName: redis, version: 2.0.0}\n";
+      "image: quay.io/x/redis-bundle:v2.0.0\nproperties:\n- type: olm.package\n  value: {packageName: redis, version: "
+      "2.0.0}\n";
   auto l2 = fixtures::PutBlob(s, repo,
                               fixtures::MakeTarGz({{"configs/.wh.gone", ""},
                                                    {"configs/redis/catalog.yaml", redis_yaml},
@@ -98,11 +99,12 @@ TEST(CatalogImage, FileBasedThroughAManifestList) {
 
   // The visitor may stop: one document, then nothing more.
   int n = 0;
-  Status st = WalkConfigDocuments(s, *image, [&](const std::string& path, const json::Value&) -> Result<archive::Visit> {
-    ++n;
-    EXPECT_EQ(path, "configs/redis/catalog.yaml");  // the last layer first
-    return archive::Visit::kStop;
-  });
+  Status st =
+      WalkConfigDocuments(s, *image, [&](const std::string& path, const json::Value&) -> Result<archive::Visit> {
+        ++n;
+        EXPECT_EQ(path, "configs/redis/catalog.yaml");  // the last layer first
+        return archive::Visit::kStop;
+      });
   EXPECT_TRUE(st.ok()) << st.message();
   EXPECT_EQ(n, 1);
 }
@@ -116,7 +118,8 @@ TEST(CatalogImage, MalformedDocumentNamesTheFile) {
   ASSERT_TRUE(image.ok()) << image.status().message();
   auto c = ReadFileBased(s, *image);
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().message(), "mem.test/c@" + m.digest.str() + ": configs/etcd/catalog.json: olm.bundle without name");
+  EXPECT_EQ(c.status().message(),
+            "mem.test/c@" + m.digest.str() + ": configs/etcd/catalog.json: olm.bundle without name");
 }
 
 TEST(CatalogImage, CorruptLayerFails) {
@@ -170,8 +173,10 @@ class ScopedTmpdir {
     setenv("TMPDIR", dir.c_str(), 1);
   }
   ~ScopedTmpdir() {
-    if (old_) setenv("TMPDIR", old_->c_str(), 1);
-    else unsetenv("TMPDIR");
+    if (old_)
+      setenv("TMPDIR", old_->c_str(), 1);
+    else
+      unsetenv("TMPDIR");
   }
 
  private:
@@ -204,8 +209,7 @@ COMMIT;)")
   // An older index.db below, replaced by the upper layer's.
   auto l1 = fixtures::PutBlob(s, "c", fixtures::MakeTarGz({{"database/index.db", "not a database"}, {"bin/opm", "x"}}));
   auto l2 = fixtures::PutBlob(s, "c", fixtures::MakeTarGz({{"database/index.db", ReadFile(db_path)}}));
-  oci::Manifest m =
-      fixtures::MakeImage(s, "c", Config("amd64", Label(kDatabaseLabel, "/database/index.db")), {l1, l2});
+  oci::Manifest m = fixtures::MakeImage(s, "c", Config("amd64", Label(kDatabaseLabel, "/database/index.db")), {l1, l2});
   auto image = OpenCatalogImage(s, Ref("c", m));
   ASSERT_TRUE(image.ok()) << image.status().message();
   EXPECT_EQ(image->format, Format::kSqlite);

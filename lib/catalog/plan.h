@@ -56,10 +56,10 @@ struct ListOptions {
 // One image of the plan, in a few words: the record is built from it and
 // the model when it is written.
 struct PlannedImage {
-  std::string pinned;      // repository@digest
-  std::string dir_name;    // --to-dir: the name in the directory when not pinned (a tag the catalog uses)
-  uint32_t bundle = 0;     // index into Catalog::bundles: the first selected bundle that names it
-  int32_t related = -1;    // index into that bundle's related_images; -1: the bundle image itself
+  std::string pinned;    // repository@digest
+  std::string dir_name;  // --to-dir: the name in the directory when not pinned (a tag the catalog uses)
+  uint32_t bundle = 0;   // index into Catalog::bundles: the first selected bundle that names it
+  int32_t related = -1;  // index into that bundle's related_images; -1: the bundle image itself
   std::vector<std::string> more_packages;  // selected packages beyond the bundle's that need it
 };
 

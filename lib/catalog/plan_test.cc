@@ -19,8 +19,8 @@ const std::string kB = std::string(64, 'b');
 const std::string kOp = std::string(64, 'c');
 
 std::string Bundle(const std::string& pkg, const std::string& related) {
-  return R"({"schema":"olm.bundle","name":")" + pkg + R"(.v1","package":")" + pkg +
-         R"(","image":"mem.test/x/)" + pkg + "-bundle@sha256:" + (pkg == "a" ? kA : kB) +
+  return R"({"schema":"olm.bundle","name":")" + pkg + R"(.v1","package":")" + pkg + R"(","image":"mem.test/x/)" + pkg +
+         "-bundle@sha256:" + (pkg == "a" ? kA : kB) +
          R"(","properties":[{"type":"olm.package","value":{"packageName":")" + pkg +
          R"(","version":"1.0.0"}}],"relatedImages":[)" + related + "]}\n";
 }

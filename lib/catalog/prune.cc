@@ -44,8 +44,9 @@ bool Under(const std::string& path, const std::string& dir) {
 // The file-based layer: the kept documents, one file per package.
 Result<BuiltLayer> FileBasedLayer(const CatalogListing& listing, uint64_t* documents) {
   const std::string& root = listing.image.root;
-  if (!SafePath(root)) return InvalidArgument("catalog " + listing.image.pinned.String() + ": configs directory \"" +
-                                              root + "\" cannot be rewritten");
+  if (!SafePath(root))
+    return InvalidArgument("catalog " + listing.image.pinned.String() + ": configs directory \"" + root +
+                           "\" cannot be rewritten");
   DocumentFilter filter(listing.catalog, listing.selection);
   MK_ASSIGN_OR_RETURN(ScratchFile docs, ScratchFile::Create());
   std::map<std::string, std::vector<Span>> by_package;
@@ -90,8 +91,9 @@ Result<BuiltLayer> FileBasedLayer(const CatalogListing& listing, uint64_t* docum
 // The sqlite layer: the index.db pruned, at its own path.
 Result<BuiltLayer> SqliteLayer(const CatalogListing& listing) {
   const std::string& root = listing.image.root;
-  if (!SafePath(root)) return InvalidArgument("catalog " + listing.image.pinned.String() + ": database path \"" +
-                                              root + "\" cannot be rewritten");
+  if (!SafePath(root))
+    return InvalidArgument("catalog " + listing.image.pinned.String() + ": database path \"" + root +
+                           "\" cannot be rewritten");
   MK_ASSIGN_OR_RETURN(TempDatabase db, ExtractDatabase(*listing.store, listing.image));
   MK_RETURN_IF_ERROR(PruneDatabase(db.path(), listing.catalog, listing.selection));
   UniqueFd fd(::open(db.path().c_str(), O_RDONLY | O_CLOEXEC));
@@ -153,8 +155,8 @@ Result<PruneResult> WritePrunedCatalog(store::StoreResolver& stores, const Catal
   } else {
     MK_ASSIGN_OR_RETURN(built, FileBasedLayer(listing, &result.documents));
   }
-  const std::string comment = "catalog " + image.pinned.String() + " pruned to " +
-                              std::to_string(listing.bundles) + " bundle(s)";
+  const std::string comment =
+      "catalog " + image.pinned.String() + " pruned to " + std::to_string(listing.bundles) + " bundle(s)";
   MK_ASSIGN_OR_RETURN(std::string config_bytes, PrunedConfig(image.config_raw, built.diff_id, comment));
   const oci::Manifest& base = image.manifest;
   const bool oci_family = base.media_type == oci::kOciManifest;

@@ -32,9 +32,9 @@
 namespace mk::catalog {
 
 struct PruneResult {
-  std::string dest;  // the destination as a location string
-  Digest digest;     // of the new manifest
-  Digest layer;      // the added layer
+  std::string dest;        // the destination as a location string
+  Digest digest;           // of the new manifest
+  Digest layer;            // the added layer
   uint64_t documents = 0;  // file-based: documents written
 };
 

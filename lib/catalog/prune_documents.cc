@@ -1,6 +1,5 @@
 #include "catalog/prune_documents.h"
 
-
 namespace mk::catalog {
 
 DocumentFilter::DocumentFilter(const Catalog& catalog, const Selection& selection) {

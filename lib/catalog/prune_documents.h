@@ -43,9 +43,9 @@ class DocumentFilter {
   static std::string PackageOf(const json::Value& doc);
 
  private:
-  std::map<std::string, std::string> default_channel_;                           // kept package -> default
+  std::map<std::string, std::string> default_channel_;                             // kept package -> default
   std::map<std::pair<std::string, std::string>, std::set<std::string>> channels_;  // (package, channel) -> bundles
-  std::set<std::pair<std::string, std::string>> bundles_;                        // (package, bundle)
+  std::set<std::pair<std::string, std::string>> bundles_;                          // (package, bundle)
 };
 
 // The cache directory opm serve reads at start, from the image config's

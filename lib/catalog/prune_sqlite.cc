@@ -85,22 +85,23 @@ Status PruneDatabase(const std::string& path, const Catalog& catalog, const Sele
                                  " channel_entry.channel_name AND k.bundle = channel_entry.operatorbundle_name);"
                                  "UPDATE channel_entry SET replaces = NULL WHERE replaces IS NOT NULL AND"
                                  " replaces NOT IN (SELECT entry_id FROM channel_entry)"));
-  MK_RETURN_IF_ERROR(ExecIfTable(db, "operatorbundle", "",
-                                 "DELETE FROM operatorbundle WHERE name NOT IN " + kept_bundle));
+  MK_RETURN_IF_ERROR(
+      ExecIfTable(db, "operatorbundle", "", "DELETE FROM operatorbundle WHERE name NOT IN " + kept_bundle));
   MK_RETURN_IF_ERROR(ExecIfTable(db, "operatorbundle", "replaces",
                                  "UPDATE operatorbundle SET replaces = '' WHERE replaces IS NOT NULL AND"
                                  " replaces <> '' AND replaces NOT IN " +
                                      kept_bundle));
   for (const char* table : {"related_image", "properties", "dependencies", "deprecated"})
-    MK_RETURN_IF_ERROR(ExecIfTable(db, table, "operatorbundle_name",
-                                   std::string("DELETE FROM ") + table + " WHERE operatorbundle_name NOT IN " +
-                                       kept_bundle));
+    MK_RETURN_IF_ERROR(
+        ExecIfTable(db, table, "operatorbundle_name",
+                    std::string("DELETE FROM ") + table + " WHERE operatorbundle_name NOT IN " + kept_bundle));
   for (const char* table : {"api_provider", "api_requirer"})
-    MK_RETURN_IF_ERROR(ExecIfTable(db, table, "channel_entry_id",
-                                   std::string("DELETE FROM ") + table +
-                                       " WHERE channel_entry_id NOT IN (SELECT entry_id FROM channel_entry)"));
-  MK_RETURN_IF_ERROR(db.Exec("DROP TABLE temp.kept_package; DROP TABLE temp.kept_channel;"
-                             " DROP TABLE temp.kept_entry; DROP TABLE temp.kept_bundle; COMMIT"));
+    MK_RETURN_IF_ERROR(ExecIfTable(
+        db, table, "channel_entry_id",
+        std::string("DELETE FROM ") + table + " WHERE channel_entry_id NOT IN (SELECT entry_id FROM channel_entry)"));
+  MK_RETURN_IF_ERROR(
+      db.Exec("DROP TABLE temp.kept_package; DROP TABLE temp.kept_channel;"
+              " DROP TABLE temp.kept_entry; DROP TABLE temp.kept_bundle; COMMIT"));
   return db.Exec("VACUUM");
 }
 

@@ -1,3 +1,5 @@
+#include "catalog/prune.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "catalog/plan.h"
-#include "catalog/prune.h"
 #include "catalog/prune_documents.h"
 #include "catalog/prune_layer.h"
 #include "catalog/prune_sqlite.h"
@@ -62,8 +63,9 @@ TEST(DocumentFilter, KeepsTheSelectionAndRestrictsChannels) {
   EXPECT_EQ(pkg->Serialize(), R"({"schema":"olm.package","name":"etcd","defaultChannel":"stable","icon":{"x":1}})");
   EXPECT_FALSE(f.Filter(J(R"({"schema":"olm.package","name":"prom","defaultChannel":"beta"})")));
   EXPECT_FALSE(f.Filter(J(R"({"schema":"olm.channel","package":"etcd","name":"alpha","entries":[{"name":"b"}]})")));
-  auto ch = f.Filter(J(R"({"schema":"olm.channel","package":"etcd","name":"stable","entries":[{"name":"a"},)"
-                       R"({"name":"b","replaces":"a"},{"name":"c","replaces":"b","skips":["x"],"skipRange":">=0.1.0 <0.3.0"}]})"));
+  auto ch = f.Filter(
+      J(R"({"schema":"olm.channel","package":"etcd","name":"stable","entries":[{"name":"a"},)"
+        R"({"name":"b","replaces":"a"},{"name":"c","replaces":"b","skips":["x"],"skipRange":">=0.1.0 <0.3.0"}]})"));
   ASSERT_TRUE(ch);
   // b's replaces names a, which is gone: removed; c's edges kept.
   EXPECT_EQ(ch->Serialize(), R"({"schema":"olm.channel","package":"etcd","name":"stable","entries":[{"name":"b"},)"
@@ -218,8 +220,7 @@ TEST(PruneDatabase, DropsUnselectedRowsAndFixesHeadsAndDefaults) {
             std::vector<std::string>{"stable:c"});
   EXPECT_EQ(Column(*db, "SELECT operatorbundle_name || ':' || ifnull(replaces, '-') FROM channel_entry"),
             (std::vector<std::string>{"b:-", "c:3"}));
-  EXPECT_EQ(Column(*db, "SELECT name || ':' || replaces FROM operatorbundle"),
-            (std::vector<std::string>{"b:", "c:b"}));
+  EXPECT_EQ(Column(*db, "SELECT name || ':' || replaces FROM operatorbundle"), (std::vector<std::string>{"b:", "c:b"}));
   EXPECT_EQ(Column(*db, "SELECT image FROM related_image"), std::vector<std::string>{"q/op-c"});
   EXPECT_EQ(Column(*db, "SELECT channel_entry_id FROM api_provider"), std::vector<std::string>{"4"});
 }

@@ -108,7 +108,8 @@ struct Index {
   std::map<std::string, size_t> bundles_by_name;                   // names are unique in practice
   explicit Index(const Catalog& c) {
     for (size_t i = 0; i < c.packages.size(); ++i) packages.emplace(c.packages[i].name, i);
-    for (size_t i = 0; i < c.channels.size(); ++i) channels.emplace(std::make_pair(c.channels[i].package, c.channels[i].name), i);
+    for (size_t i = 0; i < c.channels.size(); ++i)
+      channels.emplace(std::make_pair(c.channels[i].package, c.channels[i].name), i);
     for (size_t i = 0; i < c.bundles.size(); ++i) {
       bundles.emplace(std::make_pair(c.bundles[i].package, c.bundles[i].name), i);
       bundles_by_name.emplace(c.bundles[i].name, i);
@@ -133,8 +134,8 @@ Result<std::vector<size_t>> EntryBundles(const Index& idx, const Channel& ch) {
 
 // The entries of ch on upgrade paths to the highest in-range version (see
 // the header).
-Result<std::vector<size_t>> RangeEntries(const Catalog& catalog, const Channel& ch, const std::vector<size_t>& bundle_of,
-                                         const PackageSelector& sel) {
+Result<std::vector<size_t>> RangeEntries(const Catalog& catalog, const Channel& ch,
+                                         const std::vector<size_t>& bundle_of, const PackageSelector& sel) {
   std::optional<Version> lo, hi;
   if (!sel.min_version.empty()) lo = Version::Parse(sel.min_version).value();
   if (!sel.max_version.empty()) hi = Version::Parse(sel.max_version).value();
@@ -154,8 +155,7 @@ Result<std::vector<size_t>> RangeEntries(const Catalog& catalog, const Channel& 
     if (in_range[i] && (!top || *v > *version[*top])) top = i;
   }
   if (!top) {
-    return InvalidArgument(ChannelWhat(ch) + " has no bundle in the range " + sel.min_version + ".." +
-                           sel.max_version);
+    return InvalidArgument(ChannelWhat(ch) + " has no bundle in the range " + sel.min_version + ".." + sel.max_version);
   }
   std::map<std::string, size_t> by_name;
   for (size_t i = 0; i < n; ++i) by_name.emplace(ch.entries[i].name, i);
@@ -198,13 +198,14 @@ Result<std::vector<size_t>> RangeEntries(const Catalog& catalog, const Channel& 
   std::vector<size_t> out;
   bool left_out = false;
   for (size_t i = 0; i < n; ++i) {
-    if (reached[i]) out.push_back(i);
-    else if (in_range[i]) left_out = true;
+    if (reached[i])
+      out.push_back(i);
+    else if (in_range[i])
+      left_out = true;
   }
   if (left_out && dangling) {
     const ChannelEntry& e = ch.entries[*dangling];
-    return InvalidArgument("bundle '" + e.name + "' replaces '" + e.replaces + "', which is not in " +
-                           ChannelWhat(ch));
+    return InvalidArgument("bundle '" + e.name + "' replaces '" + e.replaces + "', which is not in " + ChannelWhat(ch));
   }
   return out;
 }
@@ -234,7 +235,8 @@ void Normalize(const Catalog& catalog, SelectedPackage& sp) {
   sp.default_channel.clear();
   for (const auto& c : sp.channels)
     if (catalog.channels[c.channel].name == p.default_channel) sp.default_channel = p.default_channel;
-  if (sp.default_channel.empty() && !sp.channels.empty()) sp.default_channel = catalog.channels[sp.channels[0].channel].name;
+  if (sp.default_channel.empty() && !sp.channels.empty())
+    sp.default_channel = catalog.channels[sp.channels[0].channel].name;
 }
 
 }  // namespace
@@ -247,8 +249,7 @@ Result<Selection> Select(const Catalog& catalog, const std::vector<PackageSelect
     for (size_t c = 0; c < catalog.channels.size(); ++c) {
       const Channel& ch = catalog.channels[c];
       auto pit = idx.packages.find(ch.package);
-      if (pit == idx.packages.end())
-        return InvalidArgument(ChannelWhat(ch) + ": the package is not in the catalog");
+      if (pit == idx.packages.end()) return InvalidArgument(ChannelWhat(ch) + ": the package is not in the catalog");
       MK_ASSIGN_OR_RETURN(std::vector<size_t> bundle_of, EntryBundles(idx, ch));
       std::vector<size_t> all(ch.entries.size());
       for (size_t i = 0; i < all.size(); ++i) all[i] = i;
@@ -258,8 +259,8 @@ Result<Selection> Select(const Catalog& catalog, const std::vector<PackageSelect
     for (size_t b = 0; b < catalog.bundles.size(); ++b) {
       auto pit = idx.packages.find(catalog.bundles[b].package);
       if (pit == idx.packages.end()) {
-        return InvalidArgument("bundle '" + catalog.bundles[b].name + "' names package '" +
-                               catalog.bundles[b].package + "', which is not in the catalog");
+        return InvalidArgument("bundle '" + catalog.bundles[b].name + "' names package '" + catalog.bundles[b].package +
+                               "', which is not in the catalog");
       }
       chosen[pit->second].bundles.push_back(b);
     }

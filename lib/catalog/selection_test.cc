@@ -46,7 +46,8 @@ TEST(PackageSelector, Forms) {
 
 TEST(PackageSelector, RefusesNonsense) {
   for (const char* bad : {"", ":alpha", "etcd:", "etcd:a:b:c", "etcd:alpha:", "etcd:alpha:1.0.0", "etcd:alpha:..",
-                          "etcd:alpha:2.0.0-1.0.0", "etcd:alpha:1.0-2.0", "etcd:alpha:x-y", "etcd:alpha:1.0.0..2.0", "etcd alpha", "etcd:al\tpha"}) {
+                          "etcd:alpha:2.0.0-1.0.0", "etcd:alpha:1.0-2.0", "etcd:alpha:x-y", "etcd:alpha:1.0.0..2.0",
+                          "etcd alpha", "etcd:al\tpha"}) {
     auto s = PackageSelector::Parse(bad);
     EXPECT_FALSE(s.ok()) << bad;
     if (!s.ok()) {
@@ -225,7 +226,8 @@ TEST(Select, EntryWithoutBundleIsAnError) {
   c.channels[0].entries.push_back({"etcd.v1.2.0", "etcd.v1.1.0", {}, ""});
   auto s = SelectText(c, {"etcd:alpha"});
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.status().message(), "channel 'alpha' of package 'etcd' names bundle 'etcd.v1.2.0', which is not in the catalog");
+  EXPECT_EQ(s.status().message(),
+            "channel 'alpha' of package 'etcd' names bundle 'etcd.v1.2.0', which is not in the catalog");
   EXPECT_FALSE(SelectText(c, {}).ok());
   EXPECT_TRUE(SelectText(c, {"etcd"}).ok());  // stable does not name it
 }

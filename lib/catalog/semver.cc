@@ -44,9 +44,7 @@ int CompareIdent(const std::string& a, const std::string& b) {
 }  // namespace
 
 Result<Version> Version::Parse(std::string_view text) {
-  auto bad = [&](const char* why) {
-    return InvalidArgument("invalid version " + Quote(text) + ": " + why);
-  };
+  auto bad = [&](const char* why) { return InvalidArgument("invalid version " + Quote(text) + ": " + why); };
   std::string_view s = text;
   if (!s.empty() && s[0] == 'v') s.remove_prefix(1);
   Version v;
@@ -96,7 +94,9 @@ bool IsWild(std::string_view p) { return p == "x" || p == "X" || p == "*"; }
 }  // namespace
 
 Result<Range> Range::Parse(std::string_view text) {
-  auto bad = [&](const std::string& why) { return InvalidArgument("invalid version range " + Quote(text) + ": " + why); };
+  auto bad = [&](const std::string& why) {
+    return InvalidArgument("invalid version range " + Quote(text) + ": " + why);
+  };
   Range r;
   std::string_view rest = text;
   while (true) {
@@ -123,13 +123,20 @@ Result<Range> Range::Parse(std::string_view text) {
       std::string op_text = t.substr(0, n);
       std::string vtext = t.substr(n);
       Op op;
-      if (op_text.empty() || op_text == "=" || op_text == "==") op = Op::kEq;
-      else if (op_text == "!=" || op_text == "!") op = Op::kNe;
-      else if (op_text == ">") op = Op::kGt;
-      else if (op_text == ">=") op = Op::kGe;
-      else if (op_text == "<") op = Op::kLt;
-      else if (op_text == "<=") op = Op::kLe;
-      else return bad("unknown operator " + op_text);
+      if (op_text.empty() || op_text == "=" || op_text == "==")
+        op = Op::kEq;
+      else if (op_text == "!=" || op_text == "!")
+        op = Op::kNe;
+      else if (op_text == ">")
+        op = Op::kGt;
+      else if (op_text == ">=")
+        op = Op::kGe;
+      else if (op_text == "<")
+        op = Op::kLt;
+      else if (op_text == "<=")
+        op = Op::kLe;
+      else
+        return bad("unknown operator " + op_text);
       // Wildcards, expanded as blang/semver's expandWildcardVersion.
       std::string_view vs = vtext;
       if (!vs.empty() && vs[0] == 'v') vs.remove_prefix(1);
@@ -191,12 +198,24 @@ bool Range::Contains(const Version& v) const {
     for (const auto& c : all) {
       int cmp = Compare(v, c.version);
       switch (c.op) {
-        case Op::kEq: ok = cmp == 0; break;
-        case Op::kNe: ok = cmp != 0; break;
-        case Op::kGt: ok = cmp > 0; break;
-        case Op::kGe: ok = cmp >= 0; break;
-        case Op::kLt: ok = cmp < 0; break;
-        case Op::kLe: ok = cmp <= 0; break;
+        case Op::kEq:
+          ok = cmp == 0;
+          break;
+        case Op::kNe:
+          ok = cmp != 0;
+          break;
+        case Op::kGt:
+          ok = cmp > 0;
+          break;
+        case Op::kGe:
+          ok = cmp >= 0;
+          break;
+        case Op::kLt:
+          ok = cmp < 0;
+          break;
+        case Op::kLe:
+          ok = cmp <= 0;
+          break;
       }
       if (!ok) break;
     }

@@ -40,9 +40,9 @@ TEST(Semver, RefusesNonsense) {
 
 TEST(Semver, ComparesAsSemver2) {
   // The precedence example of semver.org §11.
-  const char* ordered[] = {"1.0.0-alpha",  "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
-                           "1.0.0-beta.11", "1.0.0-rc.1",   "1.0.0",            "1.0.1",      "1.1.0",
-                           "1.10.0",        "2.0.0"};
+  const char* ordered[] = {"1.0.0-alpha",  "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
+                           "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1",       "1.0.0",
+                           "1.0.1",        "1.1.0",         "1.10.0",           "2.0.0"};
   for (size_t i = 0; i + 1 < std::size(ordered); ++i) {
     EXPECT_LT(Compare(V(ordered[i]), V(ordered[i + 1])), 0) << ordered[i] << " < " << ordered[i + 1];
     EXPECT_GT(Compare(V(ordered[i + 1]), V(ordered[i])), 0);

@@ -34,8 +34,8 @@ Result<Db> Db::Open(const std::string& path, bool read_only) {
     // immutable: no locks and no journal or WAL files beside the database
     // (a WAL-mode index.db would otherwise get -wal and -shm files created
     // next to it, left behind when the temporary copy is removed).
-    rc = sqlite3_open_v2((FileUri(path) + "?immutable=1").c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-                         nullptr);
+    rc =
+        sqlite3_open_v2((FileUri(path) + "?immutable=1").c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
   } else {
     rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   }
@@ -112,7 +112,8 @@ Stmt& Stmt::operator=(Stmt&& o) noexcept {
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
 Status Stmt::Error(const std::string& what) const {
-  return InvalidArgument(path_ + ": " + what + ": " + (stmt_ ? sqlite3_errmsg(sqlite3_db_handle(stmt_)) : "no statement"));
+  return InvalidArgument(path_ + ": " + what + ": " +
+                         (stmt_ ? sqlite3_errmsg(sqlite3_db_handle(stmt_)) : "no statement"));
 }
 
 Result<bool> Stmt::Step() {

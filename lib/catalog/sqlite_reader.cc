@@ -29,7 +29,8 @@ Result<Catalog> ReadSqlite(const std::string& db_path) {
   Catalog c;
   c.format = Format::kSqlite;
   {
-    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, "SELECT name, IFNULL(default_channel, '') FROM package ORDER BY name"));
+    MK_ASSIGN_OR_RETURN(Stmt s,
+                        Stmt::Prepare(db, "SELECT name, IFNULL(default_channel, '') FROM package ORDER BY name"));
     while (true) {
       MK_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -40,8 +41,9 @@ Result<Catalog> ReadSqlite(const std::string& db_path) {
   // operatorbundle table has no package column.
   std::map<std::string, std::string> package_of;
   {
-    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, "SELECT DISTINCT operatorbundle_name, package_name FROM channel_entry "
-                                                  "ORDER BY operatorbundle_name, package_name"));
+    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db,
+                                              "SELECT DISTINCT operatorbundle_name, package_name FROM channel_entry "
+                                              "ORDER BY operatorbundle_name, package_name"));
     while (true) {
       MK_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -62,9 +64,9 @@ Result<Catalog> ReadSqlite(const std::string& db_path) {
   std::map<std::string, size_t> bundle_index;
   {
     // Not the csv and bundle columns: they hold whole manifests.
-    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, "SELECT name, " + bundlepath_col + ", " + version_col + ", " +
-                                                      skiprange_col + ", " + replaces_col + ", " + skips_col +
-                                                      " FROM operatorbundle ORDER BY name"));
+    MK_ASSIGN_OR_RETURN(
+        Stmt s, Stmt::Prepare(db, "SELECT name, " + bundlepath_col + ", " + version_col + ", " + skiprange_col + ", " +
+                                      replaces_col + ", " + skips_col + " FROM operatorbundle ORDER BY name"));
     while (true) {
       MK_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -88,8 +90,10 @@ Result<Catalog> ReadSqlite(const std::string& db_path) {
     // Schemas before operatorbundle.replaces: the graph is only in
     // channel_entry, where a bundle's rows point at the entries it replaces
     // and skips; opm writes the skips' rows first, so the last is replaces.
-    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, "SELECT e.operatorbundle_name, r.operatorbundle_name FROM channel_entry e "
-                                                  "JOIN channel_entry r ON e.replaces = r.rowid ORDER BY e.rowid"));
+    MK_ASSIGN_OR_RETURN(Stmt s,
+                        Stmt::Prepare(db,
+                                      "SELECT e.operatorbundle_name, r.operatorbundle_name FROM channel_entry e "
+                                      "JOIN channel_entry r ON e.replaces = r.rowid ORDER BY e.rowid"));
     std::map<std::string, std::vector<std::string>> targets;
     while (true) {
       MK_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -110,11 +114,12 @@ Result<Catalog> ReadSqlite(const std::string& db_path) {
     // Entries: the channel's rows that name a bundle the database has (opm
     // also writes rows for the names a bundle replaces or skips, whether or
     // not those exist), head first.
-    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, "SELECT c.package_name, c.name, e.operatorbundle_name, MIN(e.depth) AS d "
-                                                  "FROM channel c LEFT JOIN channel_entry e "
-                                                  "ON e.channel_name = c.name AND e.package_name = c.package_name "
-                                                  "GROUP BY c.package_name, c.name, e.operatorbundle_name "
-                                                  "ORDER BY c.package_name, c.name, d, e.operatorbundle_name"));
+    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db,
+                                              "SELECT c.package_name, c.name, e.operatorbundle_name, MIN(e.depth) AS d "
+                                              "FROM channel c LEFT JOIN channel_entry e "
+                                              "ON e.channel_name = c.name AND e.package_name = c.package_name "
+                                              "GROUP BY c.package_name, c.name, e.operatorbundle_name "
+                                              "ORDER BY c.package_name, c.name, d, e.operatorbundle_name"));
     while (true) {
       MK_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -128,7 +133,8 @@ Result<Catalog> ReadSqlite(const std::string& db_path) {
     }
   }
   {
-    MK_ASSIGN_OR_RETURN(Stmt s, Stmt::Prepare(db, "SELECT IFNULL(image, ''), operatorbundle_name FROM related_image ORDER BY rowid"));
+    MK_ASSIGN_OR_RETURN(
+        Stmt s, Stmt::Prepare(db, "SELECT IFNULL(image, ''), operatorbundle_name FROM related_image ORDER BY rowid"));
     while (true) {
       MK_ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -153,7 +159,8 @@ Result<Catalog> ReadSqliteImage(store::Store& store, const CatalogImage& image) 
   if (!c.ok()) {
     // Messages name the file: the image's, not the temporary's.
     std::string message = c.status().message();
-    for (size_t at; (at = message.find(db.path())) != std::string::npos;) message.replace(at, db.path().size(), image.root);
+    for (size_t at; (at = message.find(db.path())) != std::string::npos;)
+      message.replace(at, db.path().size(), image.root);
     return Status(c.status().code(), image.requested.String() + ": " + message);
   }
   c->root = image.root;

@@ -64,7 +64,7 @@ void ExpectModel(const Catalog& c) {
   EXPECT_EQ(c.channels[0].name, "alpha");
   const Channel& stable = c.channels[1];
   EXPECT_EQ(stable.name, "stable");
-  ASSERT_EQ(stable.entries.size(), 2u);  // not the row of the skipped 0.9.1, which is no bundle
+  ASSERT_EQ(stable.entries.size(), 2u);              // not the row of the skipped 0.9.1, which is no bundle
   EXPECT_EQ(stable.entries[0].name, "etcd.v0.9.2");  // head first
   EXPECT_EQ(stable.entries[0].replaces, "etcd.v0.9.0");
   EXPECT_EQ(stable.entries[0].skips, std::vector<std::string>{"etcd.v0.9.1"});

@@ -17,8 +17,8 @@ std::string FormatInventory(const Inventory& inventory, const std::string& sourc
   std::string out;
   out.reserve(128 + 74 * inventory.size());
   out += kInventoryHeader;
-  out += "\n# source: " + OneLine(source, 1024) + "\n# " + std::to_string(inventory.manifests.size()) +
-         " manifests, " + std::to_string(inventory.blobs.size()) + " blobs\n";
+  out += "\n# source: " + OneLine(source, 1024) + "\n# " + std::to_string(inventory.manifests.size()) + " manifests, " +
+         std::to_string(inventory.blobs.size()) + " blobs\n";
   for (const auto& d : inventory.manifests) out += "m " + d.str() + "\n";
   for (const auto& d : inventory.blobs) out += "b " + d.str() + "\n";
   return out;
@@ -45,7 +45,8 @@ Result<Inventory> ParseInventory(std::string_view text) {
     auto bad = [&](const std::string& why) {
       return InvalidArgument("inventory line " + std::to_string(line_no) + ": " + why + ": " + Quote(line, 100));
     };
-    if (line.size() < 3 || (line[0] != 'm' && line[0] != 'b') || line[1] != ' ') return bad("not \"m DIGEST\" or \"b DIGEST\"");
+    if (line.size() < 3 || (line[0] != 'm' && line[0] != 'b') || line[1] != ' ')
+      return bad("not \"m DIGEST\" or \"b DIGEST\"");
     auto digest = Digest::Parse(line.substr(2));
     if (!digest.ok()) return bad(digest.status().message());
     (line[0] == 'm' ? inv.manifests : inv.blobs).insert(*digest);

@@ -55,9 +55,9 @@ Result<Inventory> ReadInventory(const std::string& path);
 Status WriteInventory(const std::string& path, const Inventory& inventory, const std::string& source);
 
 struct HaveSummary {
-  int images = 0;           // named images walked
-  int blobs_missing = 0;    // referenced, not there (left out)
-  int blobs_wrong_size = 0; // referenced, another size (left out: a delta brings it again)
+  int images = 0;            // named images walked
+  int blobs_missing = 0;     // referenced, not there (left out)
+  int blobs_wrong_size = 0;  // referenced, another size (left out: a delta brings it again)
   int manifests_unreadable = 0;
 };
 

@@ -28,8 +28,9 @@ class DeltaTest : public ::testing::Test {
     root_ = tmp_.path();
     auto shared = fixtures::PutBlob(mem_, "art", fixtures::RandomBytes(40000, 1));
     for (unsigned i = 0; i < 2; ++i)
-      images_.push_back(fixtures::MakeImage(mem_, "art", fixtures::ConfigJson(i ? "arm64" : "amd64"),
-                                            {shared, fixtures::PutBlob(mem_, "art", fixtures::RandomBytes(30000, 10 + i))}));
+      images_.push_back(
+          fixtures::MakeImage(mem_, "art", fixtures::ConfigJson(i ? "arm64" : "amd64"),
+                              {shared, fixtures::PutBlob(mem_, "art", fixtures::RandomBytes(30000, 10 + i))}));
     base_ = Open("base");
     full_ = Open("full");
     Put(*base_, "q.io/a/one:1", images_[0]);
@@ -119,8 +120,8 @@ TEST(InventoryText, WrittenAtomicallyAndReadBack) {
 TEST_F(DeltaTest, HaveListsManifestsAndPresentBlobsWithoutHashing) {
   Inventory inv = Have(*base_);
   EXPECT_EQ(inv.manifests, std::set<Digest>{images_[0].digest});
-  EXPECT_EQ(inv.blobs, (std::set<Digest>{images_[0].config.digest, images_[0].layers[0].digest,
-                                         images_[0].layers[1].digest}));
+  EXPECT_EQ(inv.blobs,
+            (std::set<Digest>{images_[0].config.digest, images_[0].layers[0].digest, images_[0].layers[1].digest}));
   // A blob of another size is not had (a delta brings it again); one whose
   // content changed but not its size still is: verify is the proof.
   std::string path = base_->BlobPath(images_[0].layers[1].digest);

@@ -143,8 +143,7 @@ bool Verifier::Note(const oci::Descriptor& d, const Status& s, ImageCheck& out) 
   for (const auto& x : list)
     if (x == d.digest.str()) return false;
   list.push_back(d.digest.str());
-  if (counted_.insert(d.digest).second)
-    (s.code() == Code::kNotFound ? summary.blobs_missing : summary.blobs_corrupt)++;
+  if (counted_.insert(d.digest).second) (s.code() == Code::kNotFound ? summary.blobs_missing : summary.blobs_corrupt)++;
   return false;
 }
 

@@ -248,8 +248,7 @@ Result<json::Value> ReadVolumeMeta(const std::string& path) {
 
 // The base blobs of a delta set that dest lacks (present: a regular file of
 // the right size; verification after naming hashes them).
-Result<std::vector<Digest>> MissingBase(const std::vector<std::string>& paths, store::OciDirStore& dest,
-                                        bool& delta) {
+Result<std::vector<Digest>> MissingBase(const std::vector<std::string>& paths, store::OciDirStore& dest, bool& delta) {
   std::map<Digest, int64_t> base;
   for (const auto& path : paths) {
     MK_ASSIGN_OR_RETURN(json::Value meta, ReadVolumeMeta(path));

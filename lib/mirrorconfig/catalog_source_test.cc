@@ -11,10 +11,10 @@ const std::string kDigest = "sha256:" + std::string(64, 'b');
 
 TEST(CatalogSource, OnePerCatalogByDigestInOpenshiftMarketplace) {
   CatalogSourceInput in;
-  EXPECT_TRUE(*in.AddRecord(Rec(R"({"kind":"catalog","name":"redhat-operator-index","source":"registry.redhat.io/redhat/redhat-operator-index@sha256:)" +
-                                std::string(64, 'a') +
-                                R"(","dest":"mirror.example.com:5000/olm/redhat-operator-index:v4.14","pruned_digest":")" +
-                                kDigest + "\"}")));
+  EXPECT_TRUE(*in.AddRecord(Rec(
+      R"({"kind":"catalog","name":"redhat-operator-index","source":"registry.redhat.io/redhat/redhat-operator-index@sha256:)" +
+      std::string(64, 'a') + R"(","dest":"mirror.example.com:5000/olm/redhat-operator-index:v4.14","pruned_digest":")" +
+      kDigest + "\"}")));
   EXPECT_FALSE(*in.AddRecord(Rec(R"({"kind":"image","dest":"mirror.example.com:5000/a@)" + kDigest + "\"}")));
   // A listing that wrote no catalog: nothing for a CatalogSource.
   EXPECT_FALSE(*in.AddRecord(Rec(R"({"kind":"catalog","name":"x","source":"q.io/a/x@)" + kDigest + "\"}")));
@@ -38,8 +38,10 @@ TEST(CatalogSource, OnePerCatalogByDigestInOpenshiftMarketplace) {
 TEST(CatalogSource, SeveralCatalogsAreSeveralDocumentsWithUniqueNames) {
   CatalogSourceInput in;
   const std::string d2 = "sha256:" + std::string(64, 'c');
-  ASSERT_TRUE(*in.AddRecord(Rec(R"({"kind":"catalog","name":"Index_A","dest":"m.example.com/a/index:1","pruned_digest":")" + kDigest + "\"}")));
-  ASSERT_TRUE(*in.AddRecord(Rec(R"({"kind":"catalog","name":"index-a","dest":"m.example.com/b/index:1","pruned_digest":")" + d2 + "\"}")));
+  ASSERT_TRUE(*in.AddRecord(Rec(
+      R"({"kind":"catalog","name":"Index_A","dest":"m.example.com/a/index:1","pruned_digest":")" + kDigest + "\"}")));
+  ASSERT_TRUE(*in.AddRecord(
+      Rec(R"({"kind":"catalog","name":"index-a","dest":"m.example.com/b/index:1","pruned_digest":")" + d2 + "\"}")));
   auto yaml = RenderCatalogSources(in);
   ASSERT_TRUE(yaml.ok()) << yaml.status().message();
   EXPECT_NE(yaml->find("name: index-a\n"), std::string::npos);
@@ -51,7 +53,8 @@ TEST(CatalogSource, RefusesTagsDirectoriesAndNothing) {
   CatalogSourceInput in;
   EXPECT_EQ(RenderCatalogSources(in).status().code(), Code::kInvalidArgument);
   EXPECT_FALSE(in.AddRecord(Rec(R"({"kind":"catalog","source":"q.io/a/x","dest":"m.example.com/a/x:1"})")).ok());
-  auto dir = in.AddRecord(Rec(R"({"kind":"catalog","dest":"dir:/media/m:q.io/a/x:1","pruned_digest":")" + kDigest + "\"}"));
+  auto dir =
+      in.AddRecord(Rec(R"({"kind":"catalog","dest":"dir:/media/m:q.io/a/x:1","pruned_digest":")" + kDigest + "\"}"));
   ASSERT_FALSE(dir.ok());
   EXPECT_NE(dir.status().message().find("dir:/media/m"), std::string::npos);
 }

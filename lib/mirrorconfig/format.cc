@@ -7,9 +7,9 @@ namespace mk::mirrorconfig {
 
 const std::vector<std::string_view>& FormatNames() {
   // Indexed by Format.
-  static const std::vector<std::string_view> kNames = {"install-config", "install-config-idms", "icsp",         "idms",
-                                                       "itms",           "registries-conf",     "updateservice",
-                                                       "catalogsource"};
+  static const std::vector<std::string_view> kNames = {
+      "install-config", "install-config-idms", "icsp",          "idms",
+      "itms",           "registries-conf",     "updateservice", "catalogsource"};
   return kNames;
 }
 

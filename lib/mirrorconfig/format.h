@@ -24,7 +24,16 @@
 
 namespace mk::mirrorconfig {
 
-enum class Format { kInstallConfig, kInstallConfigIdms, kIcsp, kIdms, kItms, kRegistriesConf, kUpdateService, kCatalogSource };
+enum class Format {
+  kInstallConfig,
+  kInstallConfigIdms,
+  kIcsp,
+  kIdms,
+  kItms,
+  kRegistriesConf,
+  kUpdateService,
+  kCatalogSource
+};
 
 // The names above, in that order.
 const std::vector<std::string_view>& FormatNames();

@@ -165,5 +165,4 @@ std::string CommandList(const std::vector<BuiltIn>& tools, const std::vector<Lis
   return out;
 }
 
-
 }  // namespace mk::plugin

@@ -91,6 +91,4 @@ std::string PluginsReport(const std::vector<Listed>& plugins);
 // plugins, then the command plugins, one name a line, each once.
 std::string CommandList(const std::vector<BuiltIn>& tools, const std::vector<Listed>& plugins);
 
-
-
 }  // namespace mk::plugin

@@ -136,7 +136,8 @@ Result<DirPlan> PruneDirectory(const std::string& dir, const KeepList& keep, boo
   MK_RETURN_IF_ERROR(Expand(*store, std::move(queue), manifests, blobs));
   queue.clear();
   for (const auto& img : images)
-    if (auto signs = SignedDigest(TagOf(img.name)); signs && manifests.count(*signs) && !blobs.count(img.descriptor.digest))
+    if (auto signs = SignedDigest(TagOf(img.name));
+        signs && manifests.count(*signs) && !blobs.count(img.descriptor.digest))
       queue.push_back(img.descriptor);
   MK_RETURN_IF_ERROR(Expand(*store, std::move(queue), manifests, blobs));
 
@@ -148,7 +149,8 @@ Result<DirPlan> PruneDirectory(const std::string& dir, const KeepList& keep, boo
       continue;
     }
     bool sig = SignedDigest(TagOf(img.name)).has_value();
-    plan.entries.push_back({img.name, img.descriptor.digest, sig ? "signature of an image not kept" : "no kept record names it"});
+    plan.entries.push_back(
+        {img.name, img.descriptor.digest, sig ? "signature of an image not kept" : "no kept record names it"});
     removed.insert(img.descriptor.digest.str());
   }
   for (const char* algorithm : {"sha256", "sha512"}) {
@@ -176,8 +178,7 @@ Result<DirPlan> PruneDirectory(const std::string& dir, const KeepList& keep, boo
       plan.blob_bytes += static_cast<uint64_t>(st.st_size);
     }
   }
-  MK_ASSIGN_OR_RETURN(auto signatures,
-                      signature::CheckConfigMapFiles(dir, [](const std::string&) { return true; }));
+  MK_ASSIGN_OR_RETURN(auto signatures, signature::CheckConfigMapFiles(dir, [](const std::string&) { return true; }));
   for (const auto& c : signatures) {
     if (!c.status.ok() || c.digest.empty()) continue;  // damaged: oci-dir verify reports it
     auto d = Digest::Parse(c.digest);

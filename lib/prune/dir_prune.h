@@ -36,11 +36,11 @@ struct DirRemoval {
 };
 
 struct DirPlan {
-  std::vector<DirRemoval> entries;          // index entries to remove
-  std::vector<std::string> blobs;           // blob files to unlink
-  uint64_t blob_bytes = 0;                  // their size
-  std::vector<std::string> signature_files; // ConfigMaps of releases removed
-  std::vector<Digest> signature_digests;    // the release each one vouches for
+  std::vector<DirRemoval> entries;           // index entries to remove
+  std::vector<std::string> blobs;            // blob files to unlink
+  uint64_t blob_bytes = 0;                   // their size
+  std::vector<std::string> signature_files;  // ConfigMaps of releases removed
+  std::vector<Digest> signature_digests;     // the release each one vouches for
   int entries_kept = 0;
   int blobs_kept = 0;
 };

@@ -11,8 +11,8 @@ namespace {
 // Fields a mapping consumer takes for source or dest when misspelled
 // (records/mapping.h): here they would hide an image to keep, so a record
 // that has one is refused rather than read as naming nothing.
-constexpr const char* kMisspellings[] = {"src", "dst", "destination", "Dest", "DEST", "Source", "SOURCE",
-                                         "target", "source_image"};
+constexpr const char* kMisspellings[] = {"src",    "dst",    "destination", "Dest",        "DEST",
+                                         "Source", "SOURCE", "target",      "source_image"};
 
 Status LineError(size_t line, const std::string& what) {
   return InvalidArgument("line " + std::to_string(line) + ": " + what);
@@ -32,7 +32,8 @@ Result<std::optional<Digest>> DigestField(const json::Value& record, size_t line
 Result<std::optional<store::Location>> LocationField(const json::Value& record, const char* key, size_t line) {
   const json::Value* v = record.Find(key);
   if (!v) return std::optional<store::Location>();
-  if (!v->is_string() || v->as_string().empty()) return LineError(line, std::string("\"") + key + "\" is not a location");
+  if (!v->is_string() || v->as_string().empty())
+    return LineError(line, std::string("\"") + key + "\" is not a location");
   auto loc = store::Location::Parse(v->as_string());
   if (!loc.ok()) return LineError(line, std::string("\"") + key + "\": " + loc.status().message());
   if (!loc->is_dir()) {

@@ -32,9 +32,9 @@ namespace mk::prune {
 // An image a record places somewhere (its dest, or its source): the
 // prune checks that each one in the pruned mirror is there.
 struct KeptImage {
-  size_t line = 0;                // in RECORDS, for messages
-  store::Location location;       // as the record wrote it
-  std::optional<Digest> digest;   // the record's claim for this location (its dest)
+  size_t line = 0;               // in RECORDS, for messages
+  store::Location location;      // as the record wrote it
+  std::optional<Digest> digest;  // the record's claim for this location (its dest)
 };
 
 struct KeepList {

@@ -30,14 +30,14 @@ inline constexpr const char kPruneKind[] = "prune";
 // The record of one image (or file) a prune deletes or would delete.
 // Fields in this order, empty ones left out.
 struct PruneRecord {
-  std::string target;  // TARGET as given
-  std::string ref;     // REG/REPO@digest, or dir:PATH:NAME
+  std::string target;             // TARGET as given
+  std::string ref;                // REG/REPO@digest, or dir:PATH:NAME
   std::vector<std::string> tags;  // registry tags that go with it
-  std::string file;    // a signature ConfigMap file of a directory
+  std::string file;               // a signature ConfigMap file of a directory
   std::string digest;
   std::string action;  // would-delete, deleted or failed
   std::string reason;
-  std::string error;   // with action failed
+  std::string error;  // with action failed
   Code code = Code::kOk;
 };
 json::Value Record(const PruneRecord& r);
@@ -51,13 +51,13 @@ struct Options {
 struct Summary {
   std::string target;
   bool apply = false;
-  int images = 0;       // images (manifests) deleted, or that would be
-  int tags = 0;         // registry tags that go with them
-  int kept = 0;         // images kept (registry: tagged digests; directory: index entries)
-  uint64_t blobs = 0;   // directory: blob files unlinked (or to unlink)
-  uint64_t bytes = 0;   // and their size
-  int files = 0;        // directory: signature ConfigMaps removed
-  int failed = 0;       // deletions that failed (each a record)
+  int images = 0;      // images (manifests) deleted, or that would be
+  int tags = 0;        // registry tags that go with them
+  int kept = 0;        // images kept (registry: tagged digests; directory: index entries)
+  uint64_t blobs = 0;  // directory: blob files unlinked (or to unlink)
+  uint64_t bytes = 0;  // and their size
+  int files = 0;       // directory: signature ConfigMaps removed
+  int failed = 0;      // deletions that failed (each a record)
   records::FailureSet failures;
   // One line for people (stderr).
   std::string Line() const;

@@ -1,3 +1,5 @@
+#include "prune/prune.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -8,7 +10,6 @@
 #include "json/value.h"
 #include "prune/dir_prune.h"
 #include "prune/keep.h"
-#include "prune/prune.h"
 #include "prune/registry_prune.h"
 #include "prune/sigstore_tag.h"
 #include "signature/config_map.h"
@@ -44,18 +45,17 @@ TEST(KeepList, ReadsDigestsAndLocationsOfMappingRecordsOnly) {
   const std::string d1 = "sha256:" + std::string(64, '1'), d2 = "sha256:" + std::string(64, '2');
   const std::string d3 = "sha256:" + std::string(64, '3');
   std::string text = "{\"kind\":\"image\",\"source\":\"q.io/a/b@" + d1 + "\",\"dest\":\"m.io/r/x:t1\",\"digest\":\"" +
-                     d1 + "\",\"status\":\"copied\"}\n" +
-                     "\n{\"kind\":\"skipped\",\"digest\":\"" + d2 + "\"}\n" +
+                     d1 + "\",\"status\":\"copied\"}\n" + "\n{\"kind\":\"skipped\",\"digest\":\"" + d2 + "\"}\n" +
                      "{\"kind\":\"image\",\"dest\":\"m.io/r/y:t\",\"digest\":\"" + d3 +
-                     "\",\"error\":\"copy failed\",\"status\":\"failed\"}\n" +
-                     "{\"source\":\"dir:/media:q.io/a/b@" + d2 + "\"}\n";
+                     "\",\"error\":\"copy failed\",\"status\":\"failed\"}\n" + "{\"source\":\"dir:/media:q.io/a/b@" +
+                     d2 + "\"}\n";
   auto keep = ReadKeepList(text);
   ASSERT_TRUE(keep.ok()) << keep.status().message();
   EXPECT_EQ(keep->records, 4u);
   EXPECT_EQ(keep->naming, 3u);
   // The skipped record names nothing; the failed copy keeps its digest.
-  EXPECT_EQ(keep->digests, (std::set<Digest>{Digest::Parse(d1).value(), Digest::Parse(d2).value(),
-                                             Digest::Parse(d3).value()}));
+  EXPECT_EQ(keep->digests,
+            (std::set<Digest>{Digest::Parse(d1).value(), Digest::Parse(d2).value(), Digest::Parse(d3).value()}));
   ASSERT_EQ(keep->images.size(), 3u);
   EXPECT_EQ(keep->images[0].location.name, "m.io/r/x:t1");
   EXPECT_EQ(keep->images[0].digest->str(), d1);
@@ -67,10 +67,10 @@ TEST(KeepList, ReadsDigestsAndLocationsOfMappingRecordsOnly) {
 TEST(KeepList, KeepsAPrunedCatalogByItsDestAndPrunedDigest) {
   const std::string src = "sha256:" + std::string(64, '4');
   const std::string pruned = "sha256:" + std::string(64, '5');
-  auto keep = ReadKeepList("{\"kind\":\"catalog\",\"source\":\"q.io/ops/index@" + src +
-                           "\",\"digest\":\"" + src + "\",\"dest\":\"m.io/ops/index:v1\",\"pruned_digest\":\"" +
-                           pruned + "\"}\n{\"kind\":\"catalog\",\"source\":\"q.io/ops/other@" + src +
-                           "\",\"digest\":\"" + src + "\"}\n");
+  auto keep = ReadKeepList("{\"kind\":\"catalog\",\"source\":\"q.io/ops/index@" + src + "\",\"digest\":\"" + src +
+                           "\",\"dest\":\"m.io/ops/index:v1\",\"pruned_digest\":\"" + pruned +
+                           "\"}\n{\"kind\":\"catalog\",\"source\":\"q.io/ops/other@" + src + "\",\"digest\":\"" + src +
+                           "\"}\n");
   ASSERT_TRUE(keep.ok()) << keep.status().message();
   EXPECT_EQ(keep->naming, 1u);  // a catalog that was not written names nothing in a mirror
   EXPECT_EQ(keep->digests, (std::set<Digest>{Digest::Parse(pruned).value()}));
@@ -199,8 +199,8 @@ TEST_F(RegistryPlanTest, DeletesWhatOnlyTheOldReleaseNamesAndKeepsSharedAndSigne
 
 TEST_F(RegistryPlanTest, AKeptDigestNamedOnlyByDigestKeepsItWhereverItIs) {
   // A record of another mirror (dest elsewhere) still keeps its digest here.
-  std::string records = Release2() + "{\"kind\":\"image\",\"dest\":\"other.io/x:1\",\"digest\":\"" +
-                        j_.digest.str() + "\"}\n";
+  std::string records =
+      Release2() + "{\"kind\":\"image\",\"dest\":\"other.io/x:1\",\"digest\":\"" + j_.digest.str() + "\"}\n";
   auto plan = PlanRegistry(store_, lister_, target_, Keep(records));
   ASSERT_TRUE(plan.ok()) << plan.status().message();
   for (const auto& d : plan->deletions) {
@@ -252,25 +252,30 @@ class DirPruneTest : public ::testing::Test {
     ASSERT_TRUE(dir_->PutManifest(Ref("q.io/o/list:i"), i_, store::ManifestRole::kTop).ok());
   }
   oci::Manifest Image(const std::string& name) {
-    return fixtures::MakeImage(mem_, "o", fixtures::ConfigJson("amd64", name),
-                               {fixtures::PutBlob(mem_, "o", "layer of " + name), fixtures::PutBlob(mem_, "o", "base")});
+    return fixtures::MakeImage(
+        mem_, "o", fixtures::ConfigJson("amd64", name),
+        {fixtures::PutBlob(mem_, "o", "layer of " + name), fixtures::PutBlob(mem_, "o", "base")});
   }
   void Copy(const oci::Manifest& m, store::ManifestRole role, const std::string& name = "") {
     std::vector<oci::Descriptor> blobs = m.layers;
     blobs.push_back(m.config);
     for (const auto& blob : blobs) {
       std::string bytes;
-      ASSERT_TRUE(mem_.FetchBlob(Ref("mem.test/o"), blob, [&](const char* p, size_t n) {
-                        bytes.append(p, n);
-                        return Status::Ok();
-                      }).ok());
+      ASSERT_TRUE(mem_.FetchBlob(Ref("mem.test/o"), blob,
+                                 [&](const char* p, size_t n) {
+                                   bytes.append(p, n);
+                                   return Status::Ok();
+                                 })
+                      .ok());
       size_t at = 0;
-      ASSERT_TRUE(dir_->PushBlob(Ref("q.io/o/x"), blob, [&](char* out, size_t n) -> Result<size_t> {
-                        size_t k = std::min(n, bytes.size() - at);
-                        std::copy(bytes.data() + at, bytes.data() + at + k, out);
-                        at += k;
-                        return k;
-                      }).ok());
+      ASSERT_TRUE(dir_->PushBlob(Ref("q.io/o/x"), blob,
+                                 [&](char* out, size_t n) -> Result<size_t> {
+                                   size_t k = std::min(n, bytes.size() - at);
+                                   std::copy(bytes.data() + at, bytes.data() + at + k, out);
+                                   at += k;
+                                   return k;
+                                 })
+                      .ok());
     }
     Reference ref = name.empty() ? Ref("q.io/o/art@" + m.digest.str()) : Ref(name);
     ASSERT_TRUE(dir_->PutManifest(ref, m, role).ok());
@@ -282,8 +287,9 @@ class DirPruneTest : public ::testing::Test {
   }
   bool Has(const Digest& d) { return ::access(dir_->BlobPath(d).c_str(), F_OK) == 0; }
   std::string Keep2() const {
-    return "{\"kind\":\"image\",\"dest\":\"dir:" + path_ + ":q.io/o/art:b\"}\n" + "{\"kind\":\"image\",\"dest\":\"dir:" +
-           path_ + "/:q.io/o/list:i\",\"digest\":\"" + i_.digest.str() + "\"}\n";
+    return "{\"kind\":\"image\",\"dest\":\"dir:" + path_ + ":q.io/o/art:b\"}\n" +
+           "{\"kind\":\"image\",\"dest\":\"dir:" + path_ + "/:q.io/o/list:i\",\"digest\":\"" + i_.digest.str() +
+           "\"}\n";
   }
 
   fixtures::ScopedTempDir tmp_;
@@ -327,7 +333,8 @@ TEST_F(DirPruneTest, DryRunPlansAndChangesNothingThenApplyRemovesOnlyWhatNothing
 }
 
 TEST_F(DirPruneTest, RefusesWhenAKeptImageIsMissingOrAKeptManifestIsDamaged) {
-  auto missing = PruneDirectory(path_, ReadKeepList(Keep2() + "{\"dest\":\"dir:" + path_ + ":q.io/o/art:zz\"}").value(), true);
+  auto missing =
+      PruneDirectory(path_, ReadKeepList(Keep2() + "{\"dest\":\"dir:" + path_ + ":q.io/o/art:zz\"}").value(), true);
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
   EXPECT_TRUE(Has(a_.digest));
   // Records that name nothing in this directory keep nothing: refused.

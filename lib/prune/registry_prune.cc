@@ -73,8 +73,7 @@ Result<RegistryPlan> PlanRegistry(store::Store& store, Lister& lister, const Reg
   }
   std::vector<std::optional<Result<std::optional<oci::Descriptor>>>> heads(tagged.size());
   std::vector<std::function<void()>> tasks;
-  for (size_t i = 0; i < tagged.size(); ++i)
-    tasks.push_back([&, i] { heads[i] = store.ManifestHead(tagged[i]); });
+  for (size_t i = 0; i < tagged.size(); ++i) tasks.push_back([&, i] { heads[i] = store.ManifestHead(tagged[i]); });
   if (jobs <= 1 || tasks.size() <= 1) {
     for (auto& task : tasks) task();
   } else {
@@ -174,7 +173,8 @@ Result<RegistryPlan> PlanRegistry(store::Store& store, Lister& lister, const Reg
         plan.deletions[it->second].tags.push_back(t.tag);
         continue;
       }
-      Deletion del{base.WithDigest(t.digest), {t.tag},
+      Deletion del{base.WithDigest(t.digest),
+                   {t.tag},
                    SignedDigest(t.tag) ? "signature of an image not kept" : "no kept record names it"};
       planned[t.digest] = plan.deletions.size();
       plan.deletions.push_back(std::move(del));

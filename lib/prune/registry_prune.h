@@ -79,9 +79,9 @@ struct Deletion {
 struct RegistryPlan {
   std::vector<Deletion> deletions;  // indexes before the children they take along
   int repositories = 0;
-  int tags = 0;          // tags listed
-  int tags_kept = 0;     // of which kept
-  int images_kept = 0;   // tagged digests kept, per repository
+  int tags = 0;         // tags listed
+  int tags_kept = 0;    // of which kept
+  int images_kept = 0;  // tagged digests kept, per repository
 };
 
 // jobs: manifest HEADs at once (the store must then be thread-safe, as

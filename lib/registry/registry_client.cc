@@ -403,7 +403,8 @@ Status RegistryClient::DeleteManifest(const std::string& repo, const Digest& dig
   MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
   if (resp.status == 202 || resp.status == 200 || resp.status == 204) return Status::Ok();
   if (resp.status == 405)
-    return Unsupported(call.what + ": HTTP 405: the registry does not allow deleting manifests (docker-registry: "
+    return Unsupported(call.what +
+                       ": HTTP 405: the registry does not allow deleting manifests (docker-registry: "
                        "set storage.delete.enabled: true in its configuration and restart it)");
   return ErrorFor(resp, call);
 }

@@ -31,8 +31,8 @@
 namespace mk::store {
 
 struct Location {
-  std::string dir;   // non-empty for a directory, or a plugin's ADDRESS
-  std::string name;  // the reference (registry) or NAME in the directory; may be empty for "dir:PATH"
+  std::string dir;     // non-empty for a directory, or a plugin's ADDRESS
+  std::string name;    // the reference (registry) or NAME in the directory; may be empty for "dir:PATH"
   std::string scheme;  // non-empty for a storage plugin's location ("oci-archive")
 
   static Result<Location> Parse(std::string_view text);

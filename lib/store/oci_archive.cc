@@ -61,8 +61,7 @@ Result<uint64_t> HeaderNumber(const char* field, size_t len, const std::string& 
 
 bool ChecksumOk(const char* h) {
   uint64_t sum = 0;
-  for (size_t i = 0; i < kBlock; ++i)
-    sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
+  for (size_t i = 0; i < kBlock; ++i) sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(h[i]);
   auto want = HeaderNumber(h + 148, 8, "");
   return want.ok() && *want == sum;
 }
@@ -116,7 +115,8 @@ Result<TarIndex> TarIndex::Read(int fd, const std::string& what) {
     MK_RETURN_IF_ERROR(PreadAll(fd, h, 4, 0, what));
     const auto* u = reinterpret_cast<const unsigned char*>(h);
     if (u[0] == 0x1f && u[1] == 0x8b)
-      return Unsupported(what + " is gzip-compressed; an oci-archive is read in place and must be an uncompressed tar "
+      return Unsupported(what +
+                         " is gzip-compressed; an oci-archive is read in place and must be an uncompressed tar "
                          "(gunzip it first)");
     if (u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd)
       return Unsupported(what + " is zstd-compressed; an oci-archive must be an uncompressed tar (unzstd it first)");
@@ -136,8 +136,8 @@ Result<TarIndex> TarIndex::Read(int fd, const std::string& what) {
     for (char c : h) zero = zero && c == 0;
     if (zero) return index;  // the end-of-archive blocks
     if (!ChecksumOk(h))
-      return DataLoss(what + " is not a tar archive, or is damaged (bad header checksum at byte " +
-                      std::to_string(at) + ")");
+      return DataLoss(what + " is not a tar archive, or is damaged (bad header checksum at byte " + std::to_string(at) +
+                      ")");
     MK_ASSIGN_OR_RETURN(uint64_t size, HeaderNumber(h + 124, 12, what));
     const char type = h[156];
     if (pax_size >= 0 && type != 'x' && type != 'g' && type != 'L') size = static_cast<uint64_t>(pax_size);
@@ -376,7 +376,8 @@ Status OciArchive::PutManifest(const std::string& name, ManifestRole role, const
 Status OciArchive::Finish() {
   if (!dir_) return Status::Ok();  // nothing written: FILE stays as it is
   const std::string layout = staging_dir() + "/layout";
-  MK_ASSIGN_OR_RETURN(std::string index_json, OciDirStore::ReadLayoutFile(layout + "/index.json", oci::kMaxLayoutIndexBytes));
+  MK_ASSIGN_OR_RETURN(std::string index_json,
+                      OciDirStore::ReadLayoutFile(layout + "/index.json", oci::kMaxLayoutIndexBytes));
   MK_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(path_, 0644));
   archive::TarWriter tar([&out](const char* data, size_t n) { return out.Write(std::string_view(data, n)); });
   MK_RETURN_IF_ERROR(tar.AddString("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"));

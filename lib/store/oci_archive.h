@@ -68,8 +68,8 @@ class OciArchive : public PluginBackend {
   Status GetBlob(const Digest& digest, uint64_t offset, const BlobSink& sink) override;
   Status PutBlob(const Digest& digest, uint64_t size, const BlobSource& source) override;
   Result<ManifestBytes> GetManifest(const std::string& name_or_digest) override;
-  Status PutManifest(const std::string& name, ManifestRole role, const std::string& media_type,
-                     const Digest& digest, std::string raw) override;
+  Status PutManifest(const std::string& name, ManifestRole role, const std::string& media_type, const Digest& digest,
+                     std::string raw) override;
   Status Finish() override;
   void Discard() override;
 
@@ -85,9 +85,9 @@ class OciArchive : public PluginBackend {
 
   std::string path_;
   bool looked_ = false;
-  UniqueFd fd_;                      // FILE, for reading
-  std::optional<TarIndex> index_;    // FILE's members
-  std::optional<FileLock> lock_;     // on the staging directory, while it is ours
+  UniqueFd fd_;                       // FILE, for reading
+  std::optional<TarIndex> index_;     // FILE's members
+  std::optional<FileLock> lock_;      // on the staging directory, while it is ours
   std::unique_ptr<OciDirStore> dir_;  // the staging layout, once writing
 };
 

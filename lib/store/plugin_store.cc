@@ -267,9 +267,9 @@ Status PluginStore::PutManifest(const Reference& ref, const oci::Manifest& manif
   MK_RETURN_IF_ERROR(OneWord(name, "name"));
   MK_RETURN_IF_ERROR(OneWord(manifest.media_type, "media type"));
   // put-manifest NAME ROLE MEDIA-TYPE DIGEST SIZE, then SIZE bytes
-  Status s = conn_->WriteLine("put-manifest " + name + (role == ManifestRole::kTop ? " top " : " child ") +
-                              manifest.media_type + " " + manifest.digest.str() + " " +
-                              std::to_string(manifest.raw.size()));
+  Status s =
+      conn_->WriteLine("put-manifest " + name + (role == ManifestRole::kTop ? " top " : " child ") +
+                       manifest.media_type + " " + manifest.digest.str() + " " + std::to_string(manifest.raw.size()));
   if (s.ok()) s = conn_->Write(manifest.raw);
   if (s.ok()) s = conn_->Flush();
   if (!s.ok()) return Break(s, "put-manifest");
@@ -283,7 +283,8 @@ Result<Reference> PluginStore::ResolveName(const std::string& name) {
   MK_ASSIGN_OR_RETURN(std::vector<NamedImage> all, List());
   if (name.empty()) {
     if (all.size() == 1 && !all[0].name.empty()) return ResolveName(all[0].name);
-    return InvalidArgument("name one of the " + std::to_string(all.size()) + " images in " + name_ + " (SCHEME:ADDRESS:NAME)");
+    return InvalidArgument("name one of the " + std::to_string(all.size()) + " images in " + name_ +
+                           " (SCHEME:ADDRESS:NAME)");
   }
   // The rules of a directory (oci_dir_store.h): the full name, the name
   // without its registry, or the tag, each as a glob.
@@ -338,7 +339,8 @@ Status PluginStore::FetchBlob(const Reference&, const oci::Descriptor& blob, con
   return FetchLocked(blob, 0, sink);
 }
 
-Status PluginStore::FetchBlobFrom(const Reference&, const oci::Descriptor& blob, uint64_t offset, const BlobSink& sink) {
+Status PluginStore::FetchBlobFrom(const Reference&, const oci::Descriptor& blob, uint64_t offset,
+                                  const BlobSink& sink) {
   std::lock_guard<std::mutex> lock(mu_);
   return FetchLocked(blob, offset, sink);
 }

@@ -78,8 +78,7 @@ class Server {
         return s.empty() || s.find_first_of(" \n") != std::string::npos ? std::string("-") : s;
       };
       MK_RETURN_IF_ERROR(conn_.WriteLine("image " + word(image.name) + " " + word(image.descriptor.media_type) + " " +
-                                         image.descriptor.digest.str() + " " +
-                                         std::to_string(image.descriptor.size)));
+                                         image.descriptor.digest.str() + " " + std::to_string(image.descriptor.size)));
     }
     return Answer("end");
   }
@@ -131,7 +130,8 @@ class Server {
     Status s;
     auto d = Digest::Parse(w[4]);
     if (!d.ok()) s = d.status();
-    if (s.ok() && w[2] != "top" && w[2] != "child") s = InvalidArgument("role " + Quote(w[2], 20) + " is not top or child");
+    if (s.ok() && w[2] != "top" && w[2] != "child")
+      s = InvalidArgument("role " + Quote(w[2], 20) + " is not top or child");
     if (s.ok()) s = VerifyDigest(*d, raw, "manifest " + w[1]);
     if (s.ok())
       s = backend_.PutManifest(w[1], w[2] == "top" ? ManifestRole::kTop : ManifestRole::kChild, w[3], *d,

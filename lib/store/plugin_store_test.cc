@@ -41,8 +41,10 @@ class InProcess {
       ::close(out);
     });
     auto connected = PluginStore::Connect(UniqueFd(to[1]), UniqueFd(from[0]), "test-plugin");
-    if (connected.ok()) store_ = std::move(connected).value();
-    else connect_error_ = connected.status();
+    if (connected.ok())
+      store_ = std::move(connected).value();
+    else
+      connect_error_ = connected.status();
   }
   ~InProcess() { Close(); }
   // Ends the connection (without finish unless Finish ran) and waits for
@@ -125,10 +127,11 @@ TEST_F(PluginStoreTest, AnImageGoesIntoAnArchiveAndComesBackByteForByte) {
 
   // A plain tar of an OCI layout.
   std::set<std::string> members;
-  ASSERT_TRUE(archive::WalkTarFile(file_, [&](const archive::Entry& e, archive::EntryContent&) -> Result<archive::Visit> {
-                members.insert(e.path);
-                return archive::Visit::kContinue;
-              }).ok());
+  ASSERT_TRUE(
+      archive::WalkTarFile(file_, [&](const archive::Entry& e, archive::EntryContent&) -> Result<archive::Visit> {
+        members.insert(e.path);
+        return archive::Visit::kContinue;
+      }).ok());
   EXPECT_TRUE(members.count("oci-layout"));
   EXPECT_TRUE(members.count("index.json"));
   EXPECT_TRUE(members.count("blobs/sha256/" + std::string(image_.digest.hex())));
@@ -153,10 +156,13 @@ TEST_F(PluginStoreTest, AnImageGoesIntoAnArchiveAndComesBackByteForByte) {
   EXPECT_EQ(Digest::Sha256Of(Fetch(p.store(), layers_[1])), layers_[1].digest);
   // From an offset (a resumed transfer), and a blob that is not there.
   std::string tail;
-  ASSERT_TRUE(p.store().FetchBlobFrom(kSrc, layers_[1], 900, [&](const char* d, size_t n) {
-                tail.append(d, n);
-                return Status::Ok();
-              }).ok());
+  ASSERT_TRUE(p.store()
+                  .FetchBlobFrom(kSrc, layers_[1], 900,
+                                 [&](const char* d, size_t n) {
+                                   tail.append(d, n);
+                                   return Status::Ok();
+                                 })
+                  .ok());
   EXPECT_EQ(tail.size(), 100u);
   oci::Descriptor absent = layers_[1];
   absent.digest = Digest::Sha256Of("absent");
@@ -176,7 +182,7 @@ TEST_F(PluginStoreTest, WithoutFinishNothingIsWritten) {
   ASSERT_TRUE(p.ok());
   CopyInto(p.store(), "example.com/rel/app:1.0", image_);
   EXPECT_FALSE(Exists(orphan));  // removed when writing starts
-  p.Close();  // the core failed or was interrupted: stdin closes without "finish"
+  p.Close();                     // the core failed or was interrupted: stdin closes without "finish"
   EXPECT_TRUE(p.served().ok());
   EXPECT_FALSE(Exists(file_));
   EXPECT_FALSE(Exists(file_ + ".partial.d"));
@@ -312,12 +318,15 @@ TEST_F(ScriptPluginTest, ErrorAnswersKeepTheirCodeAndAPluginThatDiesIsNamed) {
 
 TEST_F(ScriptPluginTest, APluginIsRunWithItsAddressAndFinishCommitsOnlyWrites) {
   std::string log = tmp_.path() + "/log";
-  Script("rec", "echo \"$0 $*\" >'" + log + "'\nread line; echo 'ok 1 put-manifest finish'\n"
-                "read line || exit 0; set -- $line; dd bs=1 count=$6 >/dev/null 2>&1; echo ok\n"
-                "read line || exit 0; echo \"$line\" >>'" + log + "'; echo ok\nread line || exit 0; exit 9\n");
+  Script("rec", "echo \"$0 $*\" >'" + log +
+                    "'\nread line; echo 'ok 1 put-manifest finish'\n"
+                    "read line || exit 0; set -- $line; dd bs=1 count=$6 >/dev/null 2>&1; echo ok\n"
+                    "read line || exit 0; echo \"$line\" >>'" +
+                    log + "'; echo ok\nread line || exit 0; exit 9\n");
   auto launched = PluginStore::Launch("rec", "/some/where");
   ASSERT_TRUE(launched.ok()) << launched.status().message();
-  auto index = oci::Manifest::Parse(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})", "");
+  auto index = oci::Manifest::Parse(
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})", "");
   ASSERT_TRUE(index.ok());
   Status put = (*launched)->PutManifest(Ref("example.com/a:1"), *index, ManifestRole::kTop);
   ASSERT_TRUE(put.ok()) << put.message();
@@ -365,7 +374,8 @@ TEST(PluginLocation, TheGrammarIsFixedByTheTextAlone) {
   EXPECT_EQ(c->String(), "oci-archive:rel.tar");
 
   // Shapes of references stay references, whatever plugins exist.
-  for (const char* ref : {"ubuntu:22.04", "s3:latest", "localhost:5000/a/b:1", "127.0.0.1:5000/x@sha256:" 
+  for (const char* ref : {"ubuntu:22.04", "s3:latest", "localhost:5000/a/b:1",
+                          "127.0.0.1:5000/x@sha256:"
                           "0000000000000000000000000000000000000000000000000000000000000000"}) {
     auto r = Location::Parse(ref);
     ASSERT_TRUE(r.ok()) << ref;

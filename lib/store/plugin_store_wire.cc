@@ -2,11 +2,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <vector>
-#include <algorithm>
 
 #include "base/signals.h"
 #include "base/strings.h"
@@ -180,8 +180,8 @@ Status ParseErrorLine(std::string_view line, const std::string& peer) {
   std::string_view rest = line.substr(6);
   size_t space = rest.find(' ');
   std::string_view code_name = rest.substr(0, space);
-  std::string message =
-      space == std::string_view::npos ? peer + " failed (" + std::string(code_name) + ")" : OneLine(rest.substr(space + 1), 1000);
+  std::string message = space == std::string_view::npos ? peer + " failed (" + std::string(code_name) + ")"
+                                                        : OneLine(rest.substr(space + 1), 1000);
   for (Code c : {Code::kInvalidArgument, Code::kNotFound, Code::kAlreadyExists, Code::kPermissionDenied,
                  Code::kUnavailable, Code::kDataLoss, Code::kUnsupported, Code::kIo, Code::kCancelled, Code::kInternal})
     if (code_name == CodeName(c)) return Status(c, message);
@@ -196,7 +196,8 @@ Result<uint64_t> ParseCount(std::string_view text, uint64_t max, std::string_vie
   uint64_t n = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return InvalidArgument("bad " + std::string(what) + ": " + Quote(text, 40));
-    if (n > (UINT64_MAX - static_cast<uint64_t>(c - '0')) / 10) return InvalidArgument(std::string(what) + " too large");
+    if (n > (UINT64_MAX - static_cast<uint64_t>(c - '0')) / 10)
+      return InvalidArgument(std::string(what) + " too large");
     n = n * 10 + static_cast<uint64_t>(c - '0');
   }
   if (n > max) return InvalidArgument(std::string(what) + " " + std::string(text) + " is over " + std::to_string(max));

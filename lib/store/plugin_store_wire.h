@@ -63,8 +63,8 @@ class Conn {
   int in_;
   int out_;
   std::string peer_;
-  std::string buf_;  // input read ahead
-  size_t pos_ = 0;   // consumed part of buf_
+  std::string buf_;      // input read ahead
+  size_t pos_ = 0;       // consumed part of buf_
   std::string pending_;  // output not yet written
   bool eof_ = false;
 };

@@ -93,9 +93,8 @@ void Selector(std::string_view text) {
   }
   auto again = catalog::PackageSelector::Parse(s->String());
   FUZZ_CHECK(again.ok(), s->String());
-  FUZZ_CHECK(again->package == s->package && again->channel == s->channel &&
-                 again->min_version == s->min_version && again->max_version == s->max_version &&
-                 again->has_range == s->has_range,
+  FUZZ_CHECK(again->package == s->package && again->channel == s->channel && again->min_version == s->min_version &&
+                 again->max_version == s->max_version && again->has_range == s->has_range,
              s->String());
 }
 

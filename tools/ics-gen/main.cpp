@@ -28,7 +28,8 @@ const mk::cli::ToolInfo kInfo = {
     "(or, with --format, ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet objects,\n"
     "or a registries.conf): every source repository with the mirror repositories that hold its images,\n"
     "sorted, without duplicates; --format updateservice prints the UpdateService object from the release\n"
-    "and graph-image records instead, --format catalogsource a CatalogSource per catalog record. Records that carry an error, and mapping records with a dest but a\n"
+    "and graph-image records instead, --format catalogsource a CatalogSource per catalog record. Records that carry an "
+    "error, and mapping records with a dest but a\n"
     "missing, misspelled or wrong-typed field, are left out and make the exit status 1."};
 
 // Reads one input; returns false when anything in it was unusable. With
@@ -108,7 +109,8 @@ int main(int argc, char** argv) {
   mirrorconfig::UpdateServiceInput update_input;
   mirrorconfig::UpdateServiceInput* update = nullptr;
   mirrorconfig::CatalogSourceInput catalog_input;
-  mirrorconfig::CatalogSourceInput* catalogs = *format == mirrorconfig::Format::kCatalogSource ? &catalog_input : nullptr;
+  mirrorconfig::CatalogSourceInput* catalogs =
+      *format == mirrorconfig::Format::kCatalogSource ? &catalog_input : nullptr;
   if (*format == mirrorconfig::Format::kUpdateService) {
     update = &update_input;
     if (vm["name"].defaulted()) object_name = mirrorconfig::kDefaultUpdateServiceName;

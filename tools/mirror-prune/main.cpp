@@ -52,14 +52,15 @@ int main(int argc, char** argv) {
   auto keep = prune::ReadKeepList(*text);
   if (!keep.ok()) return cli::UsageError(kInfo, "--keep " + keep_file + ": " + keep.status().message());
   if (keep->naming == 0)
-    return cli::UsageError(kInfo, "--keep " + keep_file + " names no image: refusing to delete everything in " + target);
+    return cli::UsageError(kInfo,
+                           "--keep " + keep_file + " names no image: refusing to delete everything in " + target);
 
   auto session = session::Session::Open(registry);
   if (!session.ok()) return cli::SessionError(kInfo, session.status());
   json::RecordWriter writer(stdout);
   prune::Options options{target, apply, jobs};
-  auto summary = prune::Run(*(*session)->stores, options, *keep,
-                            [&](const json::Value& record) { return writer.Write(record); });
+  auto summary =
+      prune::Run(*(*session)->stores, options, *keep, [&](const json::Value& record) { return writer.Write(record); });
   if (!summary.ok()) return cli::FinishStdout(kInfo, cli::Failure(kInfo, summary.status()), &writer);
   std::fprintf(stderr, "%s: %s\n", kInfo.name, summary->Line().c_str());
   return cli::FinishStdout(kInfo, summary->failures.Exit(), &writer);

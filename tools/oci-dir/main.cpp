@@ -191,8 +191,8 @@ int main(int argc, char** argv) {
       if (!inv.ok()) return fail(inv.status());
       exclude = std::move(*inv);
     }
-    Status s = layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix, exclude ? &*exclude : nullptr},
-                                     emit);
+    Status s =
+        layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix, exclude ? &*exclude : nullptr}, emit);
     if (!s.ok()) return fail(s);
     return Finish(out, true);
   }
