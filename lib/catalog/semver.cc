@@ -115,7 +115,7 @@ Result<Range> Range::Parse(std::string_view text) {
       tokens.push_back(pending + t);
       pending.clear();
     }
-    if (!pending.empty()) return bad("operator " + pending + " without a version");
+    if (!pending.empty()) return bad("operator " + Quote(pending) + " without a version");
     if (tokens.empty()) return bad("empty alternative");
     std::vector<Comparator> all;
     for (const auto& t : tokens) {
@@ -136,7 +136,7 @@ Result<Range> Range::Parse(std::string_view text) {
       else if (op_text == "<=")
         op = Op::kLe;
       else
-        return bad("unknown operator " + op_text);
+        return bad("unknown operator " + Quote(op_text));
       // Wildcards, expanded as blang/semver's expandWildcardVersion.
       std::string_view vs = vtext;
       if (!vs.empty() && vs[0] == 'v') vs.remove_prefix(1);
@@ -152,12 +152,12 @@ Result<Range> Range::Parse(std::string_view text) {
         all.push_back({op, std::move(v)});
         continue;
       }
-      if (wild == 0 || parts.size() < 2 || parts.size() > 3) return bad("unsupported wildcard in " + t);
+      if (wild == 0 || parts.size() < 2 || parts.size() > 3) return bad("unsupported wildcard in " + Quote(t));
       for (size_t i = wild; i < parts.size(); ++i)
-        if (!IsWild(parts[i])) return bad("unsupported wildcard in " + t);
+        if (!IsWild(parts[i])) return bad("unsupported wildcard in " + Quote(t));
       Version lo;
       if (!ParseNumber(parts[0], lo.major) || (wild == 2 && !ParseNumber(parts[1], lo.minor)))
-        return bad("invalid version in " + t);
+        return bad("invalid version in " + Quote(t));
       Version hi = lo;  // the next version the wildcard does not cover
       if (wild == 1) {
         hi.major++;
