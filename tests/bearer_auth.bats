@@ -120,8 +120,8 @@ no_secrets() {
     jq -e '(.token | length > 100) and .access_token == .token and .expires_in == 300
            and (.issued_at | test("^[0-9-]+T[0-9:]+Z$"))' <<<"$output"
     token=$(jq -r .token <<<"$output")
-    jwt_part "$token" 1 | jq -e '.alg == "RS256" and .typ == "JWT" and (.x5c | length) == 1'
-    jwt_part "$token" 2 | jq -e --arg s "$SERVICE" '
+    jwt_part "$token" 1 | jq -en 'input | .alg == "RS256" and .typ == "JWT" and (.x5c | length) == 1'
+    jwt_part "$token" 2 | jq -en --arg s "$SERVICE" 'input |
         .iss == "mirrorkit-test-token-issuer" and .sub == "alice" and .aud == $s
         and .exp > .iat and .nbf <= .iat and (.jti | length) > 0
         and .access == [{type: "repository", name: "x/y", actions: ["pull", "push"]},

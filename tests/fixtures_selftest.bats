@@ -157,7 +157,7 @@ component() { # component JSONFILE NAME FIELD
     grep -qx 'release-manifests/' "$BATS_TEST_TMPDIR/list"
     grep -qx 'release-manifests/release-metadata' "$BATS_TEST_TMPDIR/list"
     tar xzf "$layer" -O release-manifests/image-references >"$BATS_TEST_TMPDIR/refs.json"
-    tar xzf "$layer" -O release-manifests/release-metadata | jq -e '.kind == "cincinnati-metadata-v0" and .version == "4.3.0"'
+    tar xzf "$layer" -O release-manifests/release-metadata | jq -en 'input | .kind == "cincinnati-metadata-v0" and .version == "4.3.0"'
     jq -e '.kind == "ImageStream" and .metadata.name == "4.3.0"' "$BATS_TEST_TMPDIR/refs.json"
     # same (name, from.name) set as the summary
     diff <(jq -r '.spec.tags[] | "\(.name) \(.from.name)"' "$BATS_TEST_TMPDIR/refs.json" | sort) \

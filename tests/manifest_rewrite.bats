@@ -158,7 +158,7 @@ inspect() {
     [ "$(jq -r .status "$BATS_TEST_TMPDIR/copied.json")" = copied ]
     dest=$(jq -r .dest "$BATS_TEST_TMPDIR/copied.json")
     [ "$(raw_digest "$DST_DIR" "$dest")" = "$new" ]
-    inspect "$dest" | jq -e '.mediaType == "application/vnd.oci.image.manifest.v1+json" and
+    inspect "$dest" | jq -en 'input | .mediaType == "application/vnd.oci.image.manifest.v1+json" and
         .config.mediaType == "application/vnd.oci.image.config.v1+json" and
         all(.layers[]; .mediaType == "application/vnd.oci.image.layer.v1.tar+gzip")' >/dev/null
     # layer blobs are the source's: same digests
@@ -180,7 +180,7 @@ inspect() {
     dest=$(jq -r .dest "$BATS_TEST_TMPDIR/copied.json")
     inspect "$dest" >"$BATS_TEST_TMPDIR/list.json"
     for child in $(jq -r '.manifests[].digest' "$BATS_TEST_TMPDIR/list.json"); do
-        inspect "${dest%:*}@$child" | jq -e '.mediaType == "application/vnd.docker.distribution.manifest.v2+json"' >/dev/null
+        inspect "${dest%:*}@$child" | jq -en 'input | .mediaType == "application/vnd.docker.distribution.manifest.v2+json"' >/dev/null
     done
     # converting back gives OCI again; converting an OCI index to oci changes nothing
     run --separate-stderr rewrite --convert oci <<<"$rec"
