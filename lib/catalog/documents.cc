@@ -108,20 +108,17 @@ bool IsJsonNumber(const std::string& s) {
 
 // A scalar as YAML 1.2's core schema resolves it (plain) or as its tag says.
 json::Value Scalar(const std::string& tag, const std::string& value) {
-  auto ends = [&](const char* suffix) {
-    std::string_view t(tag), s(suffix);
-    return t.size() >= s.size() && t.substr(t.size() - s.size()) == s;
-  };
-  if (tag == "!" || ends(":str")) return json::Value::String(value);
+  if (tag == "!" || tag.ends_with(":str")) return json::Value::String(value);
   bool plain = tag == "?" || tag.empty();
-  if (ends(":null") ||
+  if (tag.ends_with(":null") ||
       (plain && (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL")))
     return json::Value::Null();
-  if (ends(":bool") || plain) {
+  if (tag.ends_with(":bool") || plain) {
     if (value == "true" || value == "True" || value == "TRUE") return json::Value::Bool(true);
     if (value == "false" || value == "False" || value == "FALSE") return json::Value::Bool(false);
   }
-  if ((ends(":int") || ends(":float") || plain) && IsJsonNumber(value)) return json::Value::NumberText(value);
+  if ((tag.ends_with(":int") || tag.ends_with(":float") || plain) && IsJsonNumber(value))
+    return json::Value::NumberText(value);
   return json::Value::String(value);
 }
 

@@ -23,10 +23,6 @@ namespace {
 constexpr size_t kMaxConfigFileBytes = 256 << 20;
 constexpr size_t kMaxConfigBlobBytes = 8 << 20;
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // "a/b/c" -> "a/b"; "" for a top-level name.
 std::string_view Parent(std::string_view path) {
   size_t slash = path.rfind('/');
@@ -60,7 +56,7 @@ class UpperLayers {
     std::string_view base = BaseName(e.path);
     if (base == ".wh..wh..opq") {
       pending_opaque_.emplace_back(Parent(e.path));
-    } else if (base.substr(0, 4) == ".wh.") {
+    } else if (base.starts_with(".wh.")) {
       std::string dir(Parent(e.path));
       pending_deleted_.push_back((dir.empty() ? "" : dir + "/") + std::string(base.substr(4)));
     } else if (e.type != archive::Entry::Type::kDirectory) {
@@ -94,8 +90,8 @@ bool UnderRoot(std::string_view root, std::string_view path) {
 bool IsConfigFile(std::string_view root, std::string_view path) {
   if (!UnderRoot(root, path)) return false;
   std::string_view base = BaseName(path);
-  if (base.substr(0, 4) == ".wh.") return false;
-  return EndsWith(base, ".json") || EndsWith(base, ".yaml") || EndsWith(base, ".yml");
+  if (base.starts_with(".wh.")) return false;
+  return base.ends_with(".json") || base.ends_with(".yaml") || base.ends_with(".yml");
 }
 
 Result<CatalogImage> OpenCatalogImage(store::Store& store, const Reference& ref) {
@@ -152,9 +148,9 @@ Status ParseConfigFile(const std::string& path, std::string_view content, const 
     return visit(path, doc);
   };
   Status s;
-  if (EndsWith(path, ".json"))
+  if (path.ends_with(".json"))
     s = ForEachJsonDocument(content, sink);
-  else if (EndsWith(path, ".yaml") || EndsWith(path, ".yml"))
+  else if (path.ends_with(".yaml") || path.ends_with(".yml"))
     s = ForEachYamlDocument(content, sink);
   // The visitor's own errors already say where they come from.
   if (!s.ok() && s.message().rfind(path, 0) != 0) return s.WithContext(path);
@@ -190,7 +186,7 @@ Status WalkConfigDocuments(store::Store& store, const CatalogImage& image, const
     if (!s.ok()) {
       // "REF: configs/etcd/catalog.json: ..." names the file; the layer's
       // digest says nothing more (unless the walk failed for its own reason).
-      if (!doc_error.ok() && EndsWith(s.message(), doc_error.message())) return doc_error.WithContext(what);
+      if (!doc_error.ok() && s.message().ends_with(doc_error.message())) return doc_error.WithContext(what);
       return s.WithContext(what);
     }
     upper.EndLayer();
