@@ -120,28 +120,9 @@ std::string WhiteoutPath(const std::string& path) {
 }
 
 Result<std::string> PrunedConfig(std::string_view config_raw, const Digest& diff_id, const std::string& comment) {
-  MK_ASSIGN_OR_RETURN(json::Value config, json::Value::Parse(config_raw));
-  if (!config.is_object()) return InvalidArgument("catalog image config is not a JSON object");
-  json::Value* rootfs = config.Find("rootfs");
-  if (!rootfs || !rootfs->is_object()) {
-    json::Value fresh = json::Value::Object();
-    fresh.Set("type", json::Value::String("layers"));
-    config.Set("rootfs", std::move(fresh));
-    rootfs = config.Find("rootfs");
-  }
-  json::Value* diff_ids = rootfs->Find("diff_ids");
-  if (!diff_ids || !diff_ids->is_array()) {
-    rootfs->Set("diff_ids", json::Value::Array());
-    diff_ids = rootfs->Find("diff_ids");
-  }
-  diff_ids->Append(json::Value::String(diff_id.str()));
-  // A history, when there is one, counts every non-empty layer.
-  if (json::Value* history = config.Find("history"); history && history->is_array()) {
-    json::Value entry = json::Value::Object();
-    entry.Set("created_by", json::Value::String("mirrorkit catalog-list --catalog-to"));
-    entry.Set("comment", json::Value::String(comment));
-    history->Append(std::move(entry));
-  }
+  MK_ASSIGN_OR_RETURN(json::Value config,
+                      graph::ConfigWithLayer(config_raw, diff_id, "mirrorkit catalog-list --catalog-to", comment,
+                                             "catalog image config"));
   return config.Serialize();
 }
 
@@ -169,16 +150,7 @@ Result<PruneResult> WritePrunedCatalog(store::StoreResolver& stores, const Catal
   MK_ASSIGN_OR_RETURN(oci::Manifest manifest, graph::GraphManifest(base, config, layer));
 
   MK_ASSIGN_OR_RETURN(auto dest, stores.ForLocation(to, true));
-  store::Store& from = *listing.store;
-  for (const auto& d : base.layers) {
-    MK_ASSIGN_OR_RETURN(bool has, dest.store->HasBlob(dest.ref, d));
-    if (has) continue;
-    if (dest.store == &from) {
-      MK_ASSIGN_OR_RETURN(bool mounted, dest.store->MountBlob(dest.ref, d, image.pinned));
-      if (mounted) continue;
-    }
-    MK_RETURN_IF_ERROR(store::CopyBlob(from, image.pinned, *dest.store, dest.ref, d));
-  }
+  MK_RETURN_IF_ERROR(store::EnsureBlobs(*listing.store, image.pinned, *dest.store, dest.ref, base.layers));
   MK_RETURN_IF_ERROR(store::PutMadeBlob(*dest.store, dest.ref, layer, [&](uint64_t offset, char* out, size_t n) {
     return built.blob.ReadAt(offset, out, n);
   }));

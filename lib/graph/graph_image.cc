@@ -39,9 +39,10 @@ Result<oci::Manifest> ReadBase(store::Store& from, const Reference& ref, const s
 
 }  // namespace
 
-Result<std::string> GraphConfig(std::string_view base_config, const Digest& diff_id) {
+Result<json::Value> ConfigWithLayer(std::string_view base_config, const Digest& diff_id, const std::string& created_by,
+                                    const std::string& comment, const std::string& what) {
   MK_ASSIGN_OR_RETURN(json::Value config, json::Value::Parse(base_config));
-  if (!config.is_object()) return InvalidArgument("base image config is not a JSON object");
+  if (!config.is_object()) return InvalidArgument(what + " is not a JSON object");
   json::Value* rootfs = config.Find("rootfs");
   if (!rootfs || !rootfs->is_object()) {
     config.Set("rootfs", json::Value::Object());
@@ -54,18 +55,21 @@ Result<std::string> GraphConfig(std::string_view base_config, const Digest& diff
     diff_ids = rootfs->Find("diff_ids");
   }
   diff_ids->Append(json::Value::String(diff_id.str()));
-
-  json::Value* history = config.Find("history");
-  if (history && history->is_array()) {
+  // No history at all is valid; a history must otherwise count every layer.
+  if (json::Value* history = config.Find("history"); history && history->is_array()) {
     json::Value entry = json::Value::Object();
-    entry.Set("created_by", json::Value::String(std::string("mirrorkit graph-image: ADD graph-data /") +
-                                                std::string(kGraphDataDir) + "/"));
-    entry.Set("comment", json::Value::String("OpenShift Update Service graph data"));
+    entry.Set("created_by", json::Value::String(created_by));
+    entry.Set("comment", json::Value::String(comment));
     history->Append(std::move(entry));
-  } else if (!history) {
-    // No history at all is valid; a history must otherwise count every layer.
   }
+  return config;
+}
 
+Result<std::string> GraphConfig(std::string_view base_config, const Digest& diff_id) {
+  MK_ASSIGN_OR_RETURN(json::Value config, ConfigWithLayer(base_config, diff_id,
+                                                          std::string("mirrorkit graph-image: ADD graph-data /") +
+                                                              std::string(kGraphDataDir) + "/",
+                                                          "OpenShift Update Service graph data", "base image config"));
   json::Value* cfg = config.Find("config");
   if (!cfg || !cfg->is_object()) {
     config.Set("config", json::Value::Object());
@@ -140,16 +144,8 @@ Result<GraphImageResult> BuildGraphImage(store::StoreResolver& stores, const Gra
   MK_ASSIGN_OR_RETURN(oci::Manifest manifest, GraphManifest(base, config, layer));
 
   MK_ASSIGN_OR_RETURN(auto to, stores.ForLocation(options.to, true));
-  for (const auto& d : base.layers) {
-    result.base_layers.push_back(d.digest);
-    MK_ASSIGN_OR_RETURN(bool has, to.store->HasBlob(to.ref, d));
-    if (has) continue;
-    if (to.store == from.store) {
-      MK_ASSIGN_OR_RETURN(bool mounted, to.store->MountBlob(to.ref, d, from.ref));
-      if (mounted) continue;
-    }
-    MK_RETURN_IF_ERROR(store::CopyBlob(*from.store, from.ref, *to.store, to.ref, d));
-  }
+  for (const auto& d : base.layers) result.base_layers.push_back(d.digest);
+  MK_RETURN_IF_ERROR(store::EnsureBlobs(*from.store, from.ref, *to.store, to.ref, base.layers));
   MK_RETURN_IF_ERROR(store::PutMadeBlob(*to.store, to.ref, layer, result.layer.gzip));
   MK_RETURN_IF_ERROR(store::PutMadeBlob(*to.store, to.ref, config, config_bytes));
   MK_RETURN_IF_ERROR(to.store->PutManifest(to.ref, manifest));

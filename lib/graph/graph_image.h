@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "graph/graph_layer.h"
+#include "json/value.h"
 #include "oci/manifest.h"
 #include "store/location.h"
 #include "store/resolver.h"
@@ -41,6 +42,13 @@ struct GraphImageResult {
   GraphLayer layer;
 };
 
+// A base image config with one layer more: diff_id appended to
+// rootfs.diff_ids (made when missing) and, when the config keeps a history
+// (it must then count every layer), an entry for it. what names the config
+// in the error for one that is not a JSON object. Also what a pruned
+// Operator catalog's config is made with.
+Result<json::Value> ConfigWithLayer(std::string_view base_config, const Digest& diff_id, const std::string& created_by,
+                                    const std::string& comment, const std::string& what);
 // The base config with layer appended: rootfs.diff_ids, a history entry
 // and Cmd (Entrypoint cleared, so the Cmd runs as written).
 Result<std::string> GraphConfig(std::string_view base_config, const Digest& diff_id);

@@ -67,6 +67,20 @@ Result<std::string> ReadBlobToString(Store& store, const Reference& repo, const 
   return out;
 }
 
+Status EnsureBlobs(Store& from, const Reference& from_repo, Store& to, const Reference& to_repo,
+                   const std::vector<oci::Descriptor>& blobs) {
+  for (const auto& d : blobs) {
+    MK_ASSIGN_OR_RETURN(bool has, to.HasBlob(to_repo, d));
+    if (has) continue;
+    if (&to == &from) {
+      MK_ASSIGN_OR_RETURN(bool mounted, to.MountBlob(to_repo, d, from_repo));
+      if (mounted) continue;
+    }
+    MK_RETURN_IF_ERROR(CopyBlob(from, from_repo, to, to_repo, d));
+  }
+  return Status::Ok();
+}
+
 Status PutMadeBlob(Store& to, const Reference& repo, const oci::Descriptor& d, const ReadAt& read_at) {
   MK_ASSIGN_OR_RETURN(bool has, to.HasBlob(repo, d));
   if (has) return Status::Ok();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "store/store.h"
 
@@ -27,6 +28,12 @@ Status CopyBlob(Store& from, const Reference& from_repo, Store& to, const Refere
 
 Result<std::string> ReadBlobToString(Store& store, const Reference& repo, const oci::Descriptor& blob,
                                      size_t max_bytes = 16 << 20);
+
+// Makes every blob available in to_repo, for an image built on a base
+// (one layer added): nothing for a blob already there, a mount when from
+// and to are one store, else a copy (verified as it passes).
+Status EnsureBlobs(Store& from, const Reference& from_repo, Store& to, const Reference& to_repo,
+                   const std::vector<oci::Descriptor>& blobs);
 
 // Stores a blob we made (a layer built in a temporary file, a config),
 // unless the store has it already: pulled by stores that write locally,
