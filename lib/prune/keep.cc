@@ -18,13 +18,13 @@ Status LineError(size_t line, const std::string& what) {
   return InvalidArgument("line " + std::to_string(line) + ": " + what);
 }
 
-// The digest field of a record, when it has one.
-Result<std::optional<Digest>> DigestField(const json::Value& record, size_t line) {
-  const json::Value* d = record.Find("digest");
+// A digest field of a record (digest, pruned_digest), when it has one.
+Result<std::optional<Digest>> DigestField(const json::Value& record, const char* key, size_t line) {
+  const json::Value* d = record.Find(key);
   if (!d) return std::optional<Digest>();
-  if (!d->is_string()) return LineError(line, "\"digest\" is not a string");
+  if (!d->is_string()) return LineError(line, std::string("\"") + key + "\" is not a string");
   auto digest = Digest::Parse(d->as_string());
-  if (!digest.ok()) return LineError(line, "\"digest\": " + digest.status().message());
+  if (!digest.ok()) return LineError(line, std::string("\"") + key + "\": " + digest.status().message());
   return std::optional<Digest>(*digest);
 }
 
@@ -71,19 +71,18 @@ Result<KeepList> ReadKeepList(std::string_view text) {
       // A pruned Operator catalog (catalog-list --catalog-to) is an image
       // of the mirror too: its dest and pruned_digest keep it.
       const json::Value* kind = in.record.Find("kind");
-      const json::Value* pruned = in.record.Find("pruned_digest");
-      if (!kind || !kind->is_string() || kind->as_string() != "catalog" || !pruned) return true;
-      if (!pruned->is_string()) return fail(LineError(in.line, "\"pruned_digest\" is not a string"));
-      auto digest = Digest::Parse(pruned->as_string());
-      if (!digest.ok()) return fail(LineError(in.line, "\"pruned_digest\": " + digest.status().message()));
+      if (!kind || !kind->is_string() || kind->as_string() != "catalog") return true;
+      auto pruned = DigestField(in.record, "pruned_digest", in.line);
+      if (!pruned.ok()) return fail(pruned.status());
+      if (!*pruned) return true;
       auto dest = LocationField(in.record, "dest", in.line);
       if (!dest.ok()) return fail(dest.status());
-      keep.digests.insert(*digest);
-      if (*dest) keep.images.push_back(KeptImage{in.line, **dest, *digest});
+      keep.digests.insert(**pruned);
+      if (*dest) keep.images.push_back(KeptImage{in.line, **dest, *pruned});
       ++keep.naming;
       return true;
     }
-    auto digest = DigestField(in.record, in.line);
+    auto digest = DigestField(in.record, "digest", in.line);
     if (!digest.ok()) return fail(digest.status());
     if (role == records::Role::kCarriesError) {
       // A failed copy may have left nothing behind; what it names is kept
