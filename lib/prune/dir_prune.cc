@@ -167,10 +167,7 @@ Result<DirPlan> PruneDirectory(const std::string& dir, const KeepList& keep, boo
       if (name.empty() || name[0] == '.') continue;  // temporaries, . and ..
       auto digest = Digest::Parse(std::string(algorithm) + ":" + name);
       if (!digest.ok()) continue;  // not a blob: oci-dir verify reports it
-      if (blobs.count(*digest)) {
-        ++plan.blobs_kept;
-        continue;
-      }
+      if (blobs.count(*digest)) continue;
       const std::string path = folder + "/" + name;
       struct stat st;
       if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;

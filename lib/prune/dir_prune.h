@@ -42,7 +42,6 @@ struct DirPlan {
   std::vector<std::string> signature_files;  // ConfigMaps of releases removed
   std::vector<Digest> signature_digests;     // the release each one vouches for
   int entries_kept = 0;
-  int blobs_kept = 0;
 };
 
 // Plans the prune of DIR and, with apply, carries it out, all under the
