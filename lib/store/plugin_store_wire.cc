@@ -79,20 +79,6 @@ Status Conn::ReadExact(size_t n, std::string& out) {
   return Status::Ok();
 }
 
-Status Conn::ReadBody(const BlobSink& sink) {
-  BodyReader body(*this);
-  std::vector<char> buf(kChunk);
-  for (;;) {
-    MK_ASSIGN_OR_RETURN(size_t n, body.Read(buf.data(), buf.size()));
-    if (n == 0) return Status::Ok();
-    Status s = sink(buf.data(), n);
-    if (!s.ok()) {
-      (void)body.Drain();
-      return s;
-    }
-  }
-}
-
 Result<size_t> BodyReader::Read(char* out, size_t n) {
   while (!done_ && left_ == 0) {
     MK_ASSIGN_OR_RETURN(std::string line, conn_.ReadLine());

@@ -41,10 +41,6 @@ class Conn {
   Result<std::string> ReadLine();
   // Exactly n bytes, appended to out.
   Status ReadExact(size_t n, std::string& out);
-  // A body (see above) into sink. "abort" gives kCancelled, an error line
-  // its Status. When sink fails, the rest of the body is read and dropped
-  // (the stream stays in step) and sink's error is returned.
-  Status ReadBody(const BlobSink& sink);
   bool eof() const { return eof_; }
 
   // Buffered until Flush (or until the buffer is large).
