@@ -123,6 +123,13 @@ Status PluginStore::Break(Status s, const char* op) {
   return s;
 }
 
+Status PluginStore::Request(const std::string& line, const char* op) {
+  Status s = conn_->WriteLine(line);
+  if (s.ok()) s = conn_->Flush();
+  if (!s.ok()) return Break(s, op);
+  return Status::Ok();
+}
+
 Status PluginStore::Usable(const char* op) {
   if (broken_) return *broken_;
   if (closed_) return Internal(name_ + ": " + op + " after finish");
@@ -143,9 +150,7 @@ Result<std::vector<std::string>> PluginStore::ReadAnswer(const char* op) {
 
 Status PluginStore::Handshake() {
   std::lock_guard<std::mutex> lock(mu_);
-  Status s = conn_->WriteLine("capabilities");
-  if (s.ok()) s = conn_->Flush();
-  if (!s.ok()) return Break(s, "capabilities");
+  MK_RETURN_IF_ERROR(Request("capabilities", "capabilities"));
   MK_ASSIGN_OR_RETURN(std::vector<std::string> words, ReadAnswer("capabilities"));
   if (words.empty()) return Break(InvalidArgument(name_ + " named no protocol version"), "capabilities");
   if (words[0] != std::to_string(wire::kVersion))
@@ -164,9 +169,7 @@ Status PluginStore::Finish() {
   if (broken_) return *broken_;
   // Nothing written, nothing to commit: the plugin just sees its input end.
   if (operations_.count("finish") && wrote_) {
-    Status s = conn_->WriteLine("finish");
-    if (s.ok()) s = conn_->Flush();
-    if (!s.ok()) return Break(s, "finish");
+    MK_RETURN_IF_ERROR(Request("finish", "finish"));
     auto answer = ReadAnswer("finish");
     if (!answer.ok()) return answer.status();
   }
@@ -183,9 +186,7 @@ Status PluginStore::Finish() {
 Result<std::vector<NamedImage>> PluginStore::ListLocked() {
   if (listed_) return *listed_;
   MK_RETURN_IF_ERROR(Usable("list"));
-  Status s = conn_->WriteLine("list");
-  if (s.ok()) s = conn_->Flush();
-  if (!s.ok()) return Break(s, "list");
+  MK_RETURN_IF_ERROR(Request("list", "list"));
   MK_RETURN_IF_ERROR(ReadAnswer("list").status());
   std::vector<NamedImage> out;
   for (;;) {
@@ -231,16 +232,14 @@ Result<oci::Manifest> PluginStore::GetManifest(const Reference& ref) {
   // By digest always, so what comes back can be checked.
   const Digest digest = named ? named->digest : *ref.digest();
   MK_RETURN_IF_ERROR(Usable("get-manifest"));
-  Status s = conn_->WriteLine("get-manifest " + digest.str());
-  if (s.ok()) s = conn_->Flush();
-  if (!s.ok()) return Break(s, "get-manifest");
+  MK_RETURN_IF_ERROR(Request("get-manifest " + digest.str(), "get-manifest"));
   MK_ASSIGN_OR_RETURN(std::vector<std::string> w, ReadAnswer("get-manifest"));
   // ok MEDIA-TYPE SIZE, then SIZE bytes
   if (w.size() != 2) return Break(InvalidArgument(name_ + ": malformed get-manifest answer"), "get-manifest");
   auto size = wire::ParseCount(w[1], oci::kMaxManifestBytes, "manifest size");
   if (!size.ok()) return Break(size.status().WithContext(name_ + " get-manifest " + digest.str()), "get-manifest");
   std::string raw;
-  s = conn_->ReadExact(static_cast<size_t>(*size), raw);
+  Status s = conn_->ReadExact(static_cast<size_t>(*size), raw);
   if (!s.ok()) return Break(s, "get-manifest");
   MK_RETURN_IF_ERROR(VerifyDigest(digest, raw, "manifest " + digest.str() + " from " + name_));
   std::string media_type = w[0] == "-" ? (named ? named->media_type : "") : w[0];
@@ -319,9 +318,7 @@ Result<Reference> PluginStore::ResolveName(const std::string& name) {
 Result<bool> PluginStore::HasBlob(const Reference&, const oci::Descriptor& blob) {
   std::lock_guard<std::mutex> lock(mu_);
   MK_RETURN_IF_ERROR(Usable("stat-blob"));
-  Status s = conn_->WriteLine("stat-blob " + blob.digest.str());
-  if (s.ok()) s = conn_->Flush();
-  if (!s.ok()) return Break(s, "stat-blob");
+  MK_RETURN_IF_ERROR(Request("stat-blob " + blob.digest.str(), "stat-blob"));
   auto w = ReadAnswer("stat-blob");
   if (!w.ok()) {
     if (w.status().code() == Code::kNotFound) return false;  // "error not-found ...": missing
@@ -347,9 +344,7 @@ Status PluginStore::FetchBlobFrom(const Reference&, const oci::Descriptor& blob,
 
 Status PluginStore::FetchLocked(const oci::Descriptor& blob, uint64_t offset, const BlobSink& sink) {
   MK_RETURN_IF_ERROR(Usable("get-blob"));
-  Status s = conn_->WriteLine("get-blob " + blob.digest.str() + " " + std::to_string(offset));
-  if (s.ok()) s = conn_->Flush();
-  if (!s.ok()) return Break(s, "get-blob");
+  MK_RETURN_IF_ERROR(Request("get-blob " + blob.digest.str() + " " + std::to_string(offset), "get-blob"));
   MK_RETURN_IF_ERROR(ReadAnswer("get-blob").status());
   wire::BodyReader body(*conn_);
   std::vector<char> buf(wire::kChunk);
@@ -362,7 +357,7 @@ Status PluginStore::FetchLocked(const oci::Descriptor& blob, uint64_t offset, co
       return Break(n.status(), "get-blob");
     }
     if (*n == 0) return Status::Ok();
-    s = sink(buf.data(), *n);
+    Status s = sink(buf.data(), *n);
     if (!s.ok()) {
       Status drained = body.Drain();
       if (!drained.ok() && !body.done()) (void)Break(drained, "get-blob");

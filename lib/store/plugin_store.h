@@ -77,6 +77,9 @@ class PluginStore : public Store {
   Status Handshake();
   // Fails with the reason the connection is unusable, if it is.
   Status Usable(const char* op);
+  // Sends a request line that has no body (written and flushed); a failure
+  // breaks the connection.
+  Status Request(const std::string& line, const char* op);
   // Reads the first line of an answer: its words after "ok", or the
   // error it carries. Framing failures break the connection.
   Result<std::vector<std::string>> ReadAnswer(const char* op);
