@@ -9,19 +9,15 @@
 #include <cstdlib>
 #include <map>
 
+#include "base/strings.h"
+
 namespace mk::plugin {
 namespace {
 
 void AddDirs(const char* value, Origin origin, std::vector<SearchDir>& out) {
   if (value == nullptr) return;
-  std::string s(value);
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(':', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back({s.substr(start, end - start), origin});
-    start = end + 1;
-  }
+  for (std::string& dir : Split(value, ':'))
+    if (!dir.empty()) out.push_back({std::move(dir), origin});
 }
 
 // 0: an executable regular file; 1: a file that is not executable; -1: none.
