@@ -63,17 +63,20 @@ Verifier::ImageCheck Verifier::Check(const oci::Descriptor& top) {
   return out;
 }
 
+json::Value Verifier::ImageCheck::Record(const std::string& name, const Digest& digest) && {
+  records::ImageRecord rec;
+  rec.name = name;
+  rec.digest = digest.str();
+  rec.status = ok() ? "ok" : "damaged";
+  rec.missing = std::move(missing);
+  rec.corrupt = std::move(corrupt);
+  return records::Image(rec);
+}
+
 void Verifier::Image(const store::NamedImage& img) {
   ImageCheck check = Check(img.descriptor);
-  bool ok = check.ok();
-  records::ImageRecord rec;
-  rec.name = img.name;
-  rec.digest = img.descriptor.digest.str();
-  rec.status = ok ? "ok" : "damaged";
-  rec.missing = std::move(check.missing);
-  rec.corrupt = std::move(check.corrupt);
-  ok ? ++summary.images_ok : ++summary.images_damaged;
-  emit_(records::Image(rec));
+  check.ok() ? ++summary.images_ok : ++summary.images_damaged;
+  emit_(std::move(check).Record(img.name, img.descriptor.digest));
 }
 
 void Verifier::Strays(bool prune) {

@@ -48,6 +48,9 @@ class Verifier {
     std::vector<std::string> missing;
     std::vector<std::string> corrupt;
     bool ok() const { return missing.empty() && corrupt.empty(); }
+    // The image record of name at digest (status ok or damaged); takes the
+    // lists.
+    json::Value Record(const std::string& name, const Digest& digest) &&;
   };
   // Walks an image from its top manifest (platform manifests, config,
   // layers), hashing each blob once per Verifier; a missing or corrupt

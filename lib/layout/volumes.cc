@@ -375,13 +375,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
       continue;
     }
     ++summary.images_incomplete;
-    records::ImageRecord rec;
-    rec.name = name;
-    rec.digest = d.digest.str();
-    rec.status = "damaged";
-    rec.missing = std::move(check.missing);
-    rec.corrupt = std::move(check.corrupt);
-    emit(records::Image(rec));
+    emit(std::move(check).Record(name, d.digest));
   }
   MK_ASSIGN_OR_RETURN(summary.verify, VerifyDirectory(verifier, dest, false));
   return summary;
