@@ -291,6 +291,18 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
   // Bytes the sink holds already: those the caller asked to skip
   // (request.offset), then those delivered by earlier attempts.
   uint64_t total_delivered = request.offset;
+  // A sink that refuses bytes is the caller's own failure (a consumer that
+  // stopped, a disk that filled): final, never retried, never annotated as
+  // this request's — another attempt would only be refused again, and a
+  // "gave up" note would stop the caller's own retry of its consumer.
+  bool sink_failed = false;
+  BodySink guarded;
+  if (sink)
+    guarded = [&](const char* data, size_t n) {
+      Status s = sink(data, n);
+      if (!s.ok()) sink_failed = true;
+      return s;
+    };
   for (int redirects = 0;; ++redirects) {
     if (redirects > 10) return Unavailable(req.method + " " + RedactUrl(request.url) + ": too many redirects");
     // The origin keys the per-registry waits; it is worked out (a URL parse)
@@ -308,7 +320,8 @@ Result<Response> Client::Do(const Request& request, const BodySink& sink) {
       MK_RETURN_IF_ERROR(retry_.BeforeAttempt(retry_.AnyWaits() ? origin_of() : origin, where));
       uint64_t delivered = 0;
       bool body_read = false;
-      resp = Once(req, sink, total_delivered, &delivered, &body_read);
+      resp = Once(req, guarded, total_delivered, &delivered, &body_read);
+      if (sink_failed) return resp;
       // A resumed GET must answer 206 from the right offset, else start over
       // is impossible (the sink has the first bytes already).
       if (resp.ok() && total_delivered > 0 && resp->status >= 200 && resp->status < 300) {

@@ -235,6 +235,26 @@ TEST_F(ClientRetry, ResetMidBodyResumesWithRange) {
   EXPECT_EQ(calls, 2);
 }
 
+// A sink that refuses bytes (the upload this download feeds has failed)
+// ends the request at once, with the sink's own error and no retry note: the
+// caller decides what to retry.
+TEST_F(ClientRetry, SinkFailureIsFinalAndUnannotated) {
+  ScriptedWire wire;
+  int calls = 0;
+  wire.script = [&](const Request&, const BodySink& sink) -> Result<Response> {
+    ++calls;
+    MK_RETURN_IF_ERROR(sink("hello ", 6));
+    return Unavailable("GET https://r/v2/a/blobs/x: Recv failure: Connection reset by peer");
+  };
+  Client c = MakeClient(wire);
+  auto r = c.Do(Request{.url = "https://r/v2/a/blobs/x"},
+                [](const char*, size_t) { return Unavailable("PUT https://d/v2/b/blobs/uploads/u: Send failure"); });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r.status().message(), "PUT https://d/v2/b/blobs/uploads/u: Send failure");
+  EXPECT_FALSE(RetryPolicy::GaveUp(r.status()));
+}
+
 TEST_F(ClientRetry, ConnectionErrorsRetriedThenNamed) {
   ScriptedWire wire;
   int calls = 0;

@@ -1,5 +1,10 @@
 #include "registry/registry_client.h"
 
+#include <chrono>
+#include <optional>
+#include <thread>
+
+#include "base/signals.h"
 #include "base/strings.h"
 #include "json/value.h"
 #include "oci/media_types.h"
@@ -7,16 +12,27 @@
 namespace mk::registry {
 namespace {
 
+// How often a manifest PUT refused with DIGEST_INVALID is sent again
+// (after 0.05, 0.2, 0.8 s): see PutManifest.
+constexpr int kManifestRaceRetries = 3;
+
 std::vector<Scope> Pull(const std::string& repo) { return {{repo, "pull"}}; }
 std::vector<Scope> Push(const std::string& repo) { return {{repo, "pull,push"}}; }
 
-// The first "errors[0]" of a registry error body, as "CODE: message".
-std::string RegistryErrorText(const std::string& body) {
+// The first "errors[0]" of a registry error body, or null.
+std::optional<json::Value> FirstRegistryError(const std::string& body) {
   auto doc = json::Value::Parse(body);
-  if (!doc.ok()) return "";
+  if (!doc.ok()) return std::nullopt;
   const json::Value* errors = doc->Find("errors");
-  if (!errors || !errors->is_array() || errors->items().empty()) return "";
-  const json::Value& e = errors->items()[0];
+  if (!errors || !errors->is_array() || errors->items().empty()) return std::nullopt;
+  return errors->items()[0];
+}
+
+// The first error of a registry error body, as "CODE: message".
+std::string RegistryErrorText(const std::string& body) {
+  auto first = FirstRegistryError(body);
+  if (!first) return "";
+  const json::Value& e = *first;
   std::string code = e.GetString("code").value_or("");
   std::string message = e.GetString("message").value_or("");
   std::string text = code.empty() ? message : code + (message.empty() ? "" : ": " + message);
@@ -233,6 +249,19 @@ Status RegistryClient::PutManifest(const std::string& repo, const std::string& r
   req.body = manifest.raw;
   req.idempotent = true;  // the same bytes under the same name: a repeat changes nothing
   MK_ASSIGN_OR_RETURN(http::Response resp, Send(req, call));
+  // docker/distribution's filesystem driver rewrites a blob's link file in
+  // place (truncate, then write) each time any client commits that blob to
+  // the repository; a manifest PUT that reads the link meanwhile sees an
+  // empty digest and answers 400 DIGEST_INVALID. Parallel copies into one
+  // repository (GNU parallel, several blob-copy processes) meet it; the
+  // bytes we send hash to their digest, so the PUT is sent again, a few
+  // times, after short pauses.
+  for (int again = 0; again < kManifestRaceRetries && resp.status == 400 && !Interrupted(); ++again) {
+    auto first = FirstRegistryError(resp.body);
+    if (!first || first->GetString("code").value_or("") != "DIGEST_INVALID") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50) * (1 << (2 * again)));
+    MK_ASSIGN_OR_RETURN(resp, Send(req, call));
+  }
   if (resp.status != 201 && resp.status != 200 && resp.status != 202) return ErrorFor(resp, call);
   if (auto header = resp.Header("Docker-Content-Digest"))
     if (*header != manifest.digest.str())

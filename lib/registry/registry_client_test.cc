@@ -214,5 +214,48 @@ TEST_F(RegistryErrorCodes, AnswersARetryCannotChangeAreNotTransient) {
   EXPECT_EQ(Get(404, 200).code(), Code::kUnsupported);  // /v2/ missing: no registry
 }
 
+// docker-registry's link-file race (see PutManifest): a manifest PUT that
+// meets 400 DIGEST_INVALID is sent again and lands; one that keeps meeting
+// it, or meets any other 400, ends with the registry's words.
+class ManifestPutRace : public ::testing::Test {
+ protected:
+  // The manifest PUT answers 400 with `code` the first `refusals` times.
+  Status Put(const std::string& code, int refusals) {
+    FakeTransport server([=, this](const http::Request& r) {
+      if (r.method != "PUT") return FakeTransport::Reply(200);
+      if (++puts <= refusals)
+        return FakeTransport::Reply(400, {}, R"({"errors":[{"code":")" + code + R"(","message":"invalid"}]})");
+      return FakeTransport::Reply(201);
+    });
+    http::Client client({}, &server);
+    auth::AuthStore auth;
+    RegistryClient registry("mirror.test", client, auth, {});
+    auto manifest =
+        oci::Manifest::Parse(R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":)"
+                             R"({"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:)" +
+                                 std::string(64, 'a') + R"(","size":2},"layers":[]})",
+                             "application/vnd.oci.image.manifest.v1+json");
+    EXPECT_TRUE(manifest.ok()) << manifest.status().message();
+    return registry.PutManifest("a/b", "v1", *manifest);
+  }
+  int puts = 0;
+};
+
+TEST_F(ManifestPutRace, DigestInvalidIsSentAgain) {
+  EXPECT_TRUE(Put("DIGEST_INVALID", 2).ok());
+  EXPECT_EQ(puts, 3);
+}
+
+TEST_F(ManifestPutRace, KeptUpOrOtherwiseItIsTheRegistrysError) {
+  Status s = Put("DIGEST_INVALID", 100);
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(puts, 4);
+  EXPECT_NE(s.message().find("HTTP 400 DIGEST_INVALID: invalid"), std::string::npos) << s.message();
+  puts = 0;
+  Status other = Put("MANIFEST_INVALID", 100);
+  EXPECT_EQ(other.code(), Code::kInvalidArgument);
+  EXPECT_EQ(puts, 1);
+}
+
 }  // namespace
 }  // namespace mk::registry
