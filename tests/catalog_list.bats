@@ -270,6 +270,27 @@ check_pruned() {
     [[ $output == *"image: $DST_ADDR/restricted/index@sha256:"* ]]
 }
 
+@test "--catalog-to oci-archive: the archive is written before the record names it; skopeo and catalog-list read it back" {
+    local tar="$BATS_TEST_TMPDIR/catalog.tar" name=olm/index:v1 pruned dest
+    export MIRRORKIT_PLUGIN_PATH="$MK_BIN"
+    run --separate-stderr cl --package cockroachdb --catalog-to "oci-archive:$tar:$name" "$(catalog_of sqlite)"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ -f "$tar" ]
+    pruned=$(head -1 <<<"$output" | jq -r .pruned_digest)
+    dest=$(head -1 <<<"$output" | jq -r .dest)
+    [ "$dest" = "oci-archive:$tar:docker.io/$name" ]
+    [ "sha256:$(skopeo inspect --raw "$dest" | sha256sum | cut -d' ' -f1)" = "$pruned" ]
+    # Read back from the archive: the catalog's images are looked for beside
+    # it, by digest or by tag; the archive holds the catalog alone, so the
+    # operand named by tag does not resolve (an error record, exit 1).
+    run --separate-stderr cl "$dest"
+    [ "$status" -eq 1 ] || { echo "$stderr"; echo "$output"; return 1; }
+    jq -e -s --arg p "$pruned" --arg d "oci-archive:$tar:" '.[0].kind == "catalog" and .[0].digest == $p and
+        (map(select(.kind == "image")) | length == 3 and all(.source | startswith($d))) and
+        (map(select(.kind == "error")) | length == 1 and (.[0].error | contains(":v-cockroach-operand")))' <<<"$output"
+    [ "$(jq -r 'select(.role == "bundle") | .name' <<<"$output")" = cockroachdb.v6.0.1 ]
+}
+
 @test "ics-gen --format catalogsource: the CatalogSource of the pruned catalog, by digest, parsed back" {
     local ref="$DST_ADDR/olm/operator-index:v4.14" plan="$BATS_TEST_TMPDIR/cs.jsonl" yaml="$BATS_TEST_TMPDIR/cs.yaml"
     cl --package etcd --to "$DST_ADDR/olm" --catalog-to "$ref" "$(catalog_of fbc)" >"$plan"

@@ -410,6 +410,15 @@ kill_at() {
         >"$FT/$run.json" 2>"$FT/$run.err" &
     pid=$!
     fault_wait_file "$FT/$run.held" 30 || { kill -KILL "$pid"; echo "never reached $bytes bytes"; return 1; }
+    if [ "$mode" = rd ]; then
+        # The bytes sent so far may still sit in the socket (a busy machine):
+        # kill once some are in a partial blob file, so that the next run
+        # has something to resume (bounded: 10 s).
+        for i in $(seq 100); do
+            [ -n "$(find "$FT/out/blobs" -name '.*.tmp-*' -size +0c 2>/dev/null | head -n 1)" ] && break
+            sleep 0.1
+        done
+    fi
     kill -KILL "$pid"
     local rc=0
     wait "$pid" 2>/dev/null || rc=$?

@@ -127,6 +127,22 @@ check_unpacked() {
     check_unpacked "$layout" "$name"
 }
 
+@test "to an oci-archive: the archive is written before the record names it; skopeo and umoci read it" {
+    local tar="$BATS_TEST_TMPDIR/graph.tar" base out="$BATS_TEST_TMPDIR/layout" dest
+    base=$(fixture_component console source)
+    run --separate-stderr env MIRRORKIT_PLUGIN_PATH="$MK_BIN" "$MK_BIN/graph-image" --insecure "$SRC_ADDR" \
+        --graph-data "$GRAPH" --base "$base" --to "oci-archive:$tar:ocp4/graph-data:latest"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ -f "$tar" ]
+    # the name is kept as a full reference, as for dir:
+    dest=$(jq -r .dest <<<"$output")
+    [ "$dest" = "oci-archive:$tar:docker.io/ocp4/graph-data:latest" ]
+    # the manifest in the archive is the one the record names
+    [ "sha256:$(skopeo inspect --raw "$dest" | sha256sum | cut -d' ' -f1)" = "$(jq -r .digest <<<"$output")" ]
+    skopeo copy -q "$dest" "oci:$out:x"
+    check_unpacked "$out" x
+}
+
 @test "a manifest list base: --arch picks the child (default amd64)" {
     local list
     list=$(fixture_component pod source)

@@ -125,7 +125,7 @@ json::Value CatalogListing::ImageRecord(size_t i) const {
   records::ImageRecord rec;
   if (image.related >= 0) rec.name = bundle.related_images[static_cast<size_t>(image.related)].name;
   if (rec.name.empty()) rec.name = bundle.name;
-  rec.source = location.is_dir() ? "dir:" + location.dir + ":" + image.pinned : image.pinned;
+  rec.source = location.WithName(image.pinned).String();  // a registry's, or beside the catalog (dir:, archive)
   rec.digest = DigestOf(image.pinned);
   if (!options.to_dir.empty()) {
     rec.dest = "dir:" + options.to_dir + ":" + (image.dir_name.empty() ? image.pinned : image.dir_name);
@@ -182,7 +182,7 @@ Result<CatalogListing> ListCatalog(store::StoreResolver& stores, const store::Lo
   rec.Set("kind", json::Value::String(kCatalogKind));
   rec.Set("name", json::Value::String(LastPart(out.image.pinned.path())));
   rec.Set("from", json::Value::String(catalog.String()));
-  rec.Set("source", json::Value::String(catalog.is_dir() ? "dir:" + catalog.dir + ":" + pinned : pinned));
+  rec.Set("source", json::Value::String(catalog.WithName(pinned).String()));
   rec.Set("digest", json::Value::String(out.image.pinned.digest()->str()));
   rec.Set("format", json::Value::String(FormatName(out.image.format)));
   rec.Set("packages", json::Value::Number(static_cast<int64_t>(out.selection.packages.size())));

@@ -5,11 +5,17 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/signals.h"
 #include "base/strings.h"
 #include "oci/image_config.h"
 #include "ref/reference.h"
 
 namespace mk::session {
+
+Status Session::Commit() {
+  if (Interrupted()) return Cancelled("interrupted: nothing committed");
+  return stores->Finish();
+}
 
 Result<std::unique_ptr<Session>> Session::Open(const Options& options) {
   auto session = std::make_unique<Session>();

@@ -51,6 +51,14 @@ struct Session {
   // kInvalidArgument for a bad option value (an unreadable --ca-file: a
   // usage error); kDataLoss for a malformed credentials file.
   static Result<std::unique_ptr<Session>> Open(const Options& options);
+
+  // Commits what the run wrote through storage plugins (an oci-archive's
+  // file is written now; store::StoreResolver::Finish). Every tool that
+  // writes calls it once its writes are done and before it reports them;
+  // a run that ends without it — interrupted, failed — leaves the plugins to
+  // discard what they staged. An interrupted run commits nothing
+  // (kCancelled).
+  Status Commit();
 };
 
 // A RELEASE argument: a registry reference or dir:DIR:NAME. A malformed one

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   // Storage plugins commit what the run wrote (an oci-archive is written
   // now); an interrupted run leaves them to discard it.
   if (!Interrupted()) {
-    if (Status finished = (*session)->stores->Finish(); !finished.ok()) {
+    if (Status finished = (*session)->Commit(); !finished.ok()) {
       cli::Error(kInfo, finished.message());
       summary.failures.Note(finished);
     }

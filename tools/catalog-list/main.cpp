@@ -77,6 +77,9 @@ int main(int argc, char** argv) {
   if (prune_to) {
     auto pruned = catalog::WritePrunedCatalog(*(*session)->stores, *listing, *prune_to);
     if (!pruned.ok()) return cli::FinishStdout(kInfo, cli::Failure(kInfo, pruned.status()));
+    // An archive (a storage plugin) is written now, before the record says so.
+    if (Status committed = (*session)->Commit(); !committed.ok())
+      return cli::FinishStdout(kInfo, cli::Failure(kInfo, committed));
     catalog::SetPruned(listing->catalog_record, pruned->dest, pruned->digest);
   }
   json::RecordWriter writer(stdout);

@@ -70,6 +70,9 @@ int main(int argc, char** argv) {
   }
   auto result = graph::BuildGraphImage(*(*session)->stores, options);
   if (!result.ok()) return cli::FinishStdout(kInfo, cli::Failure(kInfo, result.status()));
+  // An archive (a storage plugin) is written now, before the record says so.
+  if (Status committed = (*session)->Commit(); !committed.ok())
+    return cli::FinishStdout(kInfo, cli::Failure(kInfo, committed));
 
   json::Value record = json::Value::Object();
   record.Set("kind", json::Value::String("graph-image"));
