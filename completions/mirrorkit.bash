@@ -51,9 +51,9 @@ _mirrorkit_options() {
                 list) printf '%s\n' -h --help ;;
                 verify) printf '%s\n' -h --help --prune-temp ;;
                 pack) printf '%s\n' -h --help --max-size --out --prefix --exclude-from ;;
-                unpack) printf '%s\n' -h --help --to ;;
+                unpack) printf '%s\n' -h --help --to --base-from "${registry[@]}" ;;
                 have) printf '%s\n' -h --help --out --registry "${registry[@]}" ;;
-                *) printf '%s\n' -h --help --version --prune-temp --max-size --out --prefix --exclude-from --to --registry --command --args "${registry[@]}" ;;
+                *) printf '%s\n' -h --help --version --prune-temp --max-size --out --prefix --exclude-from --to --base-from --registry --command --args "${registry[@]}" ;;
             esac ;;
     esac
 }
@@ -65,7 +65,7 @@ _mirrorkit_oci_dir_command() {
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         case $word in
-            --command | --max-size | --out | --prefix | --exclude-from | --to | --args | -a | --registry-config | \
+            --command | --max-size | --out | --prefix | --exclude-from | --to | --base-from | --args | -a | --registry-config | \
                 --ca-file | --insecure | --retries | --retry-budget | --deadline | --stall-timeout)
                 # Skip the value ("--out" "DIR", or "--out" "=" "DIR").
                 ((i++))

@@ -263,6 +263,41 @@ volume_bytes() {
     [ "$before" = "$(find "$broken/blobs" -type f | sort)" ]
 }
 
+@test "a registry-only restricted side: the delta against the mirror's inventory, unpacked with --base-from into an empty directory, pushed, every digest the source's" {
+    local t=$BATS_TEST_TMPDIR repo="$DST_ADDR/regonly/openshift4" stage="$BATS_TEST_TMPDIR/stage" nbase dest digest
+    # the restricted side: release 1 in the mirror registry, no directory kept
+    timeout 60 "$MK_BIN/release-list" "dir:$R0:4.3.0-x86_64" --to "$repo" >"$t/plan1.json"
+    timeout 120 "$MK_BIN/blob-copy" --insecure "$DST_ADDR" <"$t/plan1.json" >"$t/pushed1.json"
+    timeout 60 "$MK_BIN/oci-dir" have --registry --insecure "$DST_ADDR" --out "$t/inv" <"$t/pushed1.json"
+    # the internet side: release 2 packed against that inventory
+    timeout 120 "$MK_BIN/oci-dir" pack "$A2" --exclude-from "$t/inv" --max-size 256K --out "$t/delta" >"$t/delta.json"
+    nbase=$(tar -xOf "$t/delta/mirror-001.tar" mirrorkit-volume.json | jq '.base | length')
+    [ "$nbase" -gt 0 ]
+    # a repository that lacks the base: each base blob named, nothing written
+    run --separate-stderr "$MK_BIN/oci-dir" unpack "$t"/delta/*.tar --to "$t/none" \
+        --base-from "$DST_ADDR/regonly/other" --insecure "$DST_ADDR"
+    [ "$status" -eq 1 ] || { echo "$status $stderr"; return 1; }
+    [ "$(jq -s '[.[] | select(.kind == "blob" and .status == "missing")] | length' <<<"$output")" -eq "$nbase" ]
+    [[ $stderr == *"and --base-from lack $nbase blobs"* ]] || { echo "$stderr"; return 1; }
+    [ -z "$(find "$t/none" -path '*/blobs/*' -type f)" ]
+    # the mirror's repository: the base comes from it, the directory ends whole
+    run --separate-stderr timeout 120 "$MK_BIN/oci-dir" unpack "$t"/delta/*.tar --to "$stage" \
+        --base-from "$DST_ADDR/regonly/other" --base-from "$repo" --insecure "$DST_ADDR"
+    [ "$status" -eq 0 ] || { echo "$output $stderr"; return 1; }
+    [[ $stderr == *"$nbase base blobs ("*") fetched from the mirror"* ]] || { echo "$stderr"; return 1; }
+    "$MK_BIN/oci-dir" verify "$stage" >/dev/null
+    # pushed from there: release 2 whole in the mirror by the source's
+    # digests, and no base blob sent again (fewer bytes than the delta's)
+    timeout 60 "$MK_BIN/release-list" "dir:$stage:4.3.1-x86_64" --to "$repo" >"$t/plan2.json"
+    run --separate-stderr timeout 120 "$MK_BIN/blob-copy" --insecure "$DST_ADDR" <"$t/plan2.json"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ "$(jq -s 'map(.bytes_copied) | add' <<<"$output")" -le "$(volume_bytes "$t/delta.json")" ]
+    while read -r dest digest; do
+        [ "$(raw_digest "$DST_DIR" "${dest%:*}@$digest")" = "$digest" ] || { echo "$dest"; return 1; }
+    done < <(jq -r '"\(.dest) \(.digest)"' "$t/plan2.json")
+    [ "$(raw_digest "$DST_DIR" "$repo:4.3.1-x86_64")" = "$RELEASE2_DIGEST" ]
+}
+
 @test "the inventory travels: read from standard input (gzipped on the media), the same delta set" {
     d=$BATS_FILE_TMPDIR
     [ "$(cat "$d/delta.rc")" = 0 ] || skip "no delta (the pack test failed)"

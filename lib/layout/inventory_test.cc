@@ -169,6 +169,46 @@ TEST_F(DeltaTest, DeltaIntoADirectoryWithoutItsBaseIsRefusedBeforeWriting) {
   EXPECT_NE(::stat((root_ + "/empty/blobs/sha256/" + std::string(images_[1].layers[1].digest.hex())).c_str(), &st), 0);
 }
 
+// A restricted side that keeps only the mirror registry: the base comes
+// from a repository of it (--base-from), checked before anything is written
+// and verified as it is fetched.
+TEST_F(DeltaTest, BaseFromTheMirrorCompletesAnEmptyDirectory) {
+  Inventory inv = Have(*base_);
+  auto delta = Pack(&inv);
+  store::MemoryStore elsewhere("elsewhere");  // a repository without the base
+  const Reference nothing = Reference::Parse("mem.test/none").value();
+
+  auto refused = Open("refused");
+  std::vector<json::Value> records;
+  auto r = UnpackVolumes(delta, *refused, [&](const json::Value& v) { records.push_back(v); }, {{&elsewhere, nothing}});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->base_missing.size(), 3u);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_NE(records[0].GetString("error")->find("nor in mem.test/none"), std::string::npos);
+  EXPECT_TRUE(refused->List()->empty());
+
+  auto stage = Open("stage");
+  auto s = UnpackVolumes(delta, *stage, [](const json::Value&) {}, {{&elsewhere, nothing}, {&mem_, kSrc}});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_TRUE(s->ok());
+  EXPECT_EQ(s->base_fetched, 3);
+  EXPECT_EQ(s->base_bytes,
+            static_cast<uint64_t>(images_[0].config.size + images_[0].layers[0].size + images_[0].layers[1].size));
+  EXPECT_EQ(s->verify.images_ok, 2);
+  EXPECT_EQ(stage->List()->size(), 2u);
+
+  // Wrong bytes in the registry under a base digest: an error, nothing named.
+  store::MemoryStore spoiled("spoiled");
+  for (const auto& d : {images_[0].config, images_[0].layers[0], images_[0].layers[1]})
+    spoiled.PutRawBlob("art", d.digest, std::string(static_cast<size_t>(d.size), 'x'));
+  auto bad = Open("bad");
+  auto b = UnpackVolumes(delta, *bad, [](const json::Value&) {}, {{&spoiled, kSrc}});
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), Code::kDataLoss) << b.status().message();
+  EXPECT_NE(b.status().message().find("the delta's base blob"), std::string::npos);
+  EXPECT_TRUE(bad->List()->empty());
+}
+
 TEST_F(DeltaTest, AnImageWithABlobMissingIsNeverNamed) {
   // A full set with its second volume held back names only what is whole.
   std::vector<std::string> paths;

@@ -19,6 +19,7 @@
 #include "base/unique_fd.h"
 #include "oci/media_types.h"
 #include "records/records.h"
+#include "store/blob_stream.h"
 
 namespace mk::layout {
 namespace {
@@ -248,7 +249,8 @@ Result<json::Value> ReadVolumeMeta(const std::string& path) {
 
 // The base blobs of a delta set that dest lacks (present: a regular file of
 // the right size; verification after naming hashes them).
-Result<std::vector<Digest>> MissingBase(const std::vector<std::string>& paths, store::OciDirStore& dest, bool& delta) {
+Result<std::vector<oci::Descriptor>> MissingBase(const std::vector<std::string>& paths, store::OciDirStore& dest,
+                                                 bool& delta) {
   std::map<Digest, int64_t> base;
   for (const auto& path : paths) {
     MK_ASSIGN_OR_RETURN(json::Value meta, ReadVolumeMeta(path));
@@ -264,35 +266,75 @@ Result<std::vector<Digest>> MissingBase(const std::vector<std::string>& paths, s
       base.emplace(*digest, *size);
     }
   }
-  std::vector<Digest> missing;
+  std::vector<oci::Descriptor> missing;
   const Reference any = Reference::Parse("volume.invalid/x").value();
   for (const auto& [digest, size] : base) {
     oci::Descriptor d;
     d.digest = digest;
     d.size = size;
     MK_ASSIGN_OR_RETURN(bool have, dest.HasBlob(any, d));
-    if (!have) missing.push_back(digest);
+    if (!have) missing.push_back(d);
   }
   return missing;
 }
 
+// Splits what dest lacks into what the base repositories hold (with where)
+// and what nobody has (summary.base_missing). A repository that cannot be
+// asked (refused credentials, unreachable) is an error: never a guess.
+Result<std::vector<std::pair<oci::Descriptor, const BaseRepo*>>> LocateBase(const std::vector<oci::Descriptor>& lacking,
+                                                                            const std::vector<BaseRepo>& base_from,
+                                                                            UnpackSummary& summary) {
+  std::vector<std::pair<oci::Descriptor, const BaseRepo*>> found;
+  for (const auto& d : lacking) {
+    const BaseRepo* where = nullptr;
+    for (const auto& b : base_from) {
+      auto has = b.store->HasBlob(b.repo, d);
+      if (!has.ok()) return has.status().WithContext("looking for the delta's base in " + b.repo.String());
+      if (*has) {
+        where = &b;
+        break;
+      }
+    }
+    if (where) {
+      found.emplace_back(d, where);
+    } else {
+      summary.base_missing.push_back(d.digest);
+    }
+  }
+  return found;
+}
+
 }  // namespace
 
-Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store::OciDirStore& dest, const Emit& emit) {
+Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store::OciDirStore& dest, const Emit& emit,
+                                    const std::vector<BaseRepo>& base_from) {
   UnpackSummary summary;
-  // A delta whose base is not here could only make half images: refused
-  // before anything is written.
-  MK_ASSIGN_OR_RETURN(summary.base_missing, MissingBase(paths, dest, summary.delta));
+  // A delta whose base is not here (nor in a base repository) could only
+  // make half images: refused before anything is written.
+  MK_ASSIGN_OR_RETURN(std::vector<oci::Descriptor> lacking, MissingBase(paths, dest, summary.delta));
+  MK_ASSIGN_OR_RETURN(auto fetch, LocateBase(lacking, base_from, summary));
   if (!summary.base_missing.empty()) {
+    std::string elsewhere;
+    for (const auto& b : base_from) elsewhere += (elsewhere.empty() ? " nor in " : ", ") + b.repo.String();
     for (const auto& d : summary.base_missing)
-      emit(records::Blob(dest.BlobPath(d), "missing", "the delta's base blob " + d.str() + " is not in " + dest.dir()));
+      emit(records::Blob(dest.BlobPath(d), "missing",
+                         "the delta's base blob " + d.str() + " is not in " + dest.dir() + elsewhere));
     return summary;
+  }
+  // The base from the mirror registry, into the directory: then the images
+  // are whole here, verified and named like any others.
+  const Reference any = Reference::Parse("volume.invalid/x").value();
+  for (const auto& [d, from] : fetch) {
+    if (Interrupted()) return Cancelled("interrupted");
+    Status s = store::CopyBlob(*from->store, from->repo, dest, any, d);
+    if (!s.ok()) return s.WithContext("the delta's base blob " + d.digest.str() + " from " + from->repo.String());
+    ++summary.base_fetched;
+    summary.base_bytes += static_cast<uint64_t>(d.size);
   }
   std::string set;
   int total = 0;
   std::set<int> seen;
   std::map<std::string, oci::Descriptor> names;  // from every volume's index.json
-  const Reference any = Reference::Parse("volume.invalid/x").value();
 
   for (const auto& path : paths) {
     int volume = 0;

@@ -36,6 +36,8 @@
 
 #include "layout/inventory.h"
 #include "layout/verify.h"
+#include "ref/reference.h"
+#include "store/store.h"
 
 namespace mk::layout {
 
@@ -57,8 +59,12 @@ struct UnpackSummary {
   int blobs_written = 0;
   int blobs_failed = 0;
   bool delta = false;
-  // A delta's base blobs not in the directory: nothing was written.
+  // A delta's base blobs neither in the directory nor in any BaseRepo:
+  // nothing was written.
   std::vector<Digest> base_missing;
+  // Base blobs the directory lacked, fetched from a BaseRepo (verified).
+  int base_fetched = 0;
+  uint64_t base_bytes = 0;
   // Images of the set not named: some blob missing or corrupt (each also
   // an image record, status damaged).
   int images_incomplete = 0;
@@ -71,7 +77,19 @@ struct UnpackSummary {
   }
 };
 
-Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& volumes, store::OciDirStore& dest,
-                                    const Emit& emit);
+// A repository of the mirror registry that may hold a delta's base (oci-dir
+// unpack --base-from): a restricted side that keeps no directory, only the
+// registry its last media were pushed into.
+struct BaseRepo {
+  store::Store* store;
+  Reference repo;
+};
+
+// base_from: where base blobs the directory lacks are looked for, in order;
+// each found is fetched into the directory (digest-verified) before the
+// volumes are read. A base blob found nowhere refuses the whole unpack
+// before anything is written.
+Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& volumes, store::OciDirStore& dest, const Emit& emit,
+                                    const std::vector<BaseRepo>& base_from = {});
 
 }  // namespace mk::layout

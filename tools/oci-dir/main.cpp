@@ -5,11 +5,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 #include "cli/tool.h"
 #include "json/lines.h"
 #include "layout/inventory.h"
 #include "layout/volumes.h"
+#include "progress/format.h"
 #include "records/records.h"
 #include "signature/config_map_check.h"
 
@@ -25,6 +27,7 @@ const cli::ToolInfo kInfo = {
     "  pack DIR --max-size SIZE --out OUTDIR      split DIR into tar volumes of at most SIZE bytes\n"
     "       [--exclude-from INVENTORY]            a delta: leave out the blobs INVENTORY lists\n"
     "  unpack VOLUME... --to DIR                  read volumes back into DIR, verifying every blob\n"
+    "       [--base-from REG/REPO]...             a delta's base blobs DIR lacks, fetched from the mirror\n"
     "  have DIR [--out FILE]                      the inventory of manifests and blobs DIR holds\n"
     "  have --registry [--out FILE] < RECORDS     the same for the images records name in a registry"};
 
@@ -86,6 +89,7 @@ int HaveRegistry(const cli::RegistryFlags& flags, const std::string& out_file) {
 
 int main(int argc, char** argv) {
   std::string command, to, out_dir, max_size, prefix = "mirror", exclude_from;
+  std::vector<std::string> base_from;
   bool prune = false, from_registry = false;
   cli::RegistryFlags registry;
   std::vector<std::string> args;
@@ -98,6 +102,7 @@ int main(int argc, char** argv) {
       ("prefix", po::value(&prefix)->value_name("NAME")->default_value("mirror"), "pack: volume file names NAME-001.tar, …")
       ("exclude-from", po::value(&exclude_from)->value_name("INVENTORY"), "pack: a delta without the blobs INVENTORY (oci-dir have) lists; - for standard input")
       ("to", po::value(&to)->value_name("DIR"), "unpack: the directory to fill (made when missing)")
+      ("base-from", po::value(&base_from)->value_name("REG/REPO"), "unpack: a mirror registry repository holding a delta's base (repeatable, tried in order)")
       ("registry", po::bool_switch(&from_registry), "have: list the images the records on standard input name in their registries")
       ("command", po::value(&command), "list, verify, pack, unpack or have (positional)")
       ("args", po::value(&args), "arguments (positional)");
@@ -108,6 +113,7 @@ int main(int argc, char** argv) {
   po::variables_map vm;
   if (auto code = cli::ParseArgs(kInfo, opts, positional, argc, argv, vm)) return *code;
   if (command.empty()) return cli::UsageError(kInfo, "missing COMMAND (list, verify, pack, unpack, have)");
+  if (!base_from.empty() && command != "unpack") return cli::UsageError(kInfo, "--base-from goes with unpack");
 
   json::RecordWriter out(stdout);
   auto emit = [&](const json::Value& v) { out.Write(v); };
@@ -201,23 +207,43 @@ int main(int argc, char** argv) {
     for (const auto& v : args)
       if (::access(v.c_str(), R_OK) != 0)
         return fail(NotFound("cannot read volume " + v + ": " + std::strerror(errno)));
+    std::vector<Reference> base_repos;
+    for (const auto& r : base_from) {
+      auto repo = Reference::ParseRepository(r);
+      if (!repo.ok()) return cli::UsageError(kInfo, "--base-from: " + repo.status().message());
+      base_repos.push_back(*repo);
+    }
+    // The mirror registry, when the base is to come from it.
+    std::unique_ptr<session::Session> session;
+    std::vector<layout::BaseRepo> base;
+    if (!base_repos.empty()) {
+      auto opened = session::Session::Open(registry);
+      if (!opened.ok()) return cli::SessionError(kInfo, opened.status());
+      session = std::move(*opened);
+      for (const auto& repo : base_repos) base.push_back({&session->stores->ForReference(repo), repo});
+    }
     auto dir = store::OciDirStore::Open(to, true);
     if (!dir.ok()) return fail(dir.status());
-    auto summary = layout::UnpackVolumes(args, **dir, emit);
+    auto summary = layout::UnpackVolumes(args, **dir, emit, base);
     if (!summary.ok()) return fail(summary.status());
     if (const auto& missing = summary->base_missing; !missing.empty()) {
       std::string list;
       for (size_t i = 0; i < missing.size() && i < 5; ++i) list += (i ? ", " : "") + missing[i].str();
       if (missing.size() > 5) list += ", and " + std::to_string(missing.size() - 5) + " more";
-      cli::Error(kInfo, to + " lacks " + std::to_string(missing.size()) +
-                            " blobs the delta relies on (its base): " + list + "; nothing was written");
+      cli::Error(kInfo, to + (base_from.empty() ? " lacks " : " and --base-from lack ") +
+                            std::to_string(missing.size()) + " blobs the delta relies on (its base): " + list +
+                            "; nothing was written");
       return Finish(out, false);
     }
+    std::string fetched;
+    if (!base.empty())
+      fetched = ", " + std::to_string(summary->base_fetched) + " base blobs (" +
+                progress::HumanBytes(summary->base_bytes) + ") fetched from the mirror";
     std::fprintf(stderr,
-                 "oci-dir: %d volumes read%s, %d missing, %d blobs written, %d refused entries; %d images ok, %d "
+                 "oci-dir: %d volumes read%s, %d missing, %d blobs written%s, %d refused entries; %d images ok, %d "
                  "damaged, %d not named (incomplete)\n",
                  summary->volumes_read, summary->delta ? " (a delta)" : "", summary->volumes_missing,
-                 summary->blobs_written, summary->entries_refused, summary->verify.images_ok,
+                 summary->blobs_written, fetched.c_str(), summary->entries_refused, summary->verify.images_ok,
                  summary->verify.images_damaged, summary->images_incomplete);
     return Finish(out, summary->ok());
   }
