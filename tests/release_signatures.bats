@@ -280,3 +280,44 @@ release_record() {
     [ "$status" -eq 1 ]
     [[ $stderr == *"is not in the layout"* ]]
 }
+
+@test "signatures travel on the volumes: pack carries them in every volume, unpack writes them back, verify checks them" {
+    mirror_isolate_credentials
+    local layout="$BATS_TEST_TMPDIR/media" back="$BATS_TEST_TMPDIR/back" release addr file
+    addr=$(mirror_registry volumes-src)
+    "$MKREL" --registry "$addr" --plain --seed 9 --components 20 >"$BATS_TEST_TMPDIR/fixture.json"
+    "$MK_BIN/release-list" --insecure "$addr" --to-dir "$layout" "$(jq -er .release "$BATS_TEST_TMPDIR/fixture.json")" \
+        >"$BATS_TEST_TMPDIR/plan.jsonl"
+    "$MK_BIN/blob-copy" --insecure "$addr" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
+    release=$(jq -r 'select(.kind == "release") | .digest' "$BATS_TEST_TMPDIR/plan.jsonl")
+    sign release@example.test "${release#sha256:}" volumes "$BATS_TEST_TMPDIR/st/sha256=${release#sha256:}/signature-1"
+    "$MK_BIN/release-signatures" --store "dir:$BATS_TEST_TMPDIR/st" --keyring "$BATS_FILE_TMPDIR/keyring.gpg" \
+        --to-dir "$layout" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
+    file="signature-sha256-${release:7:16}.json"
+    [ -f "$layout/$file" ]
+    run --separate-stderr "$MK_BIN/oci-dir" pack "$layout" --max-size 256K --out "$BATS_TEST_TMPDIR/vol"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    local n v
+    n=$(jq -s length <<<"$output")
+    [ "$n" -gt 1 ]
+    # every volume carries the file, byte for byte (tar, an independent reader)
+    for v in "$BATS_TEST_TMPDIR"/vol/*.tar; do
+        cmp <(tar -xOf "$v" "$file") "$layout/$file" || { echo "$v"; return 1; }
+    done
+    # one volume is enough to bring it; the whole set, to name the images
+    run --separate-stderr "$MK_BIN/oci-dir" unpack "$BATS_TEST_TMPDIR/vol/mirror-001.tar" --to "$back"
+    [[ $stderr == *" 1 signature files,"* ]] || { echo "$stderr"; return 1; }
+    cmp "$back/$file" "$layout/$file"
+    [ "$(stat -c %a "$back/$file")" = 640 ]
+    run --separate-stderr "$MK_BIN/oci-dir" unpack "$BATS_TEST_TMPDIR"/vol/*.tar --to "$back"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    run --separate-stderr "$MK_BIN/oci-dir" verify "$back"
+    [ "$status" -eq 0 ] || { echo "$stderr"; return 1; }
+    [ "$(jq -r 'select(.kind == "signature") | "\(.status) \(.digest)"' <<<"$output")" = "ok $release" ]
+    # a damaged signature file stops the pack: nothing written
+    head -c 200 "$layout/$file" >"$layout/$file.cut" && mv "$layout/$file.cut" "$layout/$file"
+    run --separate-stderr "$MK_BIN/oci-dir" pack "$layout" --max-size 256K --out "$BATS_TEST_TMPDIR/vol2"
+    [ "$status" -eq 1 ]
+    [[ $stderr == *"$file"*"run oci-dir verify"* ]] || { echo "$stderr"; return 1; }
+    [ -z "$(find "$BATS_TEST_TMPDIR/vol2" -name '*.tar' 2>/dev/null)" ]
+}

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "auth/auth_file.h"
+#include "base/atomic_file.h"
 #include "http/client.h"
 #include "layout/volumes.h"
 #include "store/blob_stream.h"
@@ -207,6 +208,43 @@ TEST_F(DeltaTest, BaseFromTheMirrorCompletesAnEmptyDirectory) {
   EXPECT_EQ(b.status().code(), Code::kDataLoss) << b.status().message();
   EXPECT_NE(b.status().message().find("the delta's base blob"), std::string::npos);
   EXPECT_TRUE(bad->List()->empty());
+}
+
+// Side files (release signatures, in oci-dir) ride in every volume and are
+// written only when the policy takes their name and content.
+TEST_F(DeltaTest, SideFilesTravelInEveryVolumeAndAreTakenOnlyWhenSound) {
+  PackOptions o{64 << 10, root_ + "/side", "mirror", nullptr, {{"sig-a.json", "good"}, {"config/sig-b.json", "bad"}}};
+  std::vector<std::string> paths;
+  ASSERT_TRUE(PackDirectory(*full_, o, [&](const json::Value& v) { paths.push_back(*v.GetString("path")); }).ok());
+  ASSERT_GT(paths.size(), 1u);
+  SideFilePolicy policy{[](const std::string& p) { return p.find("sig-") != std::string::npos; },
+                        [](const std::string&, const std::string& bytes) {
+                          return bytes == "good" ? Status::Ok() : DataLoss("not a good one");
+                        }};
+  auto back = Open("back");
+  std::vector<json::Value> records;
+  auto s = UnpackVolumes(
+      paths, *back, [&](const json::Value& v) { records.push_back(v); }, {}, &policy);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->side_files_written, 1);
+  EXPECT_EQ(s->verify.images_ok, 2);
+  EXPECT_EQ(ReadFileLimited(root_ + "/back/sig-a.json", 100).value(), "good");
+  struct stat st;
+  ASSERT_EQ(::stat((root_ + "/back/sig-a.json").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+  EXPECT_NE(::stat((root_ + "/back/config/sig-b.json").c_str(), &st), 0);
+  // The unsound one is refused in every volume that carries it (all).
+  EXPECT_EQ(s->entries_refused, static_cast<int>(paths.size()));
+  ASSERT_FALSE(records.empty());
+  EXPECT_NE(records[0].GetString("error")->find("not a good one"), std::string::npos);
+
+  // Without a policy they are unexpected entries.
+  auto plain = Open("plain");
+  auto p = UnpackVolumes(paths, *plain, [](const json::Value&) {});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->side_files_written, 0);
+  EXPECT_EQ(p->entries_refused, 2 * static_cast<int>(paths.size()));
+  EXPECT_NE(::stat((root_ + "/plain/sig-a.json").c_str(), &st), 0);
 }
 
 TEST_F(DeltaTest, AnImageWithABlobMissingIsNeverNamed) {

@@ -126,9 +126,11 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
     MK_ASSIGN_OR_RETURN(base, PlanDelta(dir, *options.exclude, blobs));
   }
   MK_RETURN_IF_ERROR(MakeDirectories(options.out_dir));
-  // Every volume repeats the base list, so it is part of the fixed cost.
-  const uint64_t fixed = archive::TarEntryBytes(index.size()) + archive::TarEntryBytes(layout.size()) +
-                         archive::kTarEndBytes + VolumeFileBytes(base.size());
+  // Every volume repeats the base list and the side files, so they are part
+  // of the fixed cost.
+  uint64_t fixed = archive::TarEntryBytes(index.size()) + archive::TarEntryBytes(layout.size()) +
+                   archive::kTarEndBytes + VolumeFileBytes(base.size());
+  for (const auto& f : options.side_files) fixed += archive::TarEntryBytes(f.path.size() + f.bytes.size());
 
   // First fit, largest first.
   std::sort(blobs.begin(), blobs.end(), [](const BlobFile& a, const BlobFile& b) {
@@ -158,6 +160,7 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
   for (const auto& b : blobs) ids.push_back(b.digest.str());
   std::sort(ids.begin(), ids.end());
   std::string basis = Join(ids, "\n") + "\n" + index;
+  for (const auto& f : options.side_files) basis += "\nfile " + f.path + " " + Digest::Sha256Of(f.bytes).str();
   if (options.exclude) {
     // A delta of the same content against another base is another set.
     basis += "\nbase\n";
@@ -202,6 +205,7 @@ Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const 
     MK_RETURN_IF_ERROR(tar.AddString(kVolumeFile, meta.Serialize() + "\n"));
     MK_RETURN_IF_ERROR(tar.AddString("oci-layout", layout));
     MK_RETURN_IF_ERROR(tar.AddString("index.json", index));
+    for (const auto& f : options.side_files) MK_RETURN_IF_ERROR(tar.AddString(f.path, f.bytes));
     for (const auto& b : volumes[i]) {
       if (Interrupted()) return Cancelled("interrupted");  // the volume's temp file goes away
       std::string blob_path = dir.BlobPath(b.digest);
@@ -278,6 +282,30 @@ Result<std::vector<oci::Descriptor>> MissingBase(const std::vector<std::string>&
   return missing;
 }
 
+// Side files stay small (a signature ConfigMap is a few KiB; 16 signatures
+// of 50 KiB at most).
+constexpr size_t kMaxSideFileBytes = 2u << 20;
+
+// A relative path without "..", "." or empty parts: one that stays inside
+// the directory whatever the policy says.
+bool IsSideFileName(const std::string& path) {
+  if (path.empty() || path[0] == '/') return false;
+  for (const auto& part : Split(path, '/'))
+    if (part.empty() || part == "." || part == "..") return false;
+  return true;
+}
+
+// dir/path, made atomically (0640, as release-signatures writes them), its
+// parent made when missing (config/).
+Status WriteSideFile(const std::string& dir, const std::string& path, const std::string& bytes) {
+  if (size_t slash = path.rfind('/'); slash != std::string::npos) {
+    MK_RETURN_IF_ERROR(MakeDirectories(dir + "/" + path.substr(0, slash)));
+  }
+  MK_ASSIGN_OR_RETURN(AtomicFile out, AtomicFile::Create(dir + "/" + path, 0640));
+  MK_RETURN_IF_ERROR(out.Write(bytes));
+  return out.Commit();
+}
+
 // Splits what dest lacks into what the base repositories hold (with where)
 // and what nobody has (summary.base_missing). A repository that cannot be
 // asked (refused credentials, unreachable) is an error: never a guess.
@@ -307,7 +335,7 @@ Result<std::vector<std::pair<oci::Descriptor, const BaseRepo*>>> LocateBase(cons
 }  // namespace
 
 Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store::OciDirStore& dest, const Emit& emit,
-                                    const std::vector<BaseRepo>& base_from) {
+                                    const std::vector<BaseRepo>& base_from, const SideFilePolicy* side_files) {
   UnpackSummary summary;
   // A delta whose base is not here (nor in a base repository) could only
   // make half images: refused before anything is written.
@@ -335,6 +363,7 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
   int total = 0;
   std::set<int> seen;
   std::map<std::string, oci::Descriptor> names;  // from every volume's index.json
+  std::set<std::string> side_written;
 
   for (const auto& path : paths) {
     int volume = 0;
@@ -369,6 +398,19 @@ Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& paths, store
               auto it = d.annotations.find("org.opencontainers.image.ref.name");
               if (it != d.annotations.end()) names[it->second] = d;
             }
+            return archive::Visit::kContinue;
+          }
+          if (side_files && IsSideFileName(e.path) && side_files->accepts(e.path)) {
+            if (side_written.count(e.path)) return archive::Visit::kContinue;  // every volume carries it
+            MK_ASSIGN_OR_RETURN(std::string bytes, content.ReadAll(kMaxSideFileBytes));
+            if (Status sound = side_files->check(e.path, bytes); !sound.ok()) {
+              ++summary.entries_refused;
+              emit(records::Refused(path, "entry " + Quote(e.path) + ": " + sound.message()));
+              return archive::Visit::kContinue;
+            }
+            MK_RETURN_IF_ERROR(WriteSideFile(dest.dir(), e.path, bytes));
+            side_written.insert(e.path);
+            ++summary.side_files_written;
             return archive::Visit::kContinue;
           }
           std::string_view p = e.path;

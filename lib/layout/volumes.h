@@ -29,8 +29,18 @@
 // half-made image. Blobs written for an image that could not be named stay
 // as unreferenced content (the next unpack or blob-copy uses them; verify
 // hashes them like any other).
+//
+// Side files: small files that live beside the layout and must travel with
+// it — the release signature ConfigMaps release-signatures --to-dir writes,
+// without which a disconnected cluster cannot update. The tool names them
+// when packing (PackOptions::side_files: every volume carries them all, so
+// any one disc brings them) and says, when unpacking, which entry names are
+// side files and whether their content is sound (SideFilePolicy); a sound
+// one is written atomically under its path in the directory, anything else
+// is refused like any unexpected entry.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -48,6 +58,12 @@ struct PackOptions {
   // When set: a delta, without the blobs (not manifests) listed here.
   // Must outlive the call.
   const Inventory* exclude = nullptr;
+  // Side files, by path relative to the layout directory, with their bytes.
+  struct SideFile {
+    std::string path;
+    std::string bytes;
+  };
+  std::vector<SideFile> side_files;
 };
 
 Status PackDirectory(store::OciDirStore& dir, const PackOptions& options, const Emit& emit);
@@ -65,6 +81,8 @@ struct UnpackSummary {
   // Base blobs the directory lacked, fetched from a BaseRepo (verified).
   int base_fetched = 0;
   uint64_t base_bytes = 0;
+  // Side files written (each once, however many volumes carry it).
+  int side_files_written = 0;
   // Images of the set not named: some blob missing or corrupt (each also
   // an image record, status damaged).
   int images_incomplete = 0;
@@ -85,11 +103,20 @@ struct BaseRepo {
   Reference repo;
 };
 
+// Which volume entries are side files (accepts: by their path in the
+// layout, never one with ".." or a leading '/'), and whether one's bytes are
+// sound (check: ok, or why not).
+struct SideFilePolicy {
+  std::function<bool(const std::string& path)> accepts;
+  std::function<Status(const std::string& path, const std::string& bytes)> check;
+};
+
 // base_from: where base blobs the directory lacks are looked for, in order;
 // each found is fetched into the directory (digest-verified) before the
 // volumes are read. A base blob found nowhere refuses the whole unpack
 // before anything is written.
 Result<UnpackSummary> UnpackVolumes(const std::vector<std::string>& volumes, store::OciDirStore& dest, const Emit& emit,
-                                    const std::vector<BaseRepo>& base_from = {});
+                                    const std::vector<BaseRepo>& base_from = {},
+                                    const SideFilePolicy* side_files = nullptr);
 
 }  // namespace mk::layout

@@ -63,6 +63,19 @@ Result<ParsedConfigMap> ParseConfigMap(std::string_view json_text) {
   return out;
 }
 
+bool IsConfigMapPath(const std::string& relative) {
+  const std::string name = relative.rfind("config/", 0) == 0 ? relative.substr(7) : relative;
+  return IsConfigMapFileName(name);
+}
+
+Status CheckConfigMapBytes(const std::string& relative, std::string_view bytes) {
+  MK_ASSIGN_OR_RETURN(ParsedConfigMap parsed, ParseConfigMap(bytes));
+  const std::string name = relative.substr(relative.rfind('/') == std::string::npos ? 0 : relative.rfind('/') + 1);
+  if (ConfigMapFileName(parsed.hex) != name)
+    return DataLoss("holds the signatures of sha256:" + parsed.hex + ", which its name does not match");
+  return Status::Ok();
+}
+
 Result<std::vector<ConfigMapFileCheck>> CheckConfigMapFiles(
     const std::string& dir, const std::function<bool(const std::string& digest)>& has_release) {
   std::vector<ConfigMapFileCheck> out;

@@ -41,6 +41,16 @@ struct ConfigMapFileCheck {
 Result<std::vector<ConfigMapFileCheck>> CheckConfigMapFiles(
     const std::string& dir, const std::function<bool(const std::string& digest)>& has_release);
 
+// Where, relative to a layout, a signature ConfigMap file may be: NAME or
+// config/NAME, NAME being signature-sha256-<16 hex>.json (what oci-dir pack
+// carries and unpack takes).
+bool IsConfigMapPath(const std::string& relative);
+
+// The bytes of such a file, as oci-dir unpack takes them: a sound ConfigMap
+// (ParseConfigMap) for the release its file name names; kDataLoss says what
+// is wrong.
+Status CheckConfigMapBytes(const std::string& relative, std::string_view bytes);
+
 // The record oci-dir verify prints for a file: {"kind": "signature", "file",
 // "digest", "count", "status": "ok"} or "status": "damaged" with "error" and
 // "code" (mirrorkit-records(7)).

@@ -27,6 +27,25 @@ class ConfigMapCheck : public ::testing::Test {
   std::string dir_;
 };
 
+// What oci-dir unpack takes from a volume: the names pack carries, and
+// only a sound ConfigMap for the release its name names.
+TEST(ConfigMapPath, NamesAndBytesUnpackTakes) {
+  const std::string name = ConfigMapFileName(kHex);
+  EXPECT_TRUE(IsConfigMapPath(name));
+  EXPECT_TRUE(IsConfigMapPath("config/" + name));
+  EXPECT_FALSE(IsConfigMapPath("other/" + name));
+  EXPECT_FALSE(IsConfigMapPath("index.json"));
+  EXPECT_FALSE(IsConfigMapPath("signature-sha256-0123.json"));
+  const std::string good = ConfigMapJson(kHex, {"sig"});
+  EXPECT_TRUE(CheckConfigMapBytes(name, good).ok());
+  EXPECT_TRUE(CheckConfigMapBytes("config/" + name, good).ok());
+  const std::string other(64, 'f');
+  Status misnamed = CheckConfigMapBytes(ConfigMapFileName(other), good);
+  EXPECT_EQ(misnamed.code(), Code::kDataLoss);
+  EXPECT_NE(misnamed.message().find("its name does not match"), std::string::npos);
+  EXPECT_EQ(CheckConfigMapBytes(name, good.substr(0, good.size() / 2)).code(), Code::kDataLoss);
+}
+
 TEST(ParseConfigMap, IsTheInverseOfConfigMapJson) {
   const std::vector<std::string> sigs = {std::string("\x89\x01\x02sig-one", 10), "sig-two"};
   auto parsed = ParseConfigMap(ConfigMapJson(kHex, sigs));

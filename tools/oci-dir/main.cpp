@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "base/atomic_file.h"
 #include "cli/tool.h"
 #include "json/lines.h"
 #include "layout/inventory.h"
@@ -59,6 +60,28 @@ Status PutInventory(const layout::Inventory& inv, const std::string& out_file, c
   std::string text = layout::FormatInventory(inv, source);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return Status::Ok();
+}
+
+// The release signature ConfigMaps that travel with the layout
+// (release-signatures --to-dir DIR), each checked; a release is "in the
+// layout" when its manifest is a blob there.
+Result<std::vector<signature::ConfigMapFileCheck>> SignatureFiles(const std::string& dir) {
+  return signature::CheckConfigMapFiles(dir, [&](const std::string& digest) {
+    return ::access((dir + "/blobs/sha256/" + digest.substr(7)).c_str(), F_OK) == 0;
+  });
+}
+
+// pack carries them in every volume; one that verify would call damaged
+// stops the pack (the media would carry a signature the cluster refuses).
+Result<std::vector<layout::PackOptions::SideFile>> SignatureSideFiles(const std::string& dir) {
+  MK_ASSIGN_OR_RETURN(auto checks, SignatureFiles(dir));
+  std::vector<layout::PackOptions::SideFile> out;
+  for (const auto& c : checks) {
+    if (!c.status.ok()) return Status(c.status.code(), c.path + ": " + c.status.message() + "; run oci-dir verify");
+    MK_ASSIGN_OR_RETURN(std::string bytes, ReadFileLimited(c.path, 2u << 20));
+    out.push_back({c.path.substr(dir.size() + 1), std::move(bytes)});
+  }
+  return out;
 }
 
 // have --registry: the images the records on stdin name, read from their
@@ -153,10 +176,7 @@ int main(int argc, char** argv) {
     if (command == "verify") {
       auto summary = layout::VerifyDirectory(**dir, prune, emit);
       if (!summary.ok()) return fail(summary.status());
-      // Release signatures that travel with the layout (release-signatures --to-dir).
-      auto signatures = signature::CheckConfigMapFiles(args[0], [&](const std::string& digest) {
-        return ::access((args[0] + "/blobs/sha256/" + digest.substr(7)).c_str(), F_OK) == 0;
-      });
+      auto signatures = SignatureFiles(args[0]);
       if (!signatures.ok()) return fail(signatures.status());
       int signatures_damaged = 0;
       for (const auto& c : *signatures) {
@@ -197,8 +217,11 @@ int main(int argc, char** argv) {
       if (!inv.ok()) return fail(inv.status());
       exclude = std::move(*inv);
     }
-    Status s =
-        layout::PackDirectory(**dir, layout::PackOptions{*size, out_dir, prefix, exclude ? &*exclude : nullptr}, emit);
+    auto side_files = SignatureSideFiles(args[0]);
+    if (!side_files.ok()) return fail(side_files.status());
+    Status s = layout::PackDirectory(
+        **dir, layout::PackOptions{*size, out_dir, prefix, exclude ? &*exclude : nullptr, std::move(*side_files)},
+        emit);
     if (!s.ok()) return fail(s);
     return Finish(out, true);
   }
@@ -224,7 +247,9 @@ int main(int argc, char** argv) {
     }
     auto dir = store::OciDirStore::Open(to, true);
     if (!dir.ok()) return fail(dir.status());
-    auto summary = layout::UnpackVolumes(args, **dir, emit, base);
+    // Release signatures travel as side files: taken when sound.
+    const layout::SideFilePolicy signatures{signature::IsConfigMapPath, signature::CheckConfigMapBytes};
+    auto summary = layout::UnpackVolumes(args, **dir, emit, base, &signatures);
     if (!summary.ok()) return fail(summary.status());
     if (const auto& missing = summary->base_missing; !missing.empty()) {
       std::string list;
@@ -240,11 +265,11 @@ int main(int argc, char** argv) {
       fetched = ", " + std::to_string(summary->base_fetched) + " base blobs (" +
                 progress::HumanBytes(summary->base_bytes) + ") fetched from the mirror";
     std::fprintf(stderr,
-                 "oci-dir: %d volumes read%s, %d missing, %d blobs written%s, %d refused entries; %d images ok, %d "
-                 "damaged, %d not named (incomplete)\n",
+                 "oci-dir: %d volumes read%s, %d missing, %d blobs written%s, %d signature files, %d refused entries; "
+                 "%d images ok, %d damaged, %d not named (incomplete)\n",
                  summary->volumes_read, summary->delta ? " (a delta)" : "", summary->volumes_missing,
-                 summary->blobs_written, fetched.c_str(), summary->entries_refused, summary->verify.images_ok,
-                 summary->verify.images_damaged, summary->images_incomplete);
+                 summary->blobs_written, fetched.c_str(), summary->side_files_written, summary->entries_refused,
+                 summary->verify.images_ok, summary->verify.images_damaged, summary->images_incomplete);
     return Finish(out, summary->ok());
   }
   return cli::UsageError(kInfo, "unknown command " + command + " (list, verify, pack, unpack, have)");
