@@ -244,19 +244,27 @@ release_record() {
     diff <(grep -v '"kind":"signature"' <<<"$output") "$BATS_TEST_TMPDIR/plan.jsonl"
 }
 
+# signed_layout NAME SEED LAYOUT: a release made with SEED in a registry of
+# the test's own (another test of this file has the shared source), mirrored
+# into the OCI layout LAYOUT, its signature by the release key written there
+# by release-signatures; prints the release digest.
+signed_layout() {
+    local addr release t=$BATS_TEST_TMPDIR
+    addr=$(mirror_registry "$1") || return 1
+    "$MKREL" --registry "$addr" --plain --seed "$2" --components 20 >"$t/fixture.json" || return 1
+    "$MK_BIN/release-list" --insecure "$addr" --to-dir "$3" "$(jq -er .release "$t/fixture.json")" >"$t/plan.jsonl" || return 1
+    "$MK_BIN/blob-copy" --insecure "$addr" <"$t/plan.jsonl" >/dev/null || return 1
+    release=$(jq -r 'select(.kind == "release") | .digest' "$t/plan.jsonl")
+    sign release@example.test "${release#sha256:}" "$1" "$t/st/sha256=${release#sha256:}/signature-1" || return 1
+    "$MK_BIN/release-signatures" --store "dir:$t/st" --keyring "$BATS_FILE_TMPDIR/keyring.gpg" \
+        --to-dir "$3" <"$t/plan.jsonl" >/dev/null || return 1
+    echo "$release"
+}
+
 @test "signatures written into an OCI layout travel with it: oci-dir verify checks them" {
     mirror_isolate_credentials
-    # a registry of this test's own (another test of this file has the shared source)
-    local layout="$BATS_TEST_TMPDIR/media" release addr
-    addr=$(mirror_registry media-src)
-    "$MKREL" --registry "$addr" --plain --seed 8 --components 20 >"$BATS_TEST_TMPDIR/fixture.json"
-    "$MK_BIN/release-list" --insecure "$addr" --to-dir "$layout" "$(jq -er .release "$BATS_TEST_TMPDIR/fixture.json")" \
-        >"$BATS_TEST_TMPDIR/plan.jsonl"
-    "$MK_BIN/blob-copy" --insecure "$addr" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
-    release=$(jq -r 'select(.kind == "release") | .digest' "$BATS_TEST_TMPDIR/plan.jsonl")
-    sign release@example.test "${release#sha256:}" media "$BATS_TEST_TMPDIR/st/sha256=${release#sha256:}/signature-1"
-    "$MK_BIN/release-signatures" --store "dir:$BATS_TEST_TMPDIR/st" --keyring "$BATS_FILE_TMPDIR/keyring.gpg" \
-        --to-dir "$layout" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
+    local layout="$BATS_TEST_TMPDIR/media" release
+    release=$(signed_layout media-src 8 "$layout")
     local file="$layout/signature-sha256-${release:7:16}.json"
     [ -f "$file" ]
     run --separate-stderr "$MK_BIN/oci-dir" verify "$layout"
@@ -283,16 +291,8 @@ release_record() {
 
 @test "signatures travel on the volumes: pack carries them in every volume, unpack writes them back, verify checks them" {
     mirror_isolate_credentials
-    local layout="$BATS_TEST_TMPDIR/media" back="$BATS_TEST_TMPDIR/back" release addr file
-    addr=$(mirror_registry volumes-src)
-    "$MKREL" --registry "$addr" --plain --seed 9 --components 20 >"$BATS_TEST_TMPDIR/fixture.json"
-    "$MK_BIN/release-list" --insecure "$addr" --to-dir "$layout" "$(jq -er .release "$BATS_TEST_TMPDIR/fixture.json")" \
-        >"$BATS_TEST_TMPDIR/plan.jsonl"
-    "$MK_BIN/blob-copy" --insecure "$addr" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
-    release=$(jq -r 'select(.kind == "release") | .digest' "$BATS_TEST_TMPDIR/plan.jsonl")
-    sign release@example.test "${release#sha256:}" volumes "$BATS_TEST_TMPDIR/st/sha256=${release#sha256:}/signature-1"
-    "$MK_BIN/release-signatures" --store "dir:$BATS_TEST_TMPDIR/st" --keyring "$BATS_FILE_TMPDIR/keyring.gpg" \
-        --to-dir "$layout" <"$BATS_TEST_TMPDIR/plan.jsonl" >/dev/null
+    local layout="$BATS_TEST_TMPDIR/media" back="$BATS_TEST_TMPDIR/back" release file
+    release=$(signed_layout volumes-src 9 "$layout")
     file="signature-sha256-${release:7:16}.json"
     [ -f "$layout/$file" ]
     run --separate-stderr "$MK_BIN/oci-dir" pack "$layout" --max-size 256K --out "$BATS_TEST_TMPDIR/vol"
