@@ -260,6 +260,35 @@ section() {
     report
 }
 
+# plugin_docs P OPTS: plugin P's man page (renders, NAME for whatis,
+# sections, exit statuses, mirrorkit-records(7), every option of OPTS in
+# OPTIONS) and completions (zsh names each option, bash offers exactly OPTS
+# by the plugin's file name, #compdef names it); problems are added to the
+# caller's "failures". Fails when P has no man page at all.
+plugin_docs() {
+    local p=$1 opts=$2 text code want got
+    [ -f "$MAN_DIR/$p.1" ] || { failures+=("$p: no man page $MAN_DIR/$p.1"); return 1; }
+    got=$(render_warnings "$MAN_DIR/$p.1")
+    [ -z "$got" ] || failures+=("$p.1: $got")
+    lexgrog "$MAN_DIR/$p.1" | grep -qF "\"$p - " || failures+=("$p.1: NAME section not parsed by lexgrog")
+    text=$(render_text "$MAN_DIR/$p.1")
+    for code in SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
+        grep -qx "$code" <<<"$text" || failures+=("$p.1: no section $code")
+    done
+    for code in 0 1 2 130; do
+        section 'EXIT STATUS' <<<"$text" | grep -qE "^ +$code( |\$)" || failures+=("$p.1: exit status $code not documented")
+    done
+    grep -qF 'mirrorkit-records(7)' <<<"$text" || failures+=("$p.1: no reference to mirrorkit-records(7)")
+    for code in $opts; do
+        section OPTIONS <<<"$text" | has_option "$code" || failures+=("$p.1: option $code is not in OPTIONS")
+        has_option "$code" <"$ZSH_COMPLETION" || failures+=("_mirrorkit: no $code (for $p)")
+    done
+    want=$(sort <<<"$opts")
+    got=$(bash_complete "$p" - | sort)
+    [ "$want" = "$got" ] || failures+=("$p: bash completion offers [$(tr '\n' ' ' <<<"$got")], --help prints [$(tr '\n' ' ' <<<"$want")]")
+    head -1 "$ZSH_COMPLETION" | has_option "$p" || failures+=("_mirrorkit: $p not in #compdef")
+}
+
 # Script plugins (plugins/mirrorkit-NAME, run as `mirrorkit NAME`): the same
 # conventions as the tools. They run the tools of $BIN.
 script_plugins() {
@@ -270,7 +299,7 @@ script_plugins() {
 }
 
 @test "every script plugin: --help, --version, usage errors, a man page and completions like a tool's" {
-    local failures=() p opts text code want got
+    local failures=() p opts want got
     export MIRRORKIT_EXEC_PATH=$BIN
     [ -n "$(script_plugins)" ]
     for p in $(script_plugins); do
@@ -285,30 +314,11 @@ script_plugins() {
         [ "$status" -eq 2 ] || failures+=("$p --no-such-option: exit $status, want 2")
         [[ $stderr == *"Try '"*"--help'"* ]] || failures+=("$p --no-such-option: no hint: $stderr")
         [ -z "$output" ] || failures+=("$p --no-such-option: wrote to standard output")
-        # the man page
-        [ -f "$MAN_DIR/$p.1" ] || { failures+=("$p: no man page $MAN_DIR/$p.1"); continue; }
-        got=$(render_warnings "$MAN_DIR/$p.1")
-        [ -z "$got" ] || failures+=("$p.1: $got")
-        lexgrog "$MAN_DIR/$p.1" | grep -qF "\"$p - " || failures+=("$p.1: NAME section not parsed by lexgrog")
-        text=$(render_text "$MAN_DIR/$p.1")
-        for code in SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
-            grep -qx "$code" <<<"$text" || failures+=("$p.1: no section $code")
-        done
-        for code in 0 1 2 130; do
-            section 'EXIT STATUS' <<<"$text" | grep -qE "^ +$code( |\$)" || failures+=("$p.1: exit status $code not documented")
-        done
-        grep -qF 'mirrorkit-records(7)' <<<"$text" || failures+=("$p.1: no reference to mirrorkit-records(7)")
-        for code in $opts; do
-            section OPTIONS <<<"$text" | has_option "$code" || failures+=("$p.1: option $code is not in OPTIONS")
-            has_option "$code" <"$ZSH_COMPLETION" || failures+=("_mirrorkit: no $code (for $p)")
-        done
-        # the completions, by the plugin's file name and through the front command
+        plugin_docs "$p" "$opts" || continue
+        # the completions through the front command too
         want=$(sort <<<"$opts")
-        got=$(bash_complete "$p" - | sort)
-        [ "$want" = "$got" ] || failures+=("$p: bash completion offers [$(tr '\n' ' ' <<<"$got")], --help prints [$(tr '\n' ' ' <<<"$want")]")
         got=$(bash_complete mirrorkit "${p#mirrorkit-}" - | sort)
         [ "$want" = "$got" ] || failures+=("mirrorkit ${p#mirrorkit-}: bash completion offers [$(tr '\n' ' ' <<<"$got")]")
-        head -1 "$ZSH_COMPLETION" | has_option "$p" || failures+=("_mirrorkit: $p not in #compdef")
     done
     report
 }
@@ -323,7 +333,7 @@ compiled_plugins() {
 }
 
 @test "every compiled plugin: --help, --version, usage errors, a man page and completions like a tool's" {
-    local failures=() p opts text code want got
+    local failures=() p opts
     for p in $(compiled_plugins); do
         [ -x "$BIN/$p" ] || { failures+=("$p: $BIN/$p is missing (run make, or set MK_BIN)"); continue; }
         opts=$(help_options "$p")
@@ -337,26 +347,7 @@ compiled_plugins() {
         [ "$status" -eq 2 ] || failures+=("$p --no-such-option: exit $status, want 2")
         [[ $stderr == *"Try '$p --help'"* ]] || failures+=("$p --no-such-option: no hint: $stderr")
         [ -z "$output" ] || failures+=("$p --no-such-option: wrote to standard output")
-        [ -f "$MAN_DIR/$p.1" ] || { failures+=("$p: no man page $MAN_DIR/$p.1"); continue; }
-        got=$(render_warnings "$MAN_DIR/$p.1")
-        [ -z "$got" ] || failures+=("$p.1: $got")
-        lexgrog "$MAN_DIR/$p.1" | grep -qF "\"$p - " || failures+=("$p.1: NAME section not parsed by lexgrog")
-        text=$(render_text "$MAN_DIR/$p.1")
-        for code in SYNOPSIS DESCRIPTION OPTIONS 'EXIT STATUS' EXAMPLES 'SEE ALSO'; do
-            grep -qx "$code" <<<"$text" || failures+=("$p.1: no section $code")
-        done
-        for code in 0 1 2 130; do
-            section 'EXIT STATUS' <<<"$text" | grep -qE "^ +$code( |\$)" || failures+=("$p.1: exit status $code not documented")
-        done
-        grep -qF 'mirrorkit-records(7)' <<<"$text" || failures+=("$p.1: no reference to mirrorkit-records(7)")
-        for code in $opts; do
-            section OPTIONS <<<"$text" | has_option "$code" || failures+=("$p.1: option $code is not in OPTIONS")
-            has_option "$code" <"$ZSH_COMPLETION" || failures+=("_mirrorkit: no $code (for $p)")
-        done
-        want=$(sort <<<"$opts")
-        got=$(bash_complete "$p" - | sort)
-        [ "$want" = "$got" ] || failures+=("$p: bash completion offers [$(tr '\n' ' ' <<<"$got")], --help prints [$(tr '\n' ' ' <<<"$want")]")
-        head -1 "$ZSH_COMPLETION" | has_option "$p" || failures+=("_mirrorkit: $p not in #compdef")
+        plugin_docs "$p" "$opts" || continue
     done
     report
 }
