@@ -99,7 +99,8 @@ Result<std::vector<ConfigMapFileCheck>> CheckConfigMapFiles(
         out.push_back(std::move(check));
         continue;
       }
-      auto parsed = ParseConfigMap(*text);
+      check.bytes = std::move(text).value();
+      auto parsed = ParseConfigMap(check.bytes);
       if (!parsed.ok()) {
         check.status = parsed.status();
       } else {

@@ -32,7 +32,8 @@ struct ConfigMapFileCheck {
   std::string path;
   std::string digest;  // "sha256:<hex>" when the file could be read
   int count = 0;
-  Status status;  // ok, or why the file is not sound
+  Status status;      // ok, or why the file is not sound
+  std::string bytes;  // what was read and checked (oci-dir pack carries exactly these)
 };
 
 // Every signature ConfigMap file under dir (top level and config/), checked;

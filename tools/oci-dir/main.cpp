@@ -7,7 +7,6 @@
 #include <cstring>
 #include <memory>
 
-#include "base/atomic_file.h"
 #include "cli/tool.h"
 #include "json/lines.h"
 #include "layout/inventory.h"
@@ -71,15 +70,15 @@ Result<std::vector<signature::ConfigMapFileCheck>> SignatureFiles(const std::str
   });
 }
 
-// pack carries them in every volume; one that verify would call damaged
-// stops the pack (the media would carry a signature the cluster refuses).
+// pack carries them, as they were checked, in every volume; one that verify
+// would call damaged stops the pack (the media would carry a signature the
+// cluster refuses).
 Result<std::vector<layout::PackOptions::SideFile>> SignatureSideFiles(const std::string& dir) {
   MK_ASSIGN_OR_RETURN(auto checks, SignatureFiles(dir));
   std::vector<layout::PackOptions::SideFile> out;
-  for (const auto& c : checks) {
+  for (auto& c : checks) {
     if (!c.status.ok()) return Status(c.status.code(), c.path + ": " + c.status.message() + "; run oci-dir verify");
-    MK_ASSIGN_OR_RETURN(std::string bytes, ReadFileLimited(c.path, 2u << 20));
-    out.push_back({c.path.substr(dir.size() + 1), std::move(bytes)});
+    out.push_back({c.path.substr(dir.size() + 1), std::move(c.bytes)});
   }
   return out;
 }
