@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
       ("package", po::value(&packages)->value_name("NAME[:CHANNEL[:MIN-MAX]]"), "select a package, a channel's head, or a version range of a channel (repeatable)")
       ("to", po::value(&to)->value_name("REPO"), "mirror repository: each image goes to REPO/<its source path>@<digest>")
       ("to-dir", po::value(&to_dir)->value_name("DIR"), "plan every image into the OCI directory DIR (removable media) under its original name")
-      ("catalog-to", po::value(&catalog_to)->value_name("REF"), "write the catalog pruned to the selection there (registry reference or dir:DIR:NAME)")
+      ("catalog-to", po::value(&catalog_to)->value_name("REF"), "write the catalog pruned to the selection there (registry reference, dir:DIR:NAME or oci-archive:FILE[:NAME])")
       ("catalog", po::value(&catalog)->value_name("CATALOG"), "the catalog image (positional)");
   // clang-format on
   cli::AddRegistryOptions(opts, registry);
